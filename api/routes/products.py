@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import ServicesDep
+from api.schemas import SimilarResults
+from snapmode.domain import Product
+from snapmode.errors import NotFound
+from snapmode.pipeline.search import similar_to_product
+
+router = APIRouter(prefix="/products", tags=["products"])
+
+
+@router.get("/{product_id}", response_model=Product, summary="One product")
+def get_product(services: ServicesDep, product_id: str) -> Product:
+    product = services.products.get_many([product_id]).get(product_id)
+    if product is None:
+        raise NotFound(f"no product {product_id}")
+    return product
+
+
+@router.get("/{product_id}/similar", response_model=SimilarResults, summary="Products that look like this one")
+def similar(services: ServicesDep, product_id: str, k: Annotated[int, Query(ge=1, le=100)] = 12) -> SimilarResults:
+    return SimilarResults(results=similar_to_product(services, product_id, k=k))

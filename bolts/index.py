@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from streamparse import Bolt
+
+from bolts.base import UsesServices
+from snapmode.domain import Product
+
+
+class IndexBolt(UsesServices, Bolt):
+    """Upserts the product into the product index, then passes it on."""
+
+    outputs = ["product", "outcome"]
+
+    def process(self, tup) -> None:
+        self.services.products.upsert([Product.model_validate_json(tup.values.product)])
+        self.emit([tup.values.product, tup.values.outcome])

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from streamparse import Bolt
+
+from bolts.base import UsesServices
+
+
+class RejectBolt(UsesServices, Bolt):
+    """Keeps every refused image with its reason: acknowledged and counted, never silently dropped."""
+
+    outputs = []
+
+    def process(self, tup) -> None:
+        self.services.rejects.record("image", tup.values.url, tup.values.reason)

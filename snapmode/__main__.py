@@ -1,0 +1,3 @@
+from snapmode.cli.main import app
+
+app(prog_name="snapmode")

@@ -1,0 +1,45 @@
+"""The product-index concern: one Protocol, one class per technology."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pydantic import BaseModel, Field
+
+from snapmode.domain import Product
+
+
+class ProductFilters(BaseModel):
+    category: str | None = None
+    brand: str | None = None
+    site: str | None = None
+    min_price: float | None = None
+    max_price: float | None = None
+    in_stock: bool | None = None
+
+
+class FacetCount(BaseModel):
+    value: str
+    count: int
+
+
+class ProductPage(BaseModel):
+    total: int
+    items: list[Product]
+    facets: dict[str, list[FacetCount]] = Field(default_factory=dict)  # "brand", "category", "price"
+
+
+class ProductIndex(Protocol):
+    def upsert(self, products: list[Product]) -> None:
+        """Insert or replace by ``Product.id``."""
+
+    def get_many(self, product_ids: list[str]) -> dict[str, Product]: ...
+
+    def search(
+        self, q: str | None, filters: ProductFilters, offset: int = 0, limit: int = 20
+    ) -> ProductPage:
+        """Full text over name, brand, description, categories; facets over the filtered set."""
+
+    def count(self) -> int: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,234 @@
+"""Product index in one SQLite file: JSON rows, filter columns, a category table and FTS5.
+
+WAL mode plus a busy timeout lets several processes (crawler, API) share the file;
+every write is one ``BEGIN IMMEDIATE`` transaction (committed or rolled back by the
+connection's context manager) so readers never see half a batch.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sqlite3
+import threading
+from pathlib import Path
+
+from snapmode.backends.products.base import FacetCount, ProductFilters, ProductPage
+from snapmode.domain import Product
+
+BUSY_TIMEOUT_MS = 30_000
+FACET_LIMIT = 30
+MAX_QUERY_TERMS = 32
+# Columns of products_fts, and their bm25 weights: a hit in the name counts most.
+FTS_WEIGHTS = {"name": 10.0, "brand": 4.0, "description": 1.0, "categories": 2.0}
+# (label, exclusive upper bound); each bucket starts where the previous one ends.
+PRICE_BUCKETS = (("0-25", 25), ("25-50", 50), ("50-100", 100), ("100+", None))
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS products (
+    pk INTEGER PRIMARY KEY,  -- explicit so VACUUM cannot renumber the FTS rowids
+    id TEXT NOT NULL UNIQUE,
+    name TEXT COLLATE NOCASE,
+    brand TEXT COLLATE NOCASE,
+    site TEXT NOT NULL,
+    price REAL,
+    availability TEXT,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS products_brand ON products (brand);
+CREATE INDEX IF NOT EXISTS products_site ON products (site);
+CREATE INDEX IF NOT EXISTS products_price ON products (price);
+CREATE TABLE IF NOT EXISTS product_categories (
+    product_pk INTEGER NOT NULL,
+    path TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (product_pk, path)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS product_categories_path ON product_categories (path);
+CREATE VIRTUAL TABLE IF NOT EXISTS products_fts USING fts5 (
+    name, brand, description, categories, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _segments(category: str) -> list[str]:
+    return [segment.strip() for segment in category.split("/") if segment.strip()]
+
+
+def category_paths(category: str) -> list[str]:
+    """``"Men/Tops/Jackets"`` → ``["Men", "Men/Tops", "Men/Tops/Jackets"]`` (blank segments dropped)."""
+    segments = _segments(category)
+    return ["/".join(segments[: depth + 1]) for depth in range(len(segments))]
+
+
+def fts_match_expression(q: str) -> str | None:
+    """Turn user text into a safe FTS5 query: every word a quoted prefix term, all ANDed.
+
+    Quoting each word disarms FTS5 syntax (operators, quotes, parentheses, column
+    filters); None when the text holds no word at all.
+    """
+    words = _WORD.findall(q)
+    if len(words) > MAX_QUERY_TERMS:
+        raise ValueError(f"query has {len(words)} words; at most {MAX_QUERY_TERMS} are supported")
+    return " ".join(f'"{word}"*' for word in words) or None
+
+
+def _price_value(price: str | None) -> float | None:
+    try:
+        value = float(price) if price is not None else None
+    except ValueError:
+        return None
+    return value if value is not None and math.isfinite(value) and value >= 0 else None
+
+
+class SqliteProductIndex:
+    """The embedded ``ProductIndex``; safe to share between threads and processes."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+        self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        with self._lock, self._db:
+            self._db.executescript("BEGIN IMMEDIATE;" + _SCHEMA)
+
+    def upsert(self, products: list[Product]) -> None:
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            for product in products:
+                (pk,) = self._db.execute(
+                    """
+                    INSERT INTO products (id, name, brand, site, price, availability, data)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET
+                        name = excluded.name, brand = excluded.brand, site = excluded.site,
+                        price = excluded.price, availability = excluded.availability, data = excluded.data
+                    RETURNING pk
+                    """,
+                    (
+                        product.id,
+                        product.name,
+                        product.brand,
+                        product.site,
+                        _price_value(product.price),
+                        product.availability,
+                        product.model_dump_json(),
+                    ),
+                ).fetchone()
+                self._db.execute("DELETE FROM product_categories WHERE product_pk = ?", (pk,))
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO product_categories (product_pk, path) VALUES (?, ?)",
+                    [(pk, path) for category in product.categories for path in category_paths(category)],
+                )
+                self._db.execute("DELETE FROM products_fts WHERE rowid = ?", (pk,))
+                self._db.execute(
+                    "INSERT INTO products_fts (rowid, name, brand, description, categories) VALUES (?, ?, ?, ?, ?)",
+                    (pk, product.name, product.brand, product.description, "\n".join(product.categories)),
+                )
+
+    def get_many(self, product_ids: list[str]) -> dict[str, Product]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, data FROM products WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(product_ids),),
+            ).fetchall()
+        return {product_id: Product.model_validate_json(data) for product_id, data in rows}
+
+    def search(self, q: str | None, filters: ProductFilters, offset: int = 0, limit: int = 20) -> ProductPage:
+        if offset < 0 or limit < 0:
+            raise ValueError(f"offset and limit must be >= 0, got offset={offset} limit={limit}")
+        hits_sql, params = _hits_query(fts_match_expression(q or ""), filters)
+        with_hits = f"WITH hits (pk, rank) AS ({hits_sql}) "
+        with self._lock, self._db:
+            self._db.execute("BEGIN")  # one snapshot for the page, the total and the facets
+            (total,) = self._db.execute(with_hits + "SELECT count(*) FROM hits", params).fetchone()
+            page = self._db.execute(
+                with_hits + "SELECT p.data FROM hits JOIN products p ON p.pk = hits.pk "
+                "ORDER BY hits.rank, p.name, p.id LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
+            brands = self._db.execute(
+                with_hits + "SELECT p.brand, count(*) AS n FROM hits JOIN products p ON p.pk = hits.pk "
+                "WHERE p.brand IS NOT NULL GROUP BY p.brand ORDER BY n DESC, p.brand LIMIT ?",
+                [*params, FACET_LIMIT],
+            ).fetchall()
+            categories = self._db.execute(
+                with_hits + "SELECT c.path, count(*) AS n FROM hits "
+                "JOIN product_categories c ON c.product_pk = hits.pk GROUP BY c.path ORDER BY n DESC, c.path LIMIT ?",
+                [*params, FACET_LIMIT],
+            ).fetchall()
+            buckets = dict(
+                self._db.execute(
+                    with_hits + f"SELECT {_price_bucket_sql()} AS bucket, count(*) FROM hits "
+                    "JOIN products p ON p.pk = hits.pk WHERE p.price IS NOT NULL GROUP BY bucket",
+                    params,
+                ).fetchall()
+            )
+        return ProductPage(
+            total=total,
+            items=[Product.model_validate_json(data) for (data,) in page],
+            facets={
+                "brand": [FacetCount(value=value, count=n) for value, n in brands],
+                "category": [FacetCount(value=value, count=n) for value, n in categories],
+                "price": [
+                    FacetCount(value=label, count=buckets[label]) for label, _ in PRICE_BUCKETS if label in buckets
+                ],
+            },
+        )
+
+    def count(self) -> int:
+        with self._lock:
+            (n,) = self._db.execute("SELECT count(*) FROM products").fetchone()
+        return n
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def _hits_query(match: str | None, filters: ProductFilters) -> tuple[str, list[object]]:
+    """SELECT (pk, rank) of the products matching text and filters; rank orders best first."""
+    conditions: list[str] = []
+    params: list[object] = []
+    if match is not None:
+        weights = ", ".join(str(weight) for weight in FTS_WEIGHTS.values())
+        sql = (
+            f"SELECT p.pk, bm25(products_fts, {weights}) FROM products_fts "
+            "JOIN products p ON p.pk = products_fts.rowid"
+        )
+        conditions.append("products_fts MATCH ?")
+        params.append(match)
+    else:
+        sql = "SELECT p.pk, 0.0 FROM products p"
+    category = "/".join(_segments(filters.category or ""))
+    if category:  # a blank category is the root: every product is under it
+        conditions.append("EXISTS (SELECT 1 FROM product_categories c WHERE c.product_pk = p.pk AND c.path = ?)")
+        params.append(category)
+    if filters.brand is not None:
+        conditions.append("p.brand = ?")
+        params.append(filters.brand)
+    if filters.site is not None:
+        conditions.append("p.site = ?")
+        params.append(filters.site)
+    if filters.min_price is not None:
+        conditions.append("p.price >= ?")
+        params.append(filters.min_price)
+    if filters.max_price is not None:
+        conditions.append("p.price <= ?")
+        params.append(filters.max_price)
+    if filters.in_stock is not None:
+        # Unknown availability counts as not in stock.
+        conditions.append("p.availability IS 'InStock'" if filters.in_stock else "p.availability IS NOT 'InStock'")
+    if conditions:
+        sql += " WHERE " + " AND ".join(conditions)
+    return sql, params
+
+
+def _price_bucket_sql() -> str:
+    *bounded, (open_label, _) = PRICE_BUCKETS
+    cases = " ".join(f"WHEN p.price < {upper} THEN '{label}'" for label, upper in bounded)
+    return f"CASE {cases} ELSE '{open_label}' END"

@@ -1,0 +1,51 @@
+"""Backends chosen by configuration: one table per concern, keyed by the setting's value.
+
+Adding a technology is one entry in a table (a factory from ``Settings``), never a
+branch in the callers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+from snapmode.backends.products.base import ProductIndex
+from snapmode.backends.products.sqlite import SqliteProductIndex
+from snapmode.backends.queue.base import ImageQueue
+from snapmode.backends.queue.sqlite import SqliteImageQueue
+from snapmode.backends.vectors.base import VectorStore
+from snapmode.config import Settings
+
+Backend = TypeVar("Backend")
+
+PRODUCT_INDEXES: dict[str, Callable[[Settings], ProductIndex]] = {
+    "sqlite": lambda settings: SqliteProductIndex(settings.home / "products.sqlite3"),
+}
+IMAGE_QUEUES: dict[str, Callable[[Settings], ImageQueue]] = {
+    "sqlite": lambda settings: SqliteImageQueue(settings.home / "queue.sqlite3"),
+}
+
+
+def _open(concern: str, table: Mapping[str, Callable[[Settings], Backend]], name: str, settings: Settings) -> Backend:
+    try:
+        factory = table[name]
+    except KeyError:
+        known = ", ".join(sorted(table))
+        raise ValueError(f"unknown {concern} backend {name!r}; known: {known}") from None
+    return factory(settings)
+
+
+def open_product_index(settings: Settings) -> ProductIndex:
+    return _open("product index", PRODUCT_INDEXES, settings.product_index, settings)
+
+
+def open_image_queue(settings: Settings) -> ImageQueue:
+    return _open("queue", IMAGE_QUEUES, settings.queue, settings)
+
+
+def open_vector_store(settings: Settings) -> VectorStore:
+    # Every deployment speaks pymilvus: the URI alone picks Milvus Lite or a server.
+    # Imported here because pymilvus takes seconds to import and the crawler never needs it.
+    from snapmode.backends.vectors.milvus import MilvusVectorStore
+
+    return MilvusVectorStore(settings.resolved_vectors_uri, settings.vectors_collection)

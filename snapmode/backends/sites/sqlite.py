@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from snapmode.domain import Site
+
+
+class SqliteSiteRegistry:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS sites (id TEXT PRIMARY KEY, doc TEXT NOT NULL)")
+
+    def upsert(self, site: Site) -> None:
+        self._db.execute(
+            "INSERT INTO sites (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+            (site.id, site.model_dump_json()),
+        )
+
+    def get(self, site_id: str) -> Site | None:
+        row = self._db.execute("SELECT doc FROM sites WHERE id = ?", (site_id,)).fetchone()
+        return Site.model_validate_json(row[0]) if row else None
+
+    def all(self) -> list[Site]:
+        return [Site.model_validate_json(doc) for (doc,) in self._db.execute("SELECT doc FROM sites ORDER BY id")]
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,193 @@
+"""Region vectors in Milvus through ``MilvusClient``: Milvus Lite for a local path, a server for a URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from pymilvus import DataType, MilvusClient
+from pymilvus.exceptions import ConnectionConfigException
+
+from snapmode.domain import VectorHit, VectorRecord
+
+ID_MAX_LENGTH = 64
+PRODUCT_ID_MAX_LENGTH = 64
+IMAGE_URL_MAX_LENGTH = 2048
+LABEL_MAX_LENGTH = 64
+UPSERT_BATCH = 128  # 128 x 8192 floats is ~4 MiB of protobuf, far below gRPC's message limit
+MAX_SEARCH_K = 16_384  # Milvus' topk limit
+# Exact search: at catalogue scale (thousands of vectors) a scan of a flat index is
+# tens of milliseconds and needs no training, unlike IVF whose per-segment k-means
+# on 8192-d vectors costs more than it saves and loses recall on small segments.
+INDEX_TYPE = "FLAT"
+METRIC = "IP"  # on L2-normalised vectors, inner product is the cosine similarity
+OUTPUT_FIELDS = ["product_id", "image_url", "label", "box"]
+
+
+class MilvusVectorStore:
+    """The ``VectorStore`` for every deployment; only ``uri`` differs.
+
+    ``uri`` ending in ``.db`` is a Milvus Lite data directory, served in-process on a
+    private port. Milvus Lite locks that directory to one process until the process
+    exits (closing the client does not release it): everything that touches the
+    embedded vector store must run in one process. Several processes need a Milvus
+    server (``http://host:port``).
+
+    Vectors are L2-normalised on the way in, so ``VectorHit.score`` is the cosine
+    similarity whatever the caller's scaling.
+    """
+
+    def __init__(self, uri: str, collection: str, dim: int = 8192) -> None:
+        if dim < 1:
+            raise ValueError(f"dim must be >= 1, got {dim}")
+        self._collection = collection
+        self._dim = dim
+        self._embedded = uri.endswith(".db")
+        if self._embedded:
+            Path(uri).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._client = MilvusClient(uri)
+        except ConnectionConfigException as error:
+            hint = (
+                " (Milvus Lite opens a data directory in one process only: is another process using it?)"
+                if self._embedded
+                else ""
+            )
+            raise RuntimeError(f"cannot open the vector store at {uri!r}: {error.message}{hint}") from error
+        if self._client.has_collection(collection):
+            self._check_dim()
+        else:
+            self._create_collection()
+        self._client.load_collection(collection)
+
+    def _create_collection(self) -> None:
+        schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+        schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=ID_MAX_LENGTH)
+        schema.add_field("product_id", DataType.VARCHAR, max_length=PRODUCT_ID_MAX_LENGTH)
+        schema.add_field("image_url", DataType.VARCHAR, max_length=IMAGE_URL_MAX_LENGTH)
+        schema.add_field("label", DataType.VARCHAR, max_length=LABEL_MAX_LENGTH)
+        schema.add_field("box", DataType.JSON)
+        schema.add_field("vector", DataType.FLOAT_VECTOR, dim=self._dim)
+        index_params = MilvusClient.prepare_index_params()
+        index_params.add_index(field_name="vector", index_type=INDEX_TYPE, metric_type=METRIC)
+        self._client.create_collection(
+            self._collection, schema=schema, index_params=index_params, consistency_level="Strong"
+        )
+
+    def _check_dim(self) -> None:
+        fields = self._client.describe_collection(self._collection)["fields"]
+        stored = next(int(field["params"]["dim"]) for field in fields if field["name"] == "vector")
+        if stored != self._dim:
+            raise ValueError(
+                f"collection {self._collection!r} holds {stored}-d vectors, this store was opened for {self._dim}-d"
+            )
+
+    def _normalised(self, vectors: list[list[float]]) -> np.ndarray:
+        matrix = np.asarray(vectors, dtype=np.float32)
+        if matrix.ndim != 2 or matrix.shape[1] != self._dim:
+            raise ValueError(f"expected {self._dim}-d vectors, got an array of shape {matrix.shape}")
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        if not np.all(np.isfinite(norms)) or np.any(norms == 0):
+            raise ValueError("vectors must be finite and non-zero to be compared by cosine similarity")
+        return matrix / norms
+
+    def upsert(self, records: list[VectorRecord]) -> None:
+        for start in range(0, len(records), UPSERT_BATCH):
+            batch = records[start : start + UPSERT_BATCH]
+            vectors = self._normalised([record.vector for record in batch])
+            self._client.upsert(
+                self._collection,
+                [
+                    {
+                        "id": record.id,
+                        "product_id": record.product_id,
+                        "image_url": record.image_url,
+                        "label": record.label,
+                        "box": list(record.box),
+                        "vector": vector.tolist(),
+                    }
+                    for record, vector in zip(batch, vectors, strict=True)
+                ],
+            )
+        if records and self._embedded:
+            # Milvus Lite scans unflushed rows by converting each vector to a Python list
+            # on every search and query (seconds for a few hundred 8192-d rows); a flush
+            # moves them into an indexed segment. A server seals segments by itself.
+            self._client.flush(self._collection)
+
+    def search(self, vector: list[float], k: int, exclude_product: str | None = None) -> list[VectorHit]:
+        if not 1 <= k <= MAX_SEARCH_K:
+            raise ValueError(f"k must be between 1 and {MAX_SEARCH_K}, got {k}")
+        (query,) = self._normalised([vector])
+        (hits,) = self._client.search(
+            self._collection,
+            data=[query.tolist()],
+            limit=k,
+            filter="" if exclude_product is None else f"product_id != {milvus_string(exclude_product)}",
+            output_fields=OUTPUT_FIELDS,
+            search_params={"metric_type": METRIC},
+        )
+        return [
+            VectorHit(
+                id=hit["id"],
+                product_id=hit["entity"]["product_id"],
+                image_url=hit["entity"]["image_url"],
+                label=hit["entity"]["label"],
+                box=tuple(hit["entity"]["box"]),
+                score=hit["distance"],
+            )
+            for hit in hits
+        ]
+
+    def image_ids(self, image_url: str, label: str | None = None) -> list[str]:
+        rows = self._client.query(
+            self._collection,
+            filter=_image_filter(image_url, label),
+            output_fields=["id"],
+            consistency_level="Strong",
+        )
+        return sorted(row["id"] for row in rows)
+
+    def records_for_image(self, image_url: str) -> list[VectorRecord]:
+        rows = self._client.query(
+            self._collection,
+            filter=_image_filter(image_url, None),
+            output_fields=["id", "vector", *OUTPUT_FIELDS],
+            consistency_level="Strong",
+        )
+        return [
+            VectorRecord(
+                id=row["id"],
+                product_id=row["product_id"],
+                image_url=row["image_url"],
+                label=row["label"],
+                box=tuple(row["box"]),
+                vector=[float(x) for x in row["vector"]],
+            )
+            for row in rows
+        ]
+
+    def count(self, label: str | None = None) -> int:
+        (row,) = self._client.query(
+            self._collection,
+            filter="" if label is None else f"label == {milvus_string(label)}",
+            output_fields=["count(*)"],
+            consistency_level="Strong",
+        )
+        return int(row["count(*)"])
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _image_filter(image_url: str, label: str | None) -> str:
+    expression = f"image_url == {milvus_string(image_url)}"
+    return expression if label is None else f"{expression} and label == {milvus_string(label)}"
+
+
+def milvus_string(value: str) -> str:
+    """A Milvus filter-expression string literal holding ``value`` verbatim."""
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
+    return f'"{escaped}"'

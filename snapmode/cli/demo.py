@@ -1,0 +1,39 @@
+"""`snapmode demo`: the whole product on one machine, from an empty data directory."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+
+from snapmode.config import Settings
+
+
+def run_demo(settings: Settings, shop_port: int, port: int | None, until_indexed: bool, console: Console) -> None:
+    from snapmode.cli.progress import live_stats
+    from snapmode.pipeline.crawling import register_site
+    from snapmode.runner.local import run_until_indexed
+    from snapmode.services import Services
+    from snapmode.shop.catalog import RULES_PATH
+    from snapmode.shop.server import running_shop
+
+    with running_shop(port=shop_port) as shop_url:
+        console.print(f"demo shop running at {shop_url}/")
+        services = Services.shared(settings)
+        site = register_site(services, f"{shop_url}/", RULES_PATH.read_text())
+        console.print(f"registered site {site.id}; crawling and indexing (data in {settings.home.resolve()})")
+        with live_stats(console) as show:
+            stats = run_until_indexed(settings, on_progress=show)
+        figures = {"products": stats.products, "images": stats.images, "vectors": stats.vectors, "seconds": stats.seconds}
+        if until_indexed:
+            print(json.dumps(figures), flush=True)
+            services.close()
+            return
+        import uvicorn
+
+        from api.main import create_app
+
+        port = port or settings.api_port
+        console.print(f"[bold green]SnapMode is ready: open http://{settings.api_host}:{port}/ "
+                      f"(API docs at http://{settings.api_host}:{port}/api/docs). Ctrl-C stops.")
+        uvicorn.run(create_app(settings), host=settings.api_host, port=port, log_level="warning")

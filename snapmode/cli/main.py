@@ -1,0 +1,175 @@
+"""`snapmode` command line: a thin adapter over the core use cases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from snapmode.config import Settings
+
+app = typer.Typer(help="SnapMode: crawl shops, understand their photos, search products by photo.", no_args_is_help=True)
+sites_app = typer.Typer(help="Register and list shop sites.", no_args_is_help=True)
+shop_app = typer.Typer(help="The demo shop shipped with SnapMode.", no_args_is_help=True)
+train_app = typer.Typer(help="Train the models SnapMode ships.", no_args_is_help=True)
+app.add_typer(sites_app, name="sites")
+app.add_typer(shop_app, name="shop")
+app.add_typer(train_app, name="train")
+
+err = Console(stderr=True)
+
+
+def _print_json(value) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False))
+
+
+def _settings_allowing(*hosts: str) -> Settings:
+    settings = Settings()
+    settings.crawl.allow_hosts = sorted({*settings.crawl.allow_hosts, *hosts})
+    return settings
+
+
+@sites_app.command("add")
+def sites_add(
+    url: str,
+    rules: Annotated[Path | None, typer.Option(help="YAML extraction rules for pages without structured data")] = None,
+) -> None:
+    """Register a site to crawl (its root page and sitemaps are queued)."""
+    from snapmode.pipeline.crawling import register_site
+    from snapmode.services import Services
+
+    rules_yaml = rules.read_text() if rules else None
+    try:
+        site = register_site(Services.shared(Settings()), url, rules_yaml)
+    except ValueError as exc:
+        err.print(f"[red]cannot register {url}: {exc}")
+        raise typer.Exit(2) from exc
+    _print_json(site.model_dump(mode="json", exclude={"rules_yaml"}) | {"rules": bool(site.rules_yaml)})
+
+
+@sites_app.command("list")
+def sites_list() -> None:
+    """List registered sites."""
+    from snapmode.services import Services
+
+    for site in Services.shared(Settings()).sites.all():
+        _print_json(site.model_dump(mode="json", exclude={"rules_yaml"}) | {"rules": bool(site.rules_yaml)})
+
+
+@app.command()
+def index() -> None:
+    """Crawl every registered site and embed every image found, showing progress; exits when done."""
+    from snapmode.cli.progress import live_stats
+    from snapmode.runner.local import run_until_indexed
+
+    with live_stats(err) as show:
+        stats = run_until_indexed(Settings(), on_progress=show)
+    _print_json(stats.model_dump())
+
+
+@app.command()
+def search(
+    image: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Photo to search with")],
+    k: Annotated[int, typer.Option(min=1, max=100)] = 10,
+    region: Annotated[int | None, typer.Option(help="Detected region to search with (default: the best)")] = None,
+) -> None:
+    """Search indexed products by photo; prints JSON."""
+    from snapmode.errors import SnapModeError
+    from snapmode.pipeline.search import search_by_image
+    from snapmode.services import Services
+
+    try:
+        found = search_by_image(Services.shared(Settings()), image.read_bytes(), k=k, region=region)
+    except SnapModeError as exc:
+        err.print(f"[red]{exc}")
+        raise typer.Exit(2) from exc
+    typer.echo(found.model_dump_json(indent=2))
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Serve the REST API (docs at /api/docs) and the web page."""
+    import uvicorn
+
+    from api.main import create_app
+
+    settings = Settings()
+    uvicorn.run(create_app(settings), host=host or settings.api_host, port=port or settings.api_port, log_level="warning")
+
+
+@shop_app.command("serve")
+def shop_serve(
+    port: Annotated[int, typer.Option()] = 8001,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    crawl_delay: Annotated[float, typer.Option(help="Crawl-delay announced in robots.txt")] = 0.1,
+) -> None:
+    """Serve the demo shop (Luma sample catalogue)."""
+    from snapmode.shop.server import serve as serve_shop
+
+    err.print(f"demo shop on http://{host}:{port}/")
+    serve_shop(host=host, port=port, crawl_delay=crawl_delay)
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A saved HTML page")],
+    url: Annotated[str | None, typer.Option(help="The page's URL, to resolve relative links")] = None,
+    rules: Annotated[Path | None, typer.Option(help="Site extraction rules (YAML)")] = None,
+) -> None:
+    """Print the product extracted from a saved page as JSON."""
+    from snapmode.extract import extract_file
+
+    _print_json(extract_file(file, url, rules))
+
+
+@app.command()
+def demo(
+    until_indexed: Annotated[bool, typer.Option(help="Exit after indexing, printing one JSON line of figures")] = False,
+    shop_port: Annotated[int, typer.Option(help="Port of the demo shop on 127.0.0.1 (keep it fixed: URLs are ids)")] = 8001,
+    port: Annotated[int | None, typer.Option(help="Port of the API and web page")] = None,
+) -> None:
+    """Start the demo shop, register it, crawl and index everything, then serve the API and web page."""
+    from snapmode.cli.demo import run_demo
+
+    run_demo(_settings_allowing(f"127.0.0.1:{shop_port}"), shop_port, port, until_indexed, err)
+
+
+@train_app.command("dcgan")
+def train_dcgan_command(
+    images: Annotated[list[Path], typer.Option(exists=True, file_okay=False, help="Folders of product photos")],
+    out: Annotated[Path, typer.Option(help="Checkpoints, plots and weights go here")] = Path("var/train/dcgan"),
+    epochs: Annotated[int, typer.Option(min=1)] = 20,
+    batch_size: Annotated[int, typer.Option(min=2)] = 128,
+    exclude: Annotated[Path | None, typer.Option(help="heldout.json whose photos must not be trained on")] = None,
+) -> None:
+    """Train the DCGAN (Radford et al.) whose discriminator embeds photos; shows progress, writes PNGs."""
+    import torch  # noqa: F401  torch before tensorflow, always
+
+    from snapmode.vision.dcgan_training import train_dcgan
+
+    excluded = {entry["image"] for entry in json.loads(exclude.read_text())} if exclude else frozenset()
+    report = train_dcgan(images, out, epochs=epochs, batch_size=batch_size, exclude=excluded)
+    _print_json(report.model_dump(mode="json") if hasattr(report, "model_dump") else vars(report))
+
+
+@train_app.command("detector")
+def train_detector_command(
+    data: Annotated[Path | None, typer.Option(help="A YOLO data.yaml (e.g. DeepFashion2 converted); default: build composites")] = None,
+    out: Annotated[Path, typer.Option()] = Path("var/train/detector"),
+    epochs: Annotated[int, typer.Option(min=1)] = 30,
+    imgsz: Annotated[int, typer.Option(min=32)] = 320,
+    train_images: Annotated[int, typer.Option(help="Composites to generate when --data is not given")] = 1500,
+) -> None:
+    """Train the YOLO garment detector from scratch (ultralytics)."""
+    from snapmode.vision.detector_training import build_detector_dataset, train_detector
+
+    if data is None:
+        data = build_detector_dataset(out / "dataset", n_train=train_images, n_val=max(100, train_images // 6), imgsz=imgsz, seed=0)
+    weights = train_detector(data, out, epochs=epochs, imgsz=imgsz)
+    _print_json({"weights": str(weights)})

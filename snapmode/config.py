@@ -1,0 +1,100 @@
+"""The one typed configuration of SnapMode.
+
+Precedence: constructor arguments > environment (``SNAPMODE_*``, nested with ``__``,
+e.g. ``SNAPMODE_CRAWL__DELAY=0.5``) > TOML file named by ``SNAPMODE_CONFIG`` > defaults.
+The defaults run the embedded mode in ``./var`` with no servers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class CrawlSettings(BaseModel):
+    user_agent: str = "SnapModeBot/0.1 (+https://github.com/snapmode/snapmode)"
+    delay: float = Field(1.0, description="Default seconds between requests to one host when robots.txt names none")
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0
+    total_timeout: float = Field(30.0, description="Whole-request deadline, so a slow-drip server cannot hold a worker")
+    max_body_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 5
+    max_pages: int = Field(10_000, description="Per crawl run")
+    max_depth: int = 6
+    allow_hosts: list[str] = Field(
+        default_factory=list,
+        description="host[:port] allowed to resolve to private/loopback addresses (the demo shop, tests)",
+    )
+
+
+class ImagingSettings(BaseModel):
+    max_image_bytes: int = 15 * 1024 * 1024
+    max_pixels: int = 40_000_000
+    min_side: int = 32
+    detector_confidence: float = 0.25
+    max_regions: int = 6
+
+
+class SearchSettings(BaseModel):
+    k: int = 10
+    candidates: int = Field(100, description="Vectors fetched before grouping hits by product")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SNAPMODE_", env_nested_delimiter="__", extra="forbid")
+
+    home: Path = Field(Path("var"), description="Data directory of the embedded backends")
+    product_index: str = Field("sqlite", description="Product index backend: sqlite")
+    queue: str = Field("sqlite", description="Image-URL queue backend: sqlite")
+    vectors_uri: str = Field("", description="pymilvus URI: a local .db path (Milvus Lite) or http://host:port")
+    vectors_collection: str = "snapmode_regions"
+    models_dir: Path = REPO_ROOT / "models"
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    web_dist: Path = REPO_ROOT / "web" / "dist"
+    crawl: CrawlSettings = CrawlSettings()
+    imaging: ImagingSettings = ImagingSettings()
+    search: SearchSettings = SearchSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get("SNAPMODE_CONFIG")
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
+        return tuple(sources)
+
+    @classmethod
+    def from_conf(cls, conf: Mapping[str, Any]) -> Settings:
+        """Settings carried in a topology configuration under "snapmode" (env and file still apply beneath)."""
+        return cls(**conf.get("snapmode", {}))
+
+    def to_conf(self) -> dict[str, Any]:
+        return {"snapmode": self.model_dump(mode="json")}
+
+    @property
+    def resolved_vectors_uri(self) -> str:
+        return self.vectors_uri or str(self.home / "milvus.db")
+
+    def ensure_home(self) -> Path:
+        self.home.mkdir(parents=True, exist_ok=True)
+        return self.home

@@ -1,0 +1,122 @@
+"""robots.txt per origin (scheme, host, port), following RFC 9309."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from protego import Protego
+
+from snapmode.crawl.fetcher import Fetcher, FetchResult
+
+MAX_ROBOTS_BYTES = 500 * 1024  # RFC 9309 2.5: parse at least the first 500 KiB
+_FRESH_SECONDS = 24 * 3600  # RFC 9309 2.4: do not use a cached copy for more than 24 h
+_UNREACHABLE_RETRY_SECONDS = 600
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True)
+class _Rules:
+    parser: Protego | None  # None: no usable file, ``allow_all`` decides
+    allow_all: bool
+    expires_at: float
+
+
+class RobotsCache:
+    """Answers robots.txt questions for a user agent, fetching each origin's file once per day.
+
+    Not thread-safe (one per worker). ``clock`` is monotonic seconds, injectable for tests.
+    """
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        user_agent: str,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._fetcher = fetcher
+        # Groups match on the product token ("SnapModeBot"), not the whole UA string.
+        self._token = user_agent.split("/", 1)[0].strip().lower()
+        self._clock = clock
+        self._cache: dict[str, _Rules] = {}
+
+    def allowed(self, url: str) -> bool:
+        rules = self._rules(url)
+        if rules is None:
+            return False
+        if urlsplit(url).path == "/robots.txt":
+            return True  # RFC 9309 2.2.2: implicitly allowed
+        if rules.parser is None:
+            return rules.allow_all
+        return rules.parser.can_fetch(url, self._token)
+
+    def crawl_delay(self, url: str) -> float | None:
+        """Seconds between requests asked for by Crawl-delay or Request-rate (the larger), if any."""
+        rules = self._rules(url)
+        if rules is None or rules.parser is None:
+            return None
+        delays = []
+        crawl_delay = rules.parser.crawl_delay(self._token)
+        if crawl_delay is not None:
+            delays.append(float(crawl_delay))
+        rate = rules.parser.request_rate(self._token)
+        if rate is not None and rate.requests > 0:
+            delays.append(rate.seconds / rate.requests)
+        return max(delays, default=None)
+
+    def sitemaps(self, url: str) -> list[str]:
+        rules = self._rules(url)
+        if rules is None or rules.parser is None:
+            return []
+        return list(rules.parser.sitemaps)
+
+    def _rules(self, url: str) -> _Rules | None:
+        origin = _origin(url)
+        if origin is None:
+            return None
+        rules = self._cache.get(origin)
+        now = self._clock()
+        if rules is None or rules.expires_at <= now:
+            rules = self._load(origin, now)
+            self._cache[origin] = rules
+        return rules
+
+    def _load(self, origin: str, now: float) -> _Rules:
+        result = self._fetcher.fetch(f"{origin}/robots.txt", truncate_at=MAX_ROBOTS_BYTES)
+        fresh_until = now + _FRESH_SECONDS
+        if result.ok:
+            return _Rules(Protego.parse(result.body.decode("utf-8", errors="replace")), True, fresh_until)
+        if _unavailable(result):
+            return _Rules(None, True, fresh_until)
+        # Unreachable: assume complete disallow, and ask again soon.
+        return _Rules(None, False, now + _UNREACHABLE_RETRY_SECONDS)
+
+
+def _unavailable(result: FetchResult) -> bool:
+    """RFC 9309 "unavailable" (crawl freely): 4xx, or more redirects than we follow.
+
+    429 is treated as unreachable instead: the server is asking us to slow down."""
+    if result.error in ("too_many_redirects", "redirect_loop", "bad_redirect"):
+        return True
+    return result.error == "http_4xx" and result.status != 429
+
+
+def _origin(url: str) -> str | None:
+    """``scheme://host[:port]`` of an http(s) URL (default port left out), None for anything else."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = parts.hostname
+    if ":" in host:
+        host = f"[{host}]"
+    if port is None or port == _DEFAULT_PORTS[scheme]:
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"

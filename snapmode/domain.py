@@ -1,0 +1,107 @@
+"""Domain records shared by every adapter (runners, bolts, CLI, API).
+
+They are plain pydantic models so they cross process boundaries (Storm tuples,
+queue messages, HTTP) as JSON without custom code.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Availability = Literal["InStock", "OutOfStock"]
+
+
+class Variant(BaseModel):
+    sku: str | None = None
+    color: str | None = None
+    size: str | None = None
+
+
+class ExtractedProduct(BaseModel):
+    """What the extractor found on one page; every field may be missing."""
+
+    name: str | None = None
+    price: str | None = None  # decimal string, e.g. "119.01": the price a shopper pays now
+    regular_price: str | None = None  # the struck-through price when on sale
+    currency: str | None = None  # ISO 4217
+    brand: str | None = None
+    sku: str | None = None
+    availability: Availability | None = None
+    description: str | None = None
+    categories: list[str] = Field(default_factory=list)
+    images: list[str] = Field(default_factory=list)  # absolute, deduplicated, page order
+    variants: list[Variant] = Field(default_factory=list)
+
+    @property
+    def is_product(self) -> bool:
+        return bool(self.name and (self.price or self.images))
+
+
+class Product(ExtractedProduct):
+    """An indexed product: extraction plus identity and provenance."""
+
+    id: str  # product_id(url)
+    url: str
+    site: str  # the registered site's id
+    discount_percent: float | None = None
+    fetched_at: float  # unix seconds
+
+
+class ImageTask(BaseModel):
+    """One image URL queued for the imaging topology."""
+
+    product_id: str
+    image_url: str
+    position: int = 0  # order on the product page; 0 is the main photo
+
+
+class Region(BaseModel):
+    """A detected region in pixel coordinates of the decoded image."""
+
+    box: tuple[int, int, int, int]  # x1, y1, x2, y2
+    label: str  # detector class, or "image" for the whole-image region
+    score: float
+
+
+class VectorRecord(BaseModel):
+    id: str  # vector_id(image_url, box)
+    product_id: str
+    image_url: str
+    box: tuple[int, int, int, int]
+    label: str
+    vector: list[float]
+
+
+class VectorHit(BaseModel):
+    id: str
+    product_id: str
+    image_url: str
+    box: tuple[int, int, int, int]
+    label: str
+    score: float  # cosine similarity, higher is closer
+
+
+class SearchResult(BaseModel):
+    product_id: str
+    name: str | None
+    price: str | None
+    regular_price: str | None = None
+    currency: str | None
+    brand: str | None
+    availability: Availability | None = None
+    url: str  # the shop's product page
+    image_url: str  # the matched photo
+    score: float
+    box: tuple[int, int, int, int]  # matched region in that photo
+    label: str
+
+
+class Site(BaseModel):
+    """A shop registered by an operator."""
+
+    id: str  # site_id(root_url)
+    root_url: str
+    rules_yaml: str | None = None  # per-site extraction rules, validated at registration
+    created_at: float

@@ -1,0 +1,265 @@
+"""Last-resort extraction from the page's visible layout, for shops without structured data or rules.
+
+The product's title is its <h1>; the product "scope" is the nearest block around the title
+that also holds a photo. Prices, photos, stock and SKU are read inside that scope only, and
+never from navigation, product cards or "related products" blocks, so listing pages do not
+turn into products.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from itertools import islice
+
+from lxml import etree
+
+from snapmode.domain import Availability, ExtractedProduct
+from snapmode.extract.images import element_image, is_photo_link
+from snapmode.extract.normalize import (
+    clean_text,
+    block_text,
+    inline_text,
+    normalize_availability,
+    normalize_currency,
+    parse_price,
+)
+from snapmode.extract.page import MAX_IMAGES, Page
+from snapmode.extract.structured import category_path
+
+MAX_SCOPE_CLIMB = 6
+MAX_PHOTO_ELEMENTS = 500  # bounds the work on pages with thousands of <img>
+MIN_PHOTO_SIDE = 50  # width/height attributes below this are icons, badges, tracking pixels
+MAX_LABEL_LENGTH = 80
+OUTSIDE_PRODUCT_TAGS = frozenset({"nav", "header", "footer", "aside", "script", "style", "noscript", "template"})
+# Class or id words of blocks about *other* products (or about the shop), matched at word starts.
+OTHER_PRODUCT_WORDS = re.compile(r"(?<![a-z])(?:card|tile|related|recommend|upsell|cross-?sell|similar|also|review)")
+OLD_PRICE_WORDS = re.compile(r"(?<![a-z])(?:old|was|regular|compare|original|list-?price|before|strike|rrp|msrp)")
+CURRENT_PRICE_WORDS = re.compile(r"(?<![a-z])(?:now|sale|special|final|current|actual|offer)")
+NOT_A_PRICE_TEXT = re.compile(r"\bsave\b|\bsaving|\boff\b|discount|per month|/\s*mo\b|\bpoints?\b", re.IGNORECASE)
+SKU_LABEL = re.compile(
+    r"^(?:sku|item|art(?:icle)?|style|model|product code|ref(?:erence)?)\s*(?:no\.?|number|nr\.?|#)?\s*[:#]?\s*",
+    re.IGNORECASE,
+)
+BRAND_LABEL = re.compile(r"^(?:by|brand)\s*:?\s+", re.IGNORECASE)
+STRUCK_TAGS = frozenset({"s", "del", "strike"})
+NOT_CONTENT_TAGS = frozenset({"input", "select", "option", "meta", "link", "button", "form", "script", "style"})
+LOWERCASE = "translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+MARKED = etree.XPath(f".//*[contains({LOWERCASE}, $word) or @itemprop = $itemprop]")
+BREADCRUMB_TRAIL = etree.XPath(
+    f"//*[contains({LOWERCASE}, 'breadcrumb')"
+    " or contains(translate(@aria-label, 'BREADCUM', 'breadcum'), 'breadcrumb')][.//a][1]"
+)
+
+
+def heuristic_layer(page: Page, found_so_far: ExtractedProduct) -> ExtractedProduct:
+    """Fields read from the layout. Only pages that look like a product page get any: earlier
+    layers found product data, or a price sits next to the page's title."""
+    title = product_title(page)
+    scope = product_scope(title) if title is not None else page.selector.root.find("body")
+    if scope is None:
+        return ExtractedProduct()
+    price, regular_price, currency = read_prices(scope)
+    earlier = bool(found_so_far.name or found_so_far.price or found_so_far.sku)
+    if not earlier and (title is None or price is None):
+        return ExtractedProduct()
+    name = inline_text(title) if title is not None else None
+    return ExtractedProduct(
+        name=name,
+        price=price,
+        regular_price=regular_price,
+        currency=currency,
+        brand=read_brand(scope),
+        sku=read_sku(scope),
+        availability=read_availability(scope),
+        description=read_description(page, scope),
+        categories=read_breadcrumbs(page, name or found_so_far.name),
+        images=read_photos(scope, page),
+    )
+
+
+def classes(element: etree._Element) -> str:
+    return f"{element.get('class', '')} {element.get('id', '')}".lower()
+
+
+def product_title(page: Page) -> etree._Element | None:
+    for h1 in page.selector.root.iter("h1"):
+        if not any(ancestor.tag in OUTSIDE_PRODUCT_TAGS for ancestor in h1.iterancestors()) and inline_text(h1):
+            return h1
+    return None
+
+
+def product_scope(title: etree._Element) -> etree._Element:
+    """The nearest ancestor of the title that holds a product photo too (bounded, never past <main>)."""
+    node = title
+    for _ in range(MAX_SCOPE_CLIMB):
+        parent = node.getparent()
+        if parent is None or parent.tag == "html":
+            break
+        node = parent
+        if node.tag in ("main", "body") or next(photo_elements(node), None) is not None:
+            break
+    return node
+
+
+def about_other_things(element: etree._Element, scope: etree._Element) -> bool:
+    """Whether an element inside the scope sits in navigation, a product card or a related-products block."""
+    for node in [element, *element.iterancestors()]:
+        if node is scope:
+            return False
+        if node.tag in OUTSIDE_PRODUCT_TAGS or OTHER_PRODUCT_WORDS.search(classes(node)):
+            return True
+    return False
+
+
+def links_elsewhere(element: etree._Element) -> bool:
+    """Whether an image is wrapped in a link to another page (a product card), not to its own full size."""
+    for ancestor in element.iterancestors("a"):
+        href = (ancestor.get("href") or "").strip()
+        return bool(href) and not href.startswith(("#", "javascript:")) and not is_photo_link(href)
+    return False
+
+
+def photo_elements(scope: etree._Element) -> Iterator[etree._Element]:
+    for img in scope.iter("img"):
+        if not (about_other_things(img, scope) or links_elsewhere(img) or too_small(img)):
+            yield img
+
+
+def too_small(img: etree._Element) -> bool:
+    for side in ("width", "height"):
+        value = (img.get(side) or "").strip().removesuffix("px")
+        if value.isdigit() and int(value) < MIN_PHOTO_SIDE:
+            return True
+    return False
+
+
+def read_photos(scope: etree._Element, page: Page) -> list[str]:
+    photos: dict[str, None] = {}
+    for img in islice(photo_elements(scope), MAX_PHOTO_ELEMENTS):
+        url = element_image(img, page)
+        if url:
+            photos[url] = None
+            if len(photos) == MAX_IMAGES:
+                break
+    return list(photos)
+
+
+def read_prices(scope: etree._Element) -> tuple[str | None, str | None, str | None]:
+    """(price now, struck-through price, currency) from the first price block in the scope."""
+    block = price_block(scope)
+    if block is None:
+        return None, None, None
+    current, old, currency = [], [], None
+    for carrier in price_carriers(block) + struck_siblings(block):
+        amount, symbol_currency = parse_price(carrier.xpath("string()"))
+        currency = currency or symbol_currency
+        (old if is_old_price(carrier, block) else current).append(amount)
+    if not current:  # a lone price styled "regular" is simply the price
+        current, old = old[:1], []
+    price = current[0] if current else None
+    regular = next((amount for amount in old if amount is not None and (price is None or Decimal(amount) > Decimal(price))), None)
+    declared = block.xpath(
+        "ancestor-or-self::*/@data-currency | .//*[@itemprop='priceCurrency']/@content"
+    )
+    return price, regular, normalize_currency(str(declared[-1])) if declared else currency
+
+
+def price_block(scope: etree._Element) -> etree._Element | None:
+    """The first element marked as a price that holds one, outside list items (product cards)."""
+    for element in marked_elements(scope, "price", "price"):
+        if element.tag != "li" and not element.xpath("ancestor::li") and price_carriers(element):
+            return element
+    return None
+
+
+def price_carriers(block: etree._Element) -> list[etree._Element]:
+    """The innermost elements whose text is one price (not "Save 20%"), in page order."""
+    carriers = []
+    for element in block.iter():
+        if not isinstance(element.tag, str) or element.tag in OUTSIDE_PRODUCT_TAGS:
+            continue
+        text = " ".join(element.xpath("string()").split())
+        if not text or NOT_A_PRICE_TEXT.search(text) or parse_price(text)[0] is None:
+            continue
+        carriers = [kept for kept in carriers if kept not in element.iterancestors()]
+        carriers.append(element)
+    return carriers
+
+
+def struck_siblings(block: etree._Element) -> list[etree._Element]:
+    """A was-price written next to the price block rather than inside it: <span class=price>…</span><del>…</del>."""
+    return [
+        carrier
+        for sibling in block.itersiblings(preceding=False)
+        if isinstance(sibling.tag, str) and (sibling.tag in STRUCK_TAGS or OLD_PRICE_WORDS.search(classes(sibling)))
+        for carrier in price_carriers(sibling)
+    ][:1]
+
+
+def is_old_price(carrier: etree._Element, block: etree._Element) -> bool:
+    """The nearest deciding marker wins: struck-through tags, then "now/sale" vs "was/regular" words."""
+    for node in [carrier, *carrier.iterancestors()]:
+        if node.tag in STRUCK_TAGS or node.get("data-price-type") == "oldPrice":
+            return True
+        if node.tag == "ins" or CURRENT_PRICE_WORDS.search(classes(node)):
+            return False
+        if OLD_PRICE_WORDS.search(classes(node)):
+            return True
+        if node is block:
+            return False
+    return False
+
+
+def marked_elements(scope: etree._Element, word: str, itemprop: str) -> list[etree._Element]:
+    """Elements whose class or id mentions ``word`` (or with that itemprop), outside cards and navigation."""
+    return [
+        element
+        for element in MARKED(scope, word=word, itemprop=itemprop)
+        if element.tag not in NOT_CONTENT_TAGS and not about_other_things(element, scope)
+    ]
+
+
+def read_sku(scope: etree._Element) -> str | None:
+    for element in marked_elements(scope, "sku", "sku"):
+        text = SKU_LABEL.sub("", inline_text(element) or "").strip()
+        if text and len(text) <= MAX_LABEL_LENGTH and len(text.split()) <= 3:
+            return text
+    return None
+
+
+def read_brand(scope: etree._Element) -> str | None:
+    for element in marked_elements(scope, "brand", "brand"):
+        text = BRAND_LABEL.sub("", inline_text(element) or element.get("alt") or "").strip()
+        if text and len(text) <= MAX_LABEL_LENGTH:
+            return text
+    return None
+
+
+def read_availability(scope: etree._Element) -> Availability | None:
+    for word in ("stock", "availability"):
+        for element in marked_elements(scope, word, "availability"):
+            state = normalize_availability(inline_text(element))
+            if state:
+                return state
+    return None
+
+
+def read_description(page: Page, scope: etree._Element) -> str | None:
+    body = page.selector.root.find("body")
+    for area in (scope, body):
+        if area is None:
+            continue
+        for element in marked_elements(area, "description", "description"):
+            text = block_text(element)
+            if text:
+                return text
+    return clean_text(page.selector.xpath("//meta[@name='description']/@content").get())
+
+
+def read_breadcrumbs(page: Page, product_name: str | None) -> list[str]:
+    for trail in BREADCRUMB_TRAIL(page.selector.root):
+        crumbs = [(inline_text(a), page.link(a.get("href"))) for a in trail.iter("a")]
+        return category_path(crumbs, page, product_name)
+    return []

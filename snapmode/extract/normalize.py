@@ -1,0 +1,215 @@
+"""Turn the many ways shops write a value into the one form ExtractedProduct stores.
+
+Every function takes whatever a page gave (text, JSON number, schema.org URL)
+and returns the normalised value or None; none of them raises on odd input.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
+
+import html_text
+from lxml import etree
+from price_parser import Price
+from w3lib.url import safe_url_string
+
+from snapmode.domain import Availability
+
+# Longer texts are not a price; the cap also bounds price-parser's regex work.
+MAX_PRICE_TEXT = 100
+MAX_PRICE = Decimal(10) ** 10  # above this an "amount" is an id or a parse accident, not a price
+MACHINE_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+
+# Symbols and local abbreviations seen on shop pages; ambiguous ones ("kr", "¥" in China) get the
+# most common reading, since a page that cares names the ISO code in its structured data.
+CURRENCY_SYMBOLS = {
+    "$": "USD", "US$": "USD", "USD$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "円": "JPY", "元": "CNY",
+    "RMB": "CNY", "₹": "INR", "RS": "INR", "RS.": "INR", "₽": "RUB", "РУБ": "RUB", "РУБ.": "RUB", "₩": "KRW",
+    "₺": "TRY", "₪": "ILS", "ZŁ": "PLN", "R$": "BRL", "C$": "CAD", "CA$": "CAD", "CAN$": "CAD", "A$": "AUD",
+    "AU$": "AUD", "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "KČ": "CZK", "FR.": "CHF", "₫": "VND", "₱": "PHP",
+    "฿": "THB", "₴": "UAH", "FT": "HUF", "LEI": "RON",
+}
+ISO_CODE = re.compile(r"[A-Z]{3}")
+
+# schema.org ItemAvailability members (and common short spellings), by what a shopper can do now.
+AVAILABILITY_TERMS: dict[str, Availability] = {
+    "instock": "InStock", "instoreonly": "InStock", "onlineonly": "InStock", "limitedavailability": "InStock",
+    "preorder": "InStock", "presale": "InStock", "backorder": "InStock", "madetoorder": "InStock",
+    "available": "InStock", "true": "InStock",
+    "outofstock": "OutOfStock", "soldout": "OutOfStock", "discontinued": "OutOfStock", "reserved": "OutOfStock",
+    "oos": "OutOfStock", "unavailable": "OutOfStock", "notavailable": "OutOfStock", "false": "OutOfStock",
+}
+# Free text on the page ("Only 3 left!", "Currently unavailable"): the out-of-stock phrases are
+# checked first because several of them contain an in-stock phrase ("not available").
+OUT_OF_STOCK_TEXT = re.compile(r"out of stock|sold out|unavailable|not available|discontinued|no longer available")
+IN_STOCK_TEXT = re.compile(r"in stock|available|only \d+ left|pre-?order|back-?order|ships in")
+
+PLACEHOLDER_WORDS = frozenset(
+    {"placeholder", "spinner", "loader", "loading", "spacer", "blank", "transparent", "1x1", "favicon", "sprite",
+     "icon", "icons", "no-image", "noimage", "no_image"}
+)
+NON_PHOTO_EXTENSIONS = (".svg", ".ico")
+WORD_SEPARATORS = re.compile(r"[-_.\s]+")
+HTML_TAG = re.compile(r"<[a-zA-Z/!]")
+VISIBLE_TEXT = etree.XPath("descendant-or-self::text()[not(ancestor::script or ancestor::style)]")
+
+
+def clean_text(value: object) -> str | None:
+    """Plain text with entities decoded, tags dropped and whitespace collapsed; None when empty."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value)
+    if HTML_TAG.search(text):
+        text = html_fragment_text(text)
+    text = " ".join(html.unescape(text).split())
+    return text or None
+
+
+def html_fragment_text(markup: str) -> str:
+    try:
+        return html_text.extract_text(markup, guess_layout=False)
+    except (etree.ParserError, ValueError):  # lxml rejects fragments that hold no element at all
+        return markup
+
+
+def block_text(element: etree._Element) -> str | None:
+    """The visible text of a block of markup (a description), blocks kept apart, whitespace collapsed."""
+    return clean_text(html_text.extract_text(element, guess_layout=False))
+
+
+def inline_text(element: etree._Element) -> str | None:
+    """The text of a short element (a title, a label, a link), scripts and styles dropped."""
+    return clean_text("".join(VISIBLE_TEXT(element)))
+
+
+def parse_price(value: object, *, machine: bool = False) -> tuple[str | None, str | None]:
+    """(amount as a decimal string, ISO currency) from a price as a page shows or declares it.
+
+    ``machine`` marks structured-data values, where "1.299" means one point two nine nine;
+    display text goes through price-parser, which knows "1.299,00 €" is 1299.00 EUR.
+    """
+    if value is None or isinstance(value, bool):
+        return None, None
+    currency = None
+    if isinstance(value, (int, Decimal)):
+        amount: Decimal | None = Decimal(value)
+    elif isinstance(value, float):
+        amount = Decimal(repr(value))  # repr is the shortest exact round-trip: 119.01, not 119.0100000000000051
+    else:
+        text = " ".join(str(value).split())
+        if not text or len(text) > MAX_PRICE_TEXT or "%" in text:
+            return None, None
+        if machine and MACHINE_DECIMAL.fullmatch(text):
+            amount = Decimal(text)
+        else:
+            parsed = Price.fromstring(text)
+            amount, currency = parsed.amount, normalize_currency(parsed.currency)
+    try:
+        if amount is None or not amount.is_finite() or not 0 <= amount < MAX_PRICE:
+            return None, currency
+    except InvalidOperation:
+        return None, currency
+    return format(amount, "f"), currency
+
+
+def normalize_currency(value: object) -> str | None:
+    """ISO 4217 code from a code or a currency symbol; None when unrecognisable."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip().upper()
+    if ISO_CODE.fullmatch(text):
+        return text
+    return CURRENCY_SYMBOLS.get(text)
+
+
+def normalize_availability(value: object) -> Availability | None:
+    """InStock / OutOfStock from a schema.org URL, a short name or the text a page shows."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value).strip()
+    term = re.sub(r"[^a-z0-9]", "", text.rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower())
+    if term in AVAILABILITY_TERMS:
+        return AVAILABILITY_TERMS[term]
+    phrase = " ".join(text.lower().split())
+    if OUT_OF_STOCK_TEXT.search(phrase):
+        return "OutOfStock"
+    if IN_STOCK_TEXT.search(phrase):
+        return "InStock"
+    return None
+
+
+def absolute_url(link: object, base: str) -> str | None:
+    """An absolute http(s) URL for a link as written on the page, or None."""
+    return _absolute_url(link.strip(), base) if isinstance(link, str) else None
+
+
+@lru_cache(maxsize=8192)  # pages repeat their links (thumbnails, breadcrumbs) and w3lib's quoting is slow
+def _absolute_url(link: str, base: str) -> str | None:
+    if not link or link.startswith(("data:", "javascript:", "blob:", "about:", "#")):
+        return None
+    try:
+        joined = urljoin(base, link)
+        if not joined.lower().startswith(("http://", "https://")):
+            return None
+        parts = urlsplit(safe_url_string(joined))
+    except ValueError:  # e.g. an invalid IPv6 host or port
+        return None
+    if not parts.netloc:
+        return None
+    return parts._replace(fragment="").geturl()
+
+
+def image_url(link: object, base: str) -> str | None:
+    """An absolute product-photo URL, or None for data: URIs, placeholders, icons and spinners."""
+    url = absolute_url(link, base)
+    if url is None:
+        return None
+    filename = urlsplit(url).path.rsplit("/", 1)[-1].lower()
+    if filename.endswith(NON_PHOTO_EXTENSIONS):
+        return None
+    stem = filename.rsplit(".", 1)[0]
+    words = set(WORD_SEPARATORS.split(stem))
+    if words & PLACEHOLDER_WORDS or stem in PLACEHOLDER_WORDS:
+        return None
+    return url
+
+
+def largest_srcset_candidate(srcset: str) -> str | None:
+    """The URL of the widest (or highest-density) candidate of a srcset attribute."""
+    best: tuple[float, str] | None = None
+    for url, descriptor in srcset_candidates(srcset):
+        try:
+            size = float(descriptor[:-1]) if descriptor[-1:] in ("w", "x") else 1.0
+        except ValueError:
+            size = 1.0
+        if best is None or size > best[0]:
+            best = (size, url)
+    return best[1] if best else None
+
+
+def srcset_candidates(srcset: str) -> list[tuple[str, str]]:
+    """(url, descriptor) pairs, parsed the way browsers do: URLs may contain commas, candidates end at one."""
+    candidates = []
+    position, length = 0, len(srcset)
+    while position < length:
+        while position < length and (srcset[position].isspace() or srcset[position] == ","):
+            position += 1
+        start = position
+        while position < length and not srcset[position].isspace():
+            position += 1
+        url = srcset[start:position]
+        descriptor = ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            end = srcset.find(",", position)
+            end = length if end == -1 else end
+            descriptor = srcset[position:end].strip().split(" ")[0].lower()
+            position = end
+        if url:
+            candidates.append((url, descriptor))
+    return candidates

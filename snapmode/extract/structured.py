@@ -1,0 +1,454 @@
+"""Structured-data layers: schema.org Product in JSON-LD, microdata and RDFa; OpenGraph product tags.
+
+JSON-LD is parsed here (Decimal prices, one broken script does not hide the others);
+microdata, RDFa and OpenGraph come from extruct. Microdata and RDFa are first brought
+into the JSON-LD shape so one reader understands all three.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+from extruct.jsonld import JsonLdExtractor
+from extruct.opengraph import OpenGraphExtractor
+from extruct.rdfa import RDFaExtractor
+from extruct.uniform import _umicrodata_microformat, _uopengraph
+from extruct.utils import parse_xmldom_html
+from extruct.w3cmicrodata import MicrodataExtractor
+from w3lib.url import canonicalize_url
+
+from snapmode.domain import Availability, ExtractedProduct, Variant
+from snapmode.extract.normalize import (
+    clean_text,
+    image_url,
+    normalize_availability,
+    normalize_currency,
+    parse_price,
+)
+from snapmode.extract.page import Page
+
+log = logging.getLogger(__name__)
+
+Node = dict[str, Any]
+
+PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "ProductModel", "SomeProducts"})
+REGULAR_PRICE_TYPES = frozenset({"StrikethroughPrice", "ListPrice", "SRP", "MSRP"})
+SCHEMA_CONTEXT = "http://schema.org"
+# Pages listing this many products, none of them the page itself, are listings, not a product page.
+LISTING_MIN_PRODUCTS = 3
+MAX_DEPTH = 32  # JSON-LD nesting followed; deeper data is not a product description
+HOME_NAMES = frozenset({"home", "homepage", "home page", "start"})
+OG_PRODUCT_TYPES = frozenset({"product", "product.item", "og:product", "product.group"})
+
+
+def local_name(term: object) -> str:
+    """'Product' from 'Product', 'schema:Product' or 'https://schema.org/Product'."""
+    return re.split(r"[/#:]", str(term))[-1]
+
+
+class Graph:
+    """The nodes of one structured-data document, with references ({"@id": ...}) resolved."""
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = items
+        self.by_id: dict[str, Node] = {}
+        for node in walk(items):
+            node_id = node.get("@id")
+            if isinstance(node_id, str) and set(node) - {"@id", "@type", "@context"}:
+                self.by_id.setdefault(node_id, node)
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, dict) and set(value) <= {"@id", "@type"}:
+            return self.by_id.get(str(value.get("@id")), value)
+        return value
+
+    def values(self, node: Node, name: str) -> list[Any]:
+        """Every value of a property, lists flattened and references resolved."""
+        raw = node.get(name)
+        if raw is None:
+            raw = next((value for key, value in node.items() if local_name(key) == name), None)
+        found: list[Any] = []
+        stack = [raw]
+        while stack and len(found) < 1000:
+            value = stack.pop(0)
+            if isinstance(value, list):
+                stack[:0] = value
+            elif value is not None:
+                found.append(self.resolve(value))
+        return found
+
+    def nodes(self, node: Node, name: str) -> list[Node]:
+        return [value for value in self.values(node, name) if isinstance(value, dict)]
+
+    def text(self, node: Node, name: str) -> str | None:
+        for value in self.values(node, name):
+            text = clean_text(plain_value(value))
+            if text:
+                return text
+        return None
+
+
+def walk(value: Any, depth: int = 0) -> Iterator[Node]:
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(value, dict):
+        yield value
+        for child in value.values():
+            yield from walk(child, depth + 1)
+    elif isinstance(value, list):
+        for child in value:
+            yield from walk(child, depth + 1)
+
+
+def plain_value(value: Any) -> Any:
+    """The scalar behind a JSON-LD value object ({"@value": ...}) or a named thing ({"name": ...})."""
+    if isinstance(value, dict):
+        for key in ("@value", "name", "value"):
+            if key in value:
+                return plain_value(value[key][0] if isinstance(value[key], list) and value[key] else value[key])
+        return None
+    return value
+
+
+def types_of(node: Node) -> set[str]:
+    declared = node.get("@type", [])
+    return {local_name(term) for term in (declared if isinstance(declared, list) else [declared])}
+
+
+# --- the three syntaxes, as lists of JSON-LD-shaped nodes ---
+
+
+def json_ld_items(page: Page) -> list[Any]:
+    items: list[Any] = []
+    scripts = page.selector.xpath(
+        "//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]"
+    )
+    for script in scripts:
+        text = script.xpath("string()").get() or ""
+        try:
+            data = json.loads(text, strict=False, parse_float=Decimal)
+        except (ValueError, RecursionError):
+            data = _lenient_json_ld(script.root)
+        items.extend(data if isinstance(data, list) else [data])
+    return items
+
+
+def _lenient_json_ld(script: Any) -> list[Any]:
+    # extruct's reader forgives comments, CDATA wrappers and trailing commas; anything worse is skipped.
+    try:
+        return JsonLdExtractor().extract_items(script)
+    except Exception as error:  # noqa: BLE001 - a hand-broken script must not hide the rest of the page
+        log.debug("unreadable JSON-LD script skipped: %s", error)
+        return []
+
+
+def microdata_items(page: Page) -> list[Any]:
+    if not page.selector.xpath("//*[@itemscope][1]"):
+        return []
+    items = MicrodataExtractor().extract_items(page.selector.root, page.base_url or None)
+    return _umicrodata_microformat(items, SCHEMA_CONTEXT)
+
+
+def rdfa_items(page: Page) -> list[Any]:
+    """schema.org RDFa nodes, compacted to JSON-LD shape. Only run where RDFa types exist: pyRdfa is slow."""
+    if not page.selector.xpath("//*[@typeof][1]"):
+        return []
+    tree = parse_xmldom_html(page.text.encode("utf-8"), encoding="utf-8")
+    expanded = RDFaExtractor().extract_items(tree, base_url=page.base_url or None)
+    return compact_rdfa(expanded)
+
+
+def compact_rdfa(expanded: list[Node]) -> list[Node]:
+    by_id = {node["@id"]: node for node in expanded if "@id" in node}
+    referenced = {
+        value["@id"]
+        for node in expanded
+        for values in node.values()
+        if isinstance(values, list)
+        for value in values
+        if isinstance(value, dict) and "@id" in value
+    }
+
+    def compact(node: Node, seen: frozenset[str]) -> Node:
+        out: Node = {"@type": [local_name(term) for term in node.get("@type", [])]}
+        if not str(node.get("@id", "_:")).startswith("_:"):
+            out["@id"] = node["@id"]
+        for key, values in node.items():
+            if key.startswith("@") or not isinstance(values, list) or "schema.org" not in key:
+                continue
+            converted = []
+            for value in values:
+                if "@value" in value:
+                    converted.append(value["@value"])
+                elif value.get("@id") in by_id and value["@id"] not in seen:
+                    converted.append(compact(by_id[value["@id"]], seen | {value["@id"]}))
+                elif "@id" in value:
+                    converted.append(value["@id"])
+            out[local_name(key)] = converted[0] if len(converted) == 1 else converted
+        return out
+
+    return [compact(node, frozenset({node.get("@id", "")})) for node in expanded if node.get("@id") not in referenced]
+
+
+# --- reading a schema.org Product ---
+
+
+def product_from_items(items: list[Any], page: Page) -> ExtractedProduct:
+    if not items:
+        return ExtractedProduct()
+    graph = Graph(items)
+    product = main_product(product_candidates(graph), graph, page)
+    if product is None:
+        return ExtractedProduct()
+    found = read_product(product, graph, page)
+    if not found.categories:
+        found.categories = breadcrumb_categories(graph, page, found.name)
+    return found
+
+
+def product_candidates(graph: Graph) -> list[Node]:
+    """Products the document is about: top-level, in @graph, or a page's mainEntity; not those in lists."""
+    candidates: list[Node] = []
+
+    def visit(value: Any, depth: int) -> None:
+        if depth > 3:
+            return
+        if isinstance(value, list):
+            for item in value:
+                visit(item, depth + 1)
+            return
+        value = graph.resolve(value)
+        if not isinstance(value, dict):
+            return
+        if types_of(value) & PRODUCT_TYPES:
+            if not any(candidate is value for candidate in candidates):
+                candidates.append(value)
+            return
+        visit(value.get("@graph"), depth + 1)
+        for entity in graph.values(value, "mainEntity"):
+            visit(entity, depth + 1)
+
+    visit(graph.items, 0)
+    return candidates
+
+
+def main_product(candidates: list[Node], graph: Graph, page: Page) -> Node | None:
+    if not candidates:
+        return None
+    page_urls = {same_page_key(url) for url in (page.url, canonical_link(page)) if url}
+    for candidate in candidates:
+        declared = [graph.text(candidate, "url"), candidate.get("@id")]
+        if any(isinstance(url, str) and page.link(url) and same_page_key(page.link(url)) in page_urls for url in declared):
+            return candidate
+    return candidates[0] if len(candidates) < LISTING_MIN_PRODUCTS else None
+
+
+def same_page_key(url: str | None) -> str:
+    return canonicalize_url(url or "", keep_fragments=False)
+
+
+def canonical_link(page: Page) -> str | None:
+    return page.link(page.selector.xpath("//link[@rel='canonical']/@href").get())
+
+
+def read_product(node: Node, graph: Graph, page: Page) -> ExtractedProduct:
+    variants = [variant for variant in graph.nodes(node, "hasVariant") if types_of(variant) & PRODUCT_TYPES]
+    offers = offer_nodes(node, graph) or [offer for variant in variants for offer in offer_nodes(variant, graph)]
+    price = read_offers(offers, graph)
+    images = [url for item in [node, *variants] for url in image_urls(graph.values(item, "image"), graph, page)]
+    return ExtractedProduct(
+        name=graph.text(node, "name"),
+        price=price.price,
+        regular_price=price.regular_price,
+        currency=price.currency,
+        brand=brand_name(graph.values(node, "brand"), graph),
+        sku=graph.text(node, "sku") or price.sku,
+        availability=price.availability,
+        description=graph.text(node, "description"),
+        categories=unique(filter(None, (clean_text(plain_value(v)) for v in graph.values(node, "category")))),
+        images=unique(images),
+        variants=[
+            Variant(sku=graph.text(v, "sku"), color=graph.text(v, "color"), size=graph.text(v, "size"))
+            for v in variants
+        ],
+    )
+
+
+def offer_nodes(node: Node, graph: Graph) -> list[Node]:
+    offers = []
+    for offer in graph.nodes(node, "offers"):
+        offers.append(offer)
+        if "AggregateOffer" in types_of(offer):
+            offers.extend(graph.nodes(offer, "offers"))
+    return offers
+
+
+@dataclass
+class OfferPrice:
+    price: str | None = None
+    regular_price: str | None = None
+    currency: str | None = None
+    availability: Availability | None = None
+    sku: str | None = None
+
+
+def read_offer(offer: Node, graph: Graph) -> OfferPrice:
+    price, price_currency = first_price(graph.values(offer, "price") + graph.values(offer, "lowPrice"))
+    regular = None
+    currency = normalize_currency(graph.text(offer, "priceCurrency"))
+    for spec in graph.nodes(offer, "priceSpecification"):
+        amount, spec_currency = first_price(graph.values(spec, "price"))
+        if local_name(graph.text(spec, "priceType") or "") in REGULAR_PRICE_TYPES:
+            regular = regular or amount
+        elif price is None:
+            price = amount
+        currency = currency or normalize_currency(graph.text(spec, "priceCurrency")) or spec_currency
+    return OfferPrice(
+        price=price,
+        regular_price=regular,
+        currency=currency or price_currency,
+        availability=normalize_availability(graph.text(offer, "availability")),
+        sku=graph.text(offer, "sku"),
+    )
+
+
+def first_price(values: list[Any]) -> tuple[str | None, str | None]:
+    for value in values:
+        amount, currency = parse_price(plain_value(value), machine=True)
+        if amount is not None:
+            return amount, currency
+    return None, None
+
+
+def read_offers(offers: list[Node], graph: Graph) -> OfferPrice:
+    """One price for the page: the cheapest offer a shopper can buy now (in the first offer's currency)."""
+    parsed = [read_offer(offer, graph) for offer in offers]
+    states = {offer.availability for offer in parsed}
+    availability: Availability | None = (
+        "InStock" if "InStock" in states else "OutOfStock" if "OutOfStock" in states else None
+    )
+    priced = [offer for offer in parsed if offer.price is not None]
+    if not priced:
+        return OfferPrice(availability=availability, currency=next((o.currency for o in parsed if o.currency), None))
+    buyable = [offer for offer in priced if offer.availability != "OutOfStock"] or priced
+    currency = buyable[0].currency
+    chosen = min((offer for offer in buyable if offer.currency == currency), key=lambda offer: Decimal(offer.price))
+    chosen.availability = availability
+    return chosen
+
+
+def image_urls(values: list[Any], graph: Graph, page: Page) -> list[str]:
+    urls = []
+    for value in values:
+        if isinstance(value, dict):  # ImageObject
+            links = graph.values(value, "contentUrl") + graph.values(value, "url") + [value.get("@id")]
+            value = next((link for link in links if isinstance(link, str)), None)
+        url = image_url(value, page.base_url)
+        if url:
+            urls.append(url)
+    return urls
+
+
+def brand_name(values: list[Any], graph: Graph) -> str | None:
+    for value in values:
+        name = graph.text(value, "name") if isinstance(value, dict) else clean_text(value)
+        if name:
+            return name
+    return None
+
+
+def breadcrumb_categories(graph: Graph, page: Page, product_name: str | None) -> list[str]:
+    """The category trail of a schema.org BreadcrumbList, as one "Men/Tops/Jackets" path."""
+    for node in walk(graph.items):
+        if "BreadcrumbList" not in types_of(node):
+            continue
+        crumbs = []
+        for element in graph.nodes(node, "itemListElement"):
+            item = next(iter(graph.values(element, "item")), None)
+            name = graph.text(element, "name")
+            if isinstance(item, dict):
+                name = name or graph.text(item, "name")
+                item = item.get("@id") or graph.text(item, "url")
+            position = plain_value(next(iter(graph.values(element, "position")), None))
+            crumbs.append((_position(position), name, page.link(item)))
+        crumbs.sort(key=lambda crumb: crumb[0])
+        return category_path([(name, link) for _, name, link in crumbs], page, product_name)
+    return []
+
+
+def _position(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("inf")
+
+
+def category_path(crumbs: list[tuple[str | None, str | None]], page: Page, product_name: str | None) -> list[str]:
+    """Breadcrumb (name, url) pairs → one category path, without the home page and the product itself."""
+    names = []
+    for name, link in crumbs:
+        is_home = (name or "").lower() in HOME_NAMES or (link is not None and urlsplit(link).path in ("", "/"))
+        is_product = name == product_name or (link is not None and same_page_key(link) == same_page_key(page.url))
+        if name and not is_home and not is_product:
+            names.append(name)
+    return ["/".join(names)] if names else []
+
+
+def unique(values: Any) -> list[Any]:
+    return list(dict.fromkeys(values))
+
+
+# --- the layers ---
+
+
+def json_ld_layer(page: Page) -> ExtractedProduct:
+    return product_from_items(json_ld_items(page), page)
+
+
+def microdata_layer(page: Page) -> ExtractedProduct:
+    return product_from_items(microdata_items(page), page)
+
+
+def rdfa_layer(page: Page) -> ExtractedProduct:
+    return product_from_items(rdfa_items(page), page)
+
+
+def opengraph_layer(page: Page) -> ExtractedProduct:
+    """OpenGraph product tags; pages that do not declare a product give nothing (every page has og:title)."""
+    tags: dict[str, list[str]] = {}
+    for item in _uopengraph(list(OpenGraphExtractor().extract_items(page.selector.root)), with_og_array=True):
+        for key, value in item.items():
+            if not key.startswith("@") or key == "@type":
+                tags.setdefault(key, []).extend(value if isinstance(value, list) else [value])
+
+    def tag(*names: str) -> str | None:
+        return next((clean_text(v) for name in names for v in tags.get(name, []) if clean_text(v)), None)
+
+    og_type = (tag("@type") or "").lower()
+    amount, amount_currency = parse_price(tag("product:price:amount", "og:price:amount"), machine=True)
+    if og_type not in OG_PRODUCT_TYPES and amount is None:
+        return ExtractedProduct()
+    sale, _ = parse_price(tag("product:sale_price:amount"), machine=True)
+    images = [
+        image_url(value, page.base_url)
+        for name in ("og:image", "og:image:secure_url", "og:image:url")
+        for value in tags.get(name, [])
+    ]
+    return ExtractedProduct(
+        name=tag("og:title"),
+        price=sale or amount,
+        regular_price=amount if sale else None,
+        currency=normalize_currency(tag("product:price:currency", "og:price:currency")) or amount_currency,
+        brand=tag("product:brand", "og:brand"),
+        sku=tag("product:retailer_item_id"),
+        availability=normalize_availability(tag("product:availability", "og:availability")),
+        description=tag("og:description"),
+        images=unique(url for url in images if url),
+    )

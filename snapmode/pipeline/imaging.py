@@ -1,0 +1,75 @@
+"""Imaging use cases: download an image, find its regions, embed them into vectors."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from snapmode import ids
+from snapmode.domain import ImageTask, Region, VectorRecord
+from snapmode.errors import BadImage
+from snapmode.services import Services
+from snapmode.vision.images import crop, decode_normalized, normalize_image
+
+
+class ImageFetchFailed(Exception):
+    """The image could not be downloaded now; retrying later may succeed."""
+
+
+class DownloadedImage(BaseModel):
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+
+    task: ImageTask
+    jpeg: bytes  # normalised pixels, see snapmode.vision.images
+
+
+class DetectedImage(DownloadedImage):
+    regions: list[Region]
+
+
+def already_embedded(services: Services, task: ImageTask) -> bool:
+    """An image whose whole-photo vector exists was fully processed (it is written last)."""
+    return bool(services.vectors.image_ids(task.image_url, label="image"))
+
+
+def download(services: Services, task: ImageTask) -> DownloadedImage:
+    """Raises BadImage for input that will never work, ImageFetchFailed for what may work later."""
+    result = services.fetcher.fetch(task.image_url)
+    if result.transient:
+        raise ImageFetchFailed(f"{task.image_url}: {result.error}")
+    if result.error:
+        raise BadImage(f"download failed: {result.error}")
+    normalized = normalize_image(result.body, services.settings.imaging)
+    return DownloadedImage(task=task, jpeg=normalized.jpeg)
+
+
+def detect(services: Services, image: DownloadedImage) -> DetectedImage:
+    regions = services.detector.detect(decode_normalized(image.jpeg))
+    return DetectedImage(task=image.task, jpeg=image.jpeg, regions=regions)
+
+
+def embed(services: Services, image: DetectedImage) -> list[VectorRecord]:
+    """One vector per region; the whole-image region comes last so its presence marks completion."""
+    pixels = decode_normalized(image.jpeg)
+    crops = [crop(pixels, region.box) for region in image.regions]
+    vectors = services.embedder.embed(crops)
+    return [
+        VectorRecord(
+            id=ids.vector_id(image.task.image_url, region.box),
+            product_id=image.task.product_id,
+            image_url=image.task.image_url,
+            box=region.box,
+            label=region.label,
+            vector=vector.tolist(),
+        )
+        for region, vector in zip(image.regions, vectors, strict=True)
+    ]
+
+
+def store(services: Services, records: list[VectorRecord]) -> None:
+    # Regions before the whole image: a crash in between leaves the image "not embedded" and it is redone.
+    regions = [r for r in records if r.label != "image"]
+    whole = [r for r in records if r.label == "image"]
+    if regions:
+        services.vectors.upsert(regions)
+    if whole:
+        services.vectors.upsert(whole)

@@ -1,0 +1,97 @@
+"""Search use cases: by photo (one region of it), by text with filters, and "more like this"."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from snapmode.backends.products.base import ProductFilters, ProductPage
+from snapmode.domain import Region, SearchResult, VectorHit
+from snapmode.errors import InvalidRequest, NotFound
+from snapmode.services import Services
+from snapmode.vision.images import crop, normalize_image
+
+
+class ImageSearch(BaseModel):
+    regions: list[Region]  # detections by score, the whole image last
+    region: int  # index of the region searched with (-1 for a manual box)
+    width: int
+    height: int
+    results: list[SearchResult]
+
+
+def search_by_image(
+    services: Services,
+    data: bytes,
+    *,
+    k: int | None = None,
+    region: int | None = None,
+    box: tuple[int, int, int, int] | None = None,
+) -> ImageSearch:
+    """Detect regions in the photo, embed the chosen one (the best detection by default), find products."""
+    image = normalize_image(data, services.settings.imaging).image
+    regions = services.detector.detect(image)
+    width, height = image.size
+    if box is not None:
+        query_box, chosen = _clamp(box, width, height), -1
+    else:
+        chosen = 0 if region is None else region
+        if not 0 <= chosen < len(regions):
+            raise InvalidRequest(f"region must be between 0 and {len(regions) - 1}")
+        query_box = regions[chosen].box
+    vector = services.embedder.embed([crop(image, query_box)])[0].tolist()
+    results = _products_for(services, vector, k or services.settings.search.k)
+    return ImageSearch(regions=regions, region=chosen, width=width, height=height, results=results)
+
+
+def similar_to_product(services: Services, product_id: str, *, k: int | None = None) -> list[SearchResult]:
+    """Products whose photos look like this product's main photo, the product itself excluded."""
+    product = services.products.get_many([product_id]).get(product_id)
+    if product is None:
+        raise NotFound(f"no product {product_id}")
+    records = [r for url in product.images[:1] for r in services.vectors.records_for_image(url)]
+    whole = [r for r in records if r.label == "image"]
+    if not whole:
+        raise NotFound(f"product {product_id} has no embedded photo yet")
+    return _products_for(services, whole[0].vector, k or services.settings.search.k, exclude=product_id)
+
+
+def search_text(
+    services: Services, q: str | None, filters: ProductFilters, *, offset: int = 0, limit: int = 20
+) -> ProductPage:
+    return services.products.search(q, filters, offset=offset, limit=limit)
+
+
+def _products_for(services: Services, vector: list[float], k: int, exclude: str | None = None) -> list[SearchResult]:
+    hits = services.vectors.search(vector, services.settings.search.candidates, exclude_product=exclude)
+    best: dict[str, VectorHit] = {}
+    for hit in hits:  # hits come best first: keep each product's best region
+        best.setdefault(hit.product_id, hit)
+    products = services.products.get_many(list(best))
+    # A vector whose product is not indexed yet (the two topologies race) is not a result.
+    found = [(hit, products[hit.product_id]) for hit in best.values() if hit.product_id in products]
+    return [
+        SearchResult(
+            product_id=hit.product_id,
+            name=product.name,
+            price=product.price,
+            regular_price=product.regular_price,
+            currency=product.currency,
+            brand=product.brand,
+            availability=product.availability,
+            url=product.url,
+            image_url=hit.image_url,
+            score=round(hit.score, 4),
+            box=hit.box,
+            label=hit.label,
+        )
+        for hit, product in found[:k]
+    ]
+
+
+def _clamp(box: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:
+    x1, y1, x2, y2 = box
+    x1, x2 = sorted((max(0, min(x1, width)), max(0, min(x2, width))))
+    y1, y2 = sorted((max(0, min(y1, height)), max(0, min(y2, height))))
+    if x2 - x1 < 4 or y2 - y1 < 4:
+        raise InvalidRequest("box is empty or outside the image")
+    return x1, y1, x2, y2

@@ -1,0 +1,146 @@
+"""Run a streamparse topology in this process, with Storm's tuple-tree semantics.
+
+The same spout and bolt classes that Storm runs are instantiated here; their multilang
+`send_message` is replaced by an in-process router, so `emit`, `ack` and `fail` take
+the code paths they take on a cluster. A spout tuple is acked once every tuple
+anchored to it is acked, and failed as soon as one of them fails or a bolt raises.
+Parallelism hints are ignored: one instance per component.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import logging
+from collections import deque, namedtuple
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pystorm.component import Tuple  # what bolts receive on a cluster; pystorm's ack() checks for it
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Tree:
+    spout: str
+    tup_id: Any
+    pending: set[int] = field(default_factory=set)
+
+
+class EmbeddedRunner:
+    def __init__(self, topology: type, conf: dict[str, Any], finished: Callable[[], bool]) -> None:
+        """`finished` tells when the topology's source is drained (e.g. no URL left in the frontier)."""
+        self.name = topology.__name__
+        self.finished = finished
+        self._ids = itertools.count(1)
+        self._trees: dict[int, _Tree] = {}
+        self._tuple_root: dict[int, int] = {}
+        self._inbox: deque[tuple[str, Tuple]] = deque()
+        self._subscribers: dict[tuple[str, str], list[str]] = {}
+        self._fields: dict[tuple[str, str], type] = {}
+        self.components: dict[str, Any] = {}
+        self.spouts: list[str] = []
+        self.processed = 0
+        for spec in topology.specs:
+            for stream_id in spec.inputs:
+                self._subscribers.setdefault((stream_id.componentId, stream_id.streamId), []).append(spec.name)
+            for stream, info in spec.outputs.items():
+                self._fields[(spec.name, stream)] = namedtuple(f"{spec.name}_{stream}", info.output_fields)
+        for spec in topology.specs:
+            component = spec.component_cls(input_stream=io.StringIO(), output_stream=io.StringIO(), rdb_signal=None)
+            component.send_message = lambda message, name=spec.name: self._route(name, message)
+            component.component_name = spec.name
+            component.topology_name = self.name
+            component.logger = logging.getLogger(f"snapmode.{spec.name}")
+            component.initialize(conf, {"componentid": spec.name, "taskid": 1})
+            self.components[spec.name] = component
+            if hasattr(component, "next_tuple"):
+                self.spouts.append(spec.name)
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._trees)
+
+    def step(self) -> bool:
+        """Ask each spout for one tuple and run every resulting tree to completion. True if work was done."""
+        worked = False
+        for name in self.spouts:
+            self.components[name].next_tuple()
+            worked |= bool(self._inbox)
+            self._drain()
+        return worked
+
+    def done(self) -> bool:
+        return not self._trees and self.finished()
+
+    def _drain(self) -> None:
+        while self._inbox:
+            name, tup = self._inbox.popleft()
+            bolt = self.components[name]
+            bolt._current_tups = [tup]
+            try:
+                bolt.process(tup)
+                if bolt.auto_ack:
+                    bolt.ack(tup)
+            except Exception:
+                # On a cluster the worker dies and the tuple times out; here the tree fails at once.
+                log.exception("%s failed on a tuple from %s; its spout tuple will be replayed", name, tup.component)
+                self._fail(tup.id)
+            finally:
+                bolt._current_tups = []
+            self.processed += 1
+
+    def _route(self, name: str, message: dict[str, Any]) -> None:
+        command = message["command"]
+        if command == "emit":
+            self._emit(name, message)
+        elif command == "ack":
+            self._ack(message["id"])
+        elif command == "fail":
+            self._fail(message["id"])
+        elif command == "log":
+            log.info("%s: %s", name, message.get("msg"))
+
+    def _emit(self, name: str, message: dict[str, Any]) -> None:
+        stream = message.get("stream") or "default"
+        values = self._fields[(name, stream)](*message["tuple"])
+        if name in self.spouts:
+            roots = []
+            if message.get("id") is not None:
+                root = next(self._ids)
+                self._trees[root] = _Tree(spout=name, tup_id=message["id"])
+                roots = [root]
+        else:
+            anchors = message.get("anchors", [])
+            roots = sorted({self._tuple_root[a] for a in anchors if self._tuple_root.get(a) in self._trees})
+        subscribers = self._subscribers.get((name, stream), [])
+        for subscriber in subscribers:
+            tuple_id = next(self._ids)
+            for root in roots[:1]:  # bolts here anchor to one input; one root per tuple is enough
+                self._trees[root].pending.add(tuple_id)
+                self._tuple_root[tuple_id] = root
+            self._inbox.append((subscriber, Tuple(tuple_id, name, stream, 1, values)))
+        if name in self.spouts and roots and not subscribers:
+            self._complete(roots[0])
+
+    def _ack(self, tuple_id: int) -> None:
+        root = self._tuple_root.pop(tuple_id, None)
+        if root is None or root not in self._trees:
+            return
+        tree = self._trees[root]
+        tree.pending.discard(tuple_id)
+        if not tree.pending:
+            self._complete(root)
+
+    def _fail(self, tuple_id: int) -> None:
+        # Tuples of a failed tree still queued are processed like on Storm; their acks find no tree.
+        root = self._tuple_root.pop(tuple_id, None)
+        tree = self._trees.pop(root, None) if root is not None else None
+        if tree is not None:
+            self.components[tree.spout].fail(tree.tup_id)
+
+    def _complete(self, root: int) -> None:
+        tree = self._trees.pop(root)
+        self.components[tree.spout].ack(tree.tup_id)

@@ -1,0 +1,109 @@
+"""Process-wide handles on backends, crawler parts and models, opened lazily and shared.
+
+Every adapter (bolts, the embedded runner, the CLI, the API) gets its dependencies
+from one `Services`; a process that never searches never loads a model.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from snapmode.backends import registry
+from snapmode.backends.rejects.sqlite import SqliteRejectLog
+from snapmode.backends.sites.sqlite import SqliteSiteRegistry
+from snapmode.config import Settings
+
+if TYPE_CHECKING:
+    from snapmode.crawl.fetcher import Fetcher
+    from snapmode.crawl.frontier import SqliteFrontier
+    from snapmode.crawl.politeness import HostSlots
+    from snapmode.crawl.robots import RobotsCache
+    from snapmode.vision.detector import GarmentDetector
+    from snapmode.vision.embedder import DcganEmbedder
+
+_shared: dict[str, Services] = {}
+
+
+class Services:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        settings.ensure_home()
+
+    @classmethod
+    def shared(cls, settings: Settings) -> Services:
+        """One instance per configuration and process (Milvus Lite allows one client per data dir)."""
+        key = settings.model_dump_json()
+        if key not in _shared:
+            _shared[key] = cls(settings)
+        return _shared[key]
+
+    @cached_property
+    def products(self):
+        return registry.open_product_index(self.settings)
+
+    @cached_property
+    def queue(self):
+        return registry.open_image_queue(self.settings)
+
+    @cached_property
+    def vectors(self):
+        return registry.open_vector_store(self.settings)
+
+    @cached_property
+    def sites(self) -> SqliteSiteRegistry:
+        return SqliteSiteRegistry(self.settings.home / "sites.sqlite3")
+
+    @cached_property
+    def rejects(self) -> SqliteRejectLog:
+        return SqliteRejectLog(self.settings.home / "rejects.sqlite3")
+
+    @cached_property
+    def frontier(self) -> SqliteFrontier:
+        from snapmode.crawl.frontier import SqliteFrontier
+
+        return SqliteFrontier(self.settings.home / "frontier.sqlite3")
+
+    @cached_property
+    def fetcher(self) -> Fetcher:
+        from snapmode.crawl.fetcher import Fetcher
+
+        return Fetcher(self.settings.crawl, total_timeout=self.settings.crawl.total_timeout)
+
+    @cached_property
+    def robots(self) -> RobotsCache:
+        from snapmode.crawl.robots import RobotsCache
+
+        return RobotsCache(self.fetcher, self.settings.crawl.user_agent)
+
+    @cached_property
+    def host_slots(self) -> HostSlots:
+        from snapmode.crawl.politeness import HostSlots
+
+        return HostSlots(default_delay=self.settings.crawl.delay)
+
+    @cached_property
+    def detector(self) -> GarmentDetector:
+        import torch  # noqa: F401  torch must be imported before tensorflow or the process segfaults
+
+        from snapmode.vision.detector import GarmentDetector
+
+        return GarmentDetector(
+            self.settings.models_dir / "detector.pt",
+            confidence=self.settings.imaging.detector_confidence,
+            max_regions=self.settings.imaging.max_regions,
+        )
+
+    @cached_property
+    def embedder(self) -> DcganEmbedder:
+        import torch  # noqa: F401  see `detector`
+
+        from snapmode.vision.embedder import DcganEmbedder
+
+        return DcganEmbedder(self.settings.models_dir / "dcgan_discriminator.weights.h5")
+
+    def close(self) -> None:
+        for name in ("products", "queue", "vectors", "sites", "rejects", "frontier", "fetcher"):
+            if name in self.__dict__:
+                self.__dict__.pop(name).close()
+        _shared.pop(self.settings.model_dump_json(), None)

@@ -1,0 +1,360 @@
+"""Build the synthetic detector dataset and train the detector from scratch.
+
+Nothing pretrained can be downloaded here, so ultralytics trains from a YAML
+architecture. The source photos (Myntra, Luma) are split by product before any
+composite is made: validation composites only ever show products, and background
+photos, that training never saw.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import shutil
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import yaml
+from PIL import Image
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+from snapmode.config import REPO_ROOT
+from snapmode.errors import SnapModeError
+from snapmode.vision.composites import (
+    LabeledImage,
+    SourcePhoto,
+    compose,
+    cut_out,
+    load_photo,
+    random_background,
+    tight_box_image,
+)
+from snapmode.vision.taxonomy import CLASSES, luma_class, myntra_class
+from snapmode.vision.ultralytics_env import configure_ultralytics
+
+DATASETS_DIR = REPO_ROOT.parent / "shared" / "datasets"
+HELDOUT_DIR = REPO_ROOT / "tests" / "fixtures" / "heldout"
+VAL_FRACTION = 0.15
+TIGHT_BOX_FRACTION = 0.25  # share of dataset images that are a whole product photo with its box
+MAX_PRODUCTS_PER_COMPOSITE = 4
+
+# Where a worn garment lies in the frame (fractions of the photo height): both shops
+# shoot tops head to thigh and bottoms chest to feet.
+WORN_BANDS: dict[str, tuple[float, float]] = {
+    "top": (0.2, 0.87),
+    "outerwear": (0.2, 0.9),
+    "trousers": (0.07, 0.9),
+    "shorts": (0.05, 0.47),
+}
+LUMA_WORN_VIEWS = ("main", "back")  # the other views are close-ups or odd framings
+LUMA_WORN_PHOTO = re.compile(r"^(?P<sku>[a-z]+\d+)-[a-z]+_(?P<view>[a-z0-9]+)\.jpg$")
+LUMA_GEAR_PHOTO = re.compile(r"^(?P<sku>[a-z]+\d+)-[a-z]+-0(_alt\d)?\.jpg$")
+
+
+class DatasetError(SnapModeError):
+    """The source photos or a data.yaml cannot make a detector dataset."""
+
+
+def myntra_sources(root: Path) -> list[SourcePhoto]:
+    """Myntra photos whose articleType maps to a detector class."""
+    sources = []
+    with (root / "styles.csv").open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            label = myntra_class(row["articleType"])
+            path = root / "images" / f"{row['id']}.jpg"
+            if label and path.exists():
+                sources.append(SourcePhoto(path, label, f"myntra:{row['id']}", WORN_BANDS.get(label)))
+    return sources
+
+
+def _luma_product_classes(root: Path) -> dict[str, str]:
+    """SKU (upper case, no "24-" gear prefix) -> class, for every Luma product with one."""
+    classes = {}
+    with (root / "ConfigurableSampleData_products.csv").open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            label = luma_class(row["categories"].split(","), row["name"])
+            if row["product_type"] == "configurable" and label:
+                classes[row["sku"].upper()] = label
+    for path in sorted(root.glob("CatalogSampleData_SimpleProduct_products_gear_*.csv")):
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                # Gear categories are newline-separated "Section\nName" pairs.
+                lines = row["category"].split("\n")
+                paths = ["/".join(lines[i : i + 2]) for i in range(0, len(lines) - 1, 2)]
+                label = luma_class(paths, row["name"])
+                if label:
+                    classes[row["sku"].upper().removeprefix("24-")] = label
+    return classes
+
+
+def luma_sources(root: Path, excluded: set[str] = frozenset()) -> list[SourcePhoto]:
+    """Luma clothing (worn, front and back views) and gear photos, minus the `excluded` file names."""
+    classes = _luma_product_classes(root)
+    sources = []
+    for path in sorted((root / "images").glob("*.jpg")):
+        gear, worn = LUMA_GEAR_PHOTO.match(path.name), LUMA_WORN_PHOTO.match(path.name)
+        sku = (gear or worn)["sku"] if (gear or worn) else None
+        if sku is None or path.name in excluded:
+            continue
+        # "wb01-black-0.jpg" is a gear bag while "wb01-black_main.jpg" is a worn bra top: the name pattern tells.
+        label = classes.get(sku.upper())
+        if label is None or (gear and label not in ("bag", "accessory")):
+            continue
+        if gear:
+            sources.append(SourcePhoto(path, label, group=f"luma:{sku}"))
+        elif worn["view"] in LUMA_WORN_VIEWS and label in WORN_BANDS:
+            sources.append(SourcePhoto(path, label, f"luma:{sku}", WORN_BANDS[label]))
+    return sources
+
+
+def heldout_names(heldout_dir: Path = HELDOUT_DIR) -> set[str]:
+    """File names of the held-out photos: those in the directory plus every string in its heldout.json.
+
+    The photos the end-to-end evaluation searches with must never be trained on.
+    """
+    if not heldout_dir.is_dir():
+        return set()
+    names = {path.name for path in heldout_dir.iterdir() if path.suffix.lower() in (".jpg", ".jpeg", ".png")}
+
+    def strings(node: object) -> Iterable[str]:
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, Mapping):
+            for key, value in node.items():
+                yield from strings(key)
+                yield from strings(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from strings(item)
+
+    index = heldout_dir / "heldout.json"
+    if index.exists():
+        names |= {Path(text).name for text in strings(json.loads(index.read_text(encoding="utf-8")))}
+    return names
+
+
+def split_sources(sources: Sequence[SourcePhoto], seed: int, val_fraction: float = VAL_FRACTION):
+    """(train, val) by a stable hash of each product, so no product straddles the split."""
+    train, val = [], []
+    for photo in sources:
+        digest = hashlib.sha256(f"{seed}:{photo.group}".encode()).digest()
+        (val if int.from_bytes(digest[:8]) / 2**64 < val_fraction else train).append(photo)
+    return train, val
+
+
+def default_sources(datasets_dir: Path = DATASETS_DIR, heldout_dir: Path = HELDOUT_DIR) -> list[SourcePhoto]:
+    myntra, luma = datasets_dir / "myntra-small", datasets_dir / "luma"
+    for needed in (myntra / "styles.csv", luma / "ConfigurableSampleData_products.csv"):
+        if not needed.exists():
+            raise DatasetError(f"{needed} is missing: the detector dataset is built from the shared Myntra and Luma data")
+    return myntra_sources(myntra) + luma_sources(luma, heldout_names(heldout_dir))
+
+
+class RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:.1f}/s" if task.speed else "?/s", style="progress.data.speed")
+
+
+def _write_sample(sample: LabeledImage, stem: str, images_dir: Path, labels_dir: Path) -> None:
+    width, height = sample.image.size
+    sample.image.save(images_dir / f"{stem}.jpg", quality=90)
+    lines = []
+    for labeled in sample.boxes:
+        x1, y1, x2, y2 = labeled.box
+        cx, cy, w, h = (x1 + x2) / 2 / width, (y1 + y2) / 2 / height, (x2 - x1) / width, (y2 - y1) / height
+        lines.append(f"{CLASSES.index(labeled.label)} {cx:.6f} {cy:.6f} {w:.6f} {h:.6f}")
+    (labels_dir / f"{stem}.txt").write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
+
+
+def _make_split(
+    name: str,
+    photos: Sequence[SourcePhoto],
+    count: int,
+    imgsz: int,
+    rng: np.random.Generator,
+    out_dir: Path,
+    progress: Progress,
+) -> Counter[str]:
+    """Write `count` images made only from `photos`; returns the box count per class."""
+    images_dir, labels_dir = out_dir / "images" / name, out_dir / "labels" / name
+    images_dir.mkdir(parents=True)
+    labels_dir.mkdir(parents=True)
+    loaded, cutouts = {}, defaultdict(list)
+    task = progress.add_task(f"{name}: cutting out {len(photos)} photos", total=len(photos))
+    for photo in photos:
+        image = load_photo(photo.path, imgsz)
+        cutout = cut_out(photo, image)
+        if cutout is not None:
+            loaded[photo] = image
+            cutouts[photo.label].append((photo, cutout))
+        progress.advance(task)
+    if not cutouts:
+        raise DatasetError(f"no product could be cut out of the {len(photos)} {name} photos")
+    labels, textures = sorted(cutouts), list(loaded.values())
+    boxes: Counter[str] = Counter()
+    task = progress.add_task(f"{name}: composing {count} images", total=count)
+    for index in range(count):
+        # Classes are drawn uniformly so rare ones (outerwear, shorts) are seen as often as tops.
+        drawn = [cutouts[labels[rng.integers(len(labels))]] for _ in range(MAX_PRODUCTS_PER_COMPOSITE)]
+        picks = [pool[rng.integers(len(pool))] for pool in drawn]
+        sample = None
+        if rng.random() < TIGHT_BOX_FRACTION:
+            sample = tight_box_image(picks[0][0], loaded[picks[0][0]])
+        if sample is None:
+            aspect = rng.uniform(0.75, 1.33)
+            size = (imgsz, round(imgsz / aspect)) if aspect >= 1 else (round(imgsz * aspect), imgsz)
+            chosen = [cutout for _, cutout in picks[: rng.integers(1, MAX_PRODUCTS_PER_COMPOSITE + 1)]]
+            sample = compose(chosen, random_background(rng, size, textures), rng)
+        boxes.update(labeled.label for labeled in sample.boxes)
+        _write_sample(sample, f"{name}_{index:05d}", images_dir, labels_dir)
+        progress.advance(task)
+    return boxes
+
+
+def build_detector_dataset(
+    out_dir: Path,
+    n_train: int = 1500,
+    n_val: int = 300,
+    imgsz: int = 320,
+    seed: int = 0,
+    *,
+    sources: Sequence[SourcePhoto] | None = None,
+) -> Path:
+    """Write a YOLO dataset of synthetic composites under `out_dir` (replaced) and return its data.yaml.
+
+    `sources` defaults to the shared Myntra and Luma photos, minus the held-out fixture photos.
+    """
+    if n_train < 1 or n_val < 1 or imgsz < 32:
+        raise DatasetError(f"need n_train >= 1, n_val >= 1 and imgsz >= 32, got {n_train}, {n_val}, {imgsz}")
+    photos = list(sources) if sources is not None else default_sources()
+    unknown = {photo.label for photo in photos} - set(CLASSES)
+    if unknown:
+        raise DatasetError(f"source labels {sorted(unknown)} are not detector classes {CLASSES}")
+    train, val = split_sources(photos, seed)
+    if not train or not val:
+        # Too few products to hash into both splits: fall back to alternating products.
+        groups = sorted({photo.group for photo in photos})
+        val_groups = set(groups[1::2] if len(groups) > 1 else [])
+        train = [photo for photo in photos if photo.group not in val_groups]
+        val = [photo for photo in photos if photo.group in val_groups]
+    if not train or not val:
+        raise DatasetError("need photos of at least two different products to split train from val")
+    out_dir = Path(out_dir)
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    rng = np.random.default_rng(seed)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(), TimeRemainingColumn()
+    ) as progress:
+        train_boxes = _make_split("train", train, n_train, imgsz, rng, out_dir, progress)
+        val_boxes = _make_split("val", val, n_val, imgsz, rng, out_dir, progress)
+    summary = {
+        "seed": seed,
+        "imgsz": imgsz,
+        "source_photos": {"train": len(train), "val": len(val)},
+        "source_photos_per_class": {
+            split: dict(Counter(photo.label for photo in photos_)) for split, photos_ in (("train", train), ("val", val))
+        },
+        "boxes_per_class": {"train": dict(train_boxes), "val": dict(val_boxes)},
+        "val_photos": sorted(str(photo.path) for photo in val),
+    }
+    (out_dir / "sources.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    data_yaml = out_dir / "data.yaml"
+    data = {"path": str(out_dir.resolve()), "train": "images/train", "val": "images/val", "names": dict(enumerate(CLASSES))}
+    data_yaml.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return data_yaml
+
+
+def _load_data_yaml(data_yaml: Path) -> dict:
+    if not data_yaml.is_file():
+        raise DatasetError(f"{data_yaml} does not exist")
+    try:
+        data = yaml.safe_load(data_yaml.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise DatasetError(f"{data_yaml} is not valid YAML: {error}") from error
+    if not isinstance(data, dict) or not {"train", "val", "names"} <= data.keys():
+        raise DatasetError(f"{data_yaml} is not a YOLO data.yaml: it needs train, val and names")
+    return data
+
+
+def train_detector(
+    data_yaml: Path,
+    out_dir: Path,
+    epochs: int,
+    imgsz: int = 320,
+    model: str = "yolov8n.yaml",
+    *,
+    batch: int = 16,
+    workers: int = 1,
+    hours: float | None = None,
+    overrides: Mapping[str, object] | None = None,
+) -> Path:
+    """Train on a YOLO data.yaml (ours or a DeepFashion2 conversion) on the CPU; returns the best weights.
+
+    A `model` ending in .yaml is an architecture, trained from random weights. With
+    `hours`, ultralytics refits the epoch count (and its learning-rate schedule) to that
+    wall time after the first epoch, and stops there. The returned best.pt is stripped
+    of optimizer state by ultralytics. `overrides` go to ultralytics' train() as they are.
+    """
+    data_yaml, out_dir = Path(data_yaml).resolve(), Path(out_dir).resolve()
+    _load_data_yaml(data_yaml)
+    if epochs < 1 or batch < 1 or (hours is not None and hours <= 0):
+        raise DatasetError(f"need epochs >= 1, batch >= 1 and hours > 0, got {epochs}, {batch}, {hours}")
+    configure_ultralytics()
+    import torch  # noqa: F401  (before anything that may pull in tensorflow)
+    from ultralytics import YOLO
+
+    settings = {
+        "data": str(data_yaml),
+        "epochs": epochs,
+        "imgsz": imgsz,
+        "batch": batch,
+        "nbs": batch,  # one optimizer step per batch: a short run needs every step it can get
+        "workers": workers,
+        "device": "cpu",
+        "project": str(out_dir),
+        "name": "train",
+        "exist_ok": True,
+        "pretrained": False,
+        "amp": False,
+        "deterministic": False,  # deterministic CPU kernels are slower and buy nothing here
+        "plots": True,
+        # From scratch on a few thousand images: a short warm-up, and mosaic (which
+        # shrinks objects) only for part of the run.
+        "warmup_epochs": min(1.0, epochs / 10),
+        "close_mosaic": max(1, epochs // 4),
+        **({"time": hours} if hours else {}),
+        **(overrides or {}),
+    }
+    YOLO(model).train(**settings)
+    best = out_dir / "train" / "weights" / "best.pt"
+    if not best.exists():
+        raise DatasetError(f"training finished without writing {best}")
+    return best
+
+
+def validate_detector(weights: Path, data_yaml: Path, imgsz: int = 320, out_dir: Path | None = None) -> dict:
+    """mAP50, mAP50-95 and per-class AP50 of `weights` on the data.yaml's val split (plots go to `out_dir`)."""
+    data = _load_data_yaml(Path(data_yaml))
+    configure_ultralytics()
+    import torch  # noqa: F401
+    from ultralytics import YOLO
+
+    plots = {"plots": True, "project": str(Path(out_dir).resolve()), "name": "val", "exist_ok": True} if out_dir else {}
+    metrics = YOLO(str(weights)).val(
+        data=str(data_yaml), imgsz=imgsz, device="cpu", batch=16, workers=0, verbose=False, **({"plots": False} | plots)
+    )
+    names = data["names"] if isinstance(data["names"], dict) else dict(enumerate(data["names"]))
+    per_class = {names[int(index)]: round(float(ap50), 4) for index, ap50 in zip(metrics.ap_class_index, metrics.box.ap50)}
+    return {
+        "mAP50": round(float(metrics.box.map50), 4),
+        "mAP50-95": round(float(metrics.box.map), 4),
+        "precision": round(float(metrics.box.mp), 4),
+        "recall": round(float(metrics.box.mr), 4),
+        "AP50_per_class": per_class,
+    }

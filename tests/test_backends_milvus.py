@@ -1,0 +1,155 @@
+import multiprocessing
+
+import numpy as np
+import pytest
+
+from snapmode.backends.vectors.milvus import MilvusVectorStore, milvus_string
+from snapmode.domain import VectorRecord
+
+DIM = 16
+
+
+@pytest.fixture(scope="module")
+def lite_uri(tmp_path_factory) -> str:
+    # One Milvus Lite data directory for the module: each one starts a server for the process's life.
+    return str(tmp_path_factory.mktemp("milvus") / "milvus.db")
+
+
+@pytest.fixture
+def store(lite_uri, request):
+    store = MilvusVectorStore(lite_uri, request.node.name, DIM)  # a collection per test
+    yield store
+    store.close()
+
+
+def records(vectors: np.ndarray, products: int = 3, url: str = "https://shop.example/img/{i}.jpg"):
+    return [
+        VectorRecord(
+            id=f"v{i}",
+            product_id=f"p{i % products}",
+            image_url=url.format(i=i),
+            box=(i, i, i + 10, i + 20),
+            label="jacket" if i % 2 else "image",
+            vector=vector.tolist(),
+        )
+        for i, vector in enumerate(vectors)
+    ]
+
+
+def random_vectors(n: int, dim: int = DIM, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).normal(size=(n, dim))
+
+
+def test_upsert_is_idempotent_by_id(store):
+    vectors = random_vectors(20)
+    store.upsert(records(vectors))
+    assert store.count() == 20
+    store.upsert(records(vectors))
+    assert store.count() == 20
+    moved = records(random_vectors(20, seed=1))[:5]
+    store.upsert(moved)
+    assert store.count() == 20
+    (hit, *_) = store.search(moved[0].vector, k=1)
+    assert hit.id == "v0" and hit.score == pytest.approx(1.0, abs=1e-5)
+
+
+def test_search_returns_nearest_first_with_cosine_scores(store):
+    vectors = random_vectors(50)
+    store.upsert(records(vectors))
+    query = vectors[7] * 3.5  # scale does not matter to the cosine
+    hits = store.search(query.tolist(), k=5)
+    assert hits[0].id == "v7" and hits[0].score == pytest.approx(1.0, abs=1e-5)
+    assert hits[0].product_id == "p1" and hits[0].box == (7, 7, 17, 27) and hits[0].label == "jacket"
+    assert hits[0].image_url == "https://shop.example/img/7.jpg"
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    expected = np.sort(unit @ unit[7])[::-1][:5]
+    assert [h.score for h in hits] == pytest.approx(expected.tolist(), abs=1e-5)
+
+
+def test_exclude_product_drops_its_vectors(store):
+    vectors = random_vectors(30)
+    store.upsert(records(vectors))
+    hits = store.search(vectors[0].tolist(), k=10, exclude_product="p0")
+    assert len(hits) == 10 and all(h.product_id != "p0" for h in hits)
+    assert store.search(vectors[0].tolist(), k=1, exclude_product='p"0')[0].id == "v0"  # quoting is safe
+
+
+def test_image_ids_escapes_the_url(store):
+    url = 'https://shop.example/img/"quoted"\\{i}.jpg?x=\'1\''
+    store.upsert(records(random_vectors(4), url=url))
+    assert store.image_ids(url.format(i=2)) == ["v2"]
+    assert store.image_ids("https://shop.example/img/none.jpg") == []
+    assert store.image_ids('" || id != "') == []
+
+
+def test_milvus_string_round_trips_special_characters():
+    assert milvus_string('a"b\\c\n') == '"a\\"b\\\\c\\n"'
+
+
+def test_bad_vectors_are_clear_errors(store):
+    with pytest.raises(ValueError, match="16-d"):
+        store.search([1.0, 2.0], k=3)
+    with pytest.raises(ValueError, match="non-zero"):
+        store.upsert(records(np.zeros((1, DIM))))
+    with pytest.raises(ValueError, match="k must be"):
+        store.search(random_vectors(1)[0].tolist(), k=0)
+
+
+def test_a_new_client_reopens_the_collection(lite_uri):
+    first = MilvusVectorStore(lite_uri, "reopened", DIM)
+    vectors = random_vectors(10)
+    first.upsert(records(vectors))
+    first.close()
+    second = MilvusVectorStore(lite_uri, "reopened", DIM)
+    assert second.count() == 10
+    assert second.search(vectors[3].tolist(), k=1)[0].id == "v3"
+    second.close()
+    with pytest.raises(ValueError, match="holds 16-d vectors"):
+        MilvusVectorStore(lite_uri, "reopened", 32)
+
+
+def _write_and_hold(uri: str, written, release) -> None:
+    store = MilvusVectorStore(uri, "persisted", DIM)
+    store.upsert(records(random_vectors(40)))
+    written.set()
+    release.wait(60)
+    store.close()
+
+
+def test_lite_directory_is_one_process_at_a_time_and_persists(tmp_path):
+    uri = str(tmp_path / "milvus.db")
+    context = multiprocessing.get_context("spawn")
+    written, release = context.Event(), context.Event()
+    writer = context.Process(target=_write_and_hold, args=(uri, written, release))
+    writer.start()
+    try:
+        assert written.wait(60)
+        with pytest.raises(RuntimeError, match="one process only"):
+            MilvusVectorStore(uri, "persisted", DIM)
+    finally:
+        release.set()
+        writer.join(60)
+    assert writer.exitcode == 0
+    # the lock went with the writer; a fresh server loads what it wrote
+    store = MilvusVectorStore(uri, "persisted", DIM)
+    assert store.count() == 40
+    assert store.search(random_vectors(40)[39].tolist(), k=1)[0].id == "v39"
+    store.close()
+
+
+def test_full_size_vectors(lite_uri):
+    store = MilvusVectorStore(lite_uri, "full_size")
+    vectors = random_vectors(300, dim=8192, seed=3)
+    store.upsert(records(vectors, products=100))
+    assert store.count() == 300
+    hits = store.search(vectors[123].tolist(), k=20, exclude_product="p0")
+    assert hits[0].id == "v123" and hits[0].score == pytest.approx(1.0, abs=1e-5)
+    assert len(hits) == 20 and all(h.product_id != "p0" for h in hits)
+    store.close()
+
+
+def test_missing_parent_directories_are_created(tmp_path):
+    uri = str(tmp_path / "nested" / "home" / "milvus.db")
+    store = MilvusVectorStore(uri, "created_parents", DIM)
+    assert store.count() == 0
+    store.close()

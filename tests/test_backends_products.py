@@ -1,0 +1,233 @@
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from snapmode.backends.products.base import ProductFilters
+from snapmode.backends.products.sqlite import SqliteProductIndex, category_paths, fts_match_expression
+from snapmode.domain import Product
+
+
+def make_product(pid: str, **fields) -> Product:
+    defaults = dict(url=f"https://shop.example/{pid}", site="luma", fetched_at=0.0)
+    return Product(id=pid, **(defaults | fields))
+
+
+CATALOGUE = [
+    make_product(
+        "jacket",
+        name="Proteus Fitness Jackshirt",
+        brand="Luma",
+        price="45.00",
+        availability="InStock",
+        description="Part jacket, part shirt, for running in the cold.",
+        categories=["Men/Tops/Jackets"],
+    ),
+    make_product(
+        "hoodie",
+        name="Mach Street Sweatshirt",
+        brand="Luma",
+        price="62.00",
+        availability="OutOfStock",
+        description="A cosy hooded sweatshirt.",
+        categories=["Men/Tops/Hoodies & Sweatshirts"],
+    ),
+    make_product(
+        "tee",
+        name="Tristan Running Tee",
+        brand="Acme",
+        price="19.99",
+        availability="InStock",
+        description="Light tee for running.",
+        categories=["Men/Tops/Tees", "Sale"],
+        site="other",
+    ),
+    make_product(
+        "pants",
+        name="Cora Parachute Pant",
+        brand="Acme",
+        price="120.00",
+        availability="InStock",
+        description="Crinkled nylon pants.",
+        categories=["Women/Bottoms/Pants"],
+    ),
+    make_product("bag", name="Joust Duffle Bag", price="not a price", categories=["Gear/Bags"]),
+]
+
+
+@pytest.fixture
+def index(tmp_path):
+    index = SqliteProductIndex(tmp_path / "products.sqlite3")
+    index.upsert(CATALOGUE)
+    yield index
+    index.close()
+
+
+def ids(page) -> list[str]:
+    return [product.id for product in page.items]
+
+
+def facet(page, name: str) -> dict[str, int]:
+    return {entry.value: entry.count for entry in page.facets[name]}
+
+
+def test_reupsert_is_idempotent_and_updates_fields(index):
+    index.upsert(CATALOGUE)
+    assert index.count() == len(CATALOGUE)
+    changed = CATALOGUE[0].model_copy(update={"name": "Proteus Windbreaker", "price": "30.00", "categories": ["Sale"]})
+    index.upsert([changed])
+    assert index.count() == len(CATALOGUE)
+    assert index.get_many(["jacket"])["jacket"].name == "Proteus Windbreaker"
+    # the text, filter and category rows follow the update instead of piling up
+    assert ids(index.search("windbreaker", ProductFilters())) == ["jacket"]
+    assert index.search("jackshirt", ProductFilters()).total == 0
+    assert "jacket" not in ids(index.search(None, ProductFilters(category="Men")))
+    assert ids(index.search(None, ProductFilters(max_price=35))) == ["jacket", "tee"]
+
+
+def test_get_many_returns_only_known_ids(index):
+    found = index.get_many(["tee", "missing", "bag"])
+    assert set(found) == {"tee", "bag"}
+    assert found["tee"] == CATALOGUE[2]
+    assert index.get_many([]) == {}
+
+
+def test_browse_without_query_lists_everything_by_name(index):
+    for q in (None, ""):
+        page = index.search(q, ProductFilters())
+        assert page.total == 5
+        assert [p.name for p in page.items] == sorted(p.name for p in CATALOGUE)
+
+
+def test_text_search_ranks_and_stems_and_prefixes(index):
+    running = index.search("running", ProductFilters())
+    # the name hit outranks the description-only hit
+    assert ids(running) == ["tee", "jacket"]
+    assert ids(index.search("sweatshirts", ProductFilters()))[0] == "hoodie"  # porter: sweatshirts ~ sweatshirt
+    assert ids(index.search("parach", ProductFilters())) == ["pants"]  # prefix
+    assert ids(index.search("luma jackshirt", ProductFilters())) == ["jacket"]  # words are ANDed
+    assert index.search("luma parachute", ProductFilters()).total == 0
+    assert ids(index.search("jackets", ProductFilters())) == ["jacket"]  # category text is searchable
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ['"', '""', "AND OR", "AND", "NOT tee", "*", "(", ")", "tee)", 'NEAR("a" "b")', "name:tee", "-tee", "^tee",
+     "tee*", "'", "\x00", "a_b", "∑∂ ☃ 日本語", "\u0301", "x" * 5000, "café naïve"],
+)
+def test_hostile_queries_never_raise(index, hostile):
+    page = index.search(hostile, ProductFilters())
+    assert page.total >= 0
+
+
+def test_operators_are_searched_as_words(index):
+    assert ids(index.search("NOT tee", ProductFilters())) == []  # "not*" AND "tee*", not a negation
+    assert ids(index.search("tee)", ProductFilters())) == ["tee"]
+    assert ids(index.search('"running" tee', ProductFilters())) == ["tee"]
+    assert index.search('"', ProductFilters()).total == 5  # no words: browse everything
+
+
+def test_unicode_text_matches_without_diacritics(tmp_path):
+    index = SqliteProductIndex(tmp_path / "products.sqlite3")
+    index.upsert([make_product("robe", name="Robe Crêpe Naïve", categories=["Femme/Robes"]),
+                  make_product("jp", name="日本語 シャツ")])
+    assert ids(index.search("crepe naive", ProductFilters())) == ["robe"]
+    assert ids(index.search("日本語", ProductFilters())) == ["jp"]
+    index.close()
+
+
+def test_too_many_words_is_a_clear_error(index):
+    with pytest.raises(ValueError, match="at most"):
+        index.search(" ".join(["word"] * 40), ProductFilters())
+
+
+def test_category_filter_matches_descendants(index):
+    assert set(ids(index.search(None, ProductFilters(category="Men")))) == {"jacket", "hoodie", "tee"}
+    assert set(ids(index.search(None, ProductFilters(category="Men/Tops")))) == {"jacket", "hoodie", "tee"}
+    assert ids(index.search(None, ProductFilters(category="Men/Tops/Jackets"))) == ["jacket"]
+    assert ids(index.search(None, ProductFilters(category=" men / tops / jackets/"))) == ["jacket"]
+    assert index.search(None, ProductFilters(category="Men/Top")).total == 0  # a path, not a string prefix
+    assert ids(index.search("running", ProductFilters(category="Sale"))) == ["tee"]
+
+
+def test_category_paths_lists_ancestors():
+    assert category_paths("Men/Tops/Jackets") == ["Men", "Men/Tops", "Men/Tops/Jackets"]
+    assert category_paths(" /Gear//Bags ") == ["Gear", "Gear/Bags"]
+
+
+def test_filters_combine(index):
+    assert set(ids(index.search(None, ProductFilters(brand="acme")))) == {"tee", "pants"}
+    assert ids(index.search(None, ProductFilters(site="other"))) == ["tee"]
+    assert set(ids(index.search(None, ProductFilters(min_price=40, max_price=62)))) == {"jacket", "hoodie"}
+    assert ids(index.search(None, ProductFilters(min_price=100))) == ["pants"]
+    assert set(ids(index.search(None, ProductFilters(in_stock=True)))) == {"jacket", "tee", "pants"}
+    assert set(ids(index.search(None, ProductFilters(in_stock=False)))) == {"hoodie", "bag"}
+    assert ids(index.search(None, ProductFilters(brand="Luma", in_stock=True, category="Men"))) == ["jacket"]
+
+
+def test_facets_count_the_filtered_result(index):
+    page = index.search(None, ProductFilters())
+    assert facet(page, "brand") == {"Luma": 2, "Acme": 2}
+    categories = facet(page, "category")
+    assert categories["Men"] == 3 and categories["Men/Tops"] == 3 and categories["Men/Tops/Jackets"] == 1
+    assert categories["Women"] == 1 and categories["Sale"] == 1 and categories["Gear/Bags"] == 1
+    assert [f.value for f in page.facets["category"][:2]] == ["Men", "Men/Tops"]  # ties by name
+    assert [(f.value, f.count) for f in page.facets["price"]] == [("0-25", 1), ("25-50", 1), ("50-100", 1), ("100+", 1)]
+
+    men = index.search(None, ProductFilters(category="Men"))
+    assert facet(men, "brand") == {"Luma": 2, "Acme": 1}
+    assert "Women" not in facet(men, "category")
+    assert facet(men, "price") == {"0-25": 1, "25-50": 1, "50-100": 1}
+
+    running = index.search("running", ProductFilters())
+    assert facet(running, "brand") == {"Luma": 1, "Acme": 1}
+
+
+def test_category_facet_keeps_the_top_30(tmp_path):
+    index = SqliteProductIndex(tmp_path / "products.sqlite3")
+    index.upsert([make_product(f"p{i}", name=f"P{i}", categories=[f"Cat{i:02d}"]) for i in range(40)])
+    index.upsert([make_product("x", name="X", categories=["Cat39"])])
+    page = index.search(None, ProductFilters())
+    assert len(page.facets["category"]) == 30
+    assert page.facets["category"][0].value == "Cat39" and page.facets["category"][0].count == 2
+    index.close()
+
+
+def test_pagination(index):
+    everything = ids(index.search(None, ProductFilters(), limit=100))
+    first = index.search(None, ProductFilters(), offset=0, limit=2)
+    second = index.search(None, ProductFilters(), offset=2, limit=2)
+    last = index.search(None, ProductFilters(), offset=4, limit=2)
+    assert first.total == second.total == last.total == 5
+    assert ids(first) + ids(second) + ids(last) == everything
+    assert index.search(None, ProductFilters(), offset=10).items == []
+    assert index.search(None, ProductFilters(), limit=0).total == 5
+    with pytest.raises(ValueError):
+        index.search(None, ProductFilters(), offset=-1)
+
+
+def _upsert_range(path: Path, start: int) -> None:
+    index = SqliteProductIndex(path)
+    for i in range(start, start + 50):
+        index.upsert([make_product(f"p{i}", name=f"Product {i}", categories=["Shared/Cat"])])
+    index.close()
+
+
+def test_several_processes_write_one_file(tmp_path):
+    path = tmp_path / "products.sqlite3"
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_upsert_range, args=(path, start)) for start in (0, 50)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    index = SqliteProductIndex(path)
+    assert index.count() == 100
+    assert index.search("product", ProductFilters(category="Shared")).total == 100
+    index.close()
+
+
+def test_match_expression_quotes_every_word():
+    assert fts_match_expression('tee" OR (x*') == '"tee"* "OR"* "x"*'
+    assert fts_match_expression("  ") is None

@@ -1,0 +1,144 @@
+"""The whole embedded path on the demo shop: crawl → index → queue → detect → embed → Milvus Lite → search.
+
+Runs `snapmode demo --until-indexed` twice as a user would (a real shop server on loopback, real models),
+then searches the resulting index in-process and over the HTTP API.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from snapmode import ids
+from snapmode.config import Settings
+from snapmode.shop.catalog import load_catalog
+
+REPO = Path(__file__).resolve().parent.parent
+HELDOUT_DIR = REPO / "tests" / "fixtures" / "heldout"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _demo(home: Path, shop_port: int) -> dict:
+    env = {**os.environ, "SNAPMODE_HOME": str(home)}
+    done = subprocess.run(
+        [sys.executable, "-m", "snapmode", "demo", "--until-indexed", "--shop-port", str(shop_port)],
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=1200,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory):
+    home = tmp_path_factory.mktemp("snapmode-home")
+    shop_port = _free_port()
+    first = _demo(home, shop_port)
+    second = _demo(home, shop_port)
+    return home, f"http://127.0.0.1:{shop_port}", first, second
+
+
+@pytest.fixture(scope="module")
+def services(indexed):
+    from snapmode.services import Services
+
+    home, shop_url, _, _ = indexed
+    services = Services.shared(Settings(home=home))
+    yield services
+    services.close()
+
+
+def _product_id(shop_url: str, path: str) -> str:
+    return ids.product_id(shop_url + path)
+
+
+def test_every_demo_product_and_image_is_indexed(indexed):
+    _, _, first, _ = indexed
+    catalog = load_catalog()
+    assert first["products"] == len(catalog.products)
+    assert first["images"] == sum(len(p.images) for p in catalog.products)
+    assert first["vectors"] >= first["images"]  # one whole-image vector per photo plus its regions
+
+
+def test_running_the_demo_again_duplicates_nothing(indexed):
+    _, _, first, second = indexed
+    assert {k: second[k] for k in ("products", "images", "vectors")} == {
+        k: first[k] for k in ("products", "images", "vectors")
+    }
+
+
+def test_a_shop_photo_finds_its_own_product_first(indexed, services):
+    from snapmode.pipeline.search import search_by_image
+
+    _, shop_url, _, _ = indexed
+    catalog = load_catalog()
+    for product in catalog.products[:: max(1, len(catalog.products) // 8)]:
+        photo = catalog.image_path(product.images[0])
+        found = search_by_image(services, photo.read_bytes(), k=10)
+        assert found.results[0].product_id == _product_id(shop_url, product.path), product.name
+        assert found.results[0].score > 0.99
+
+
+def test_a_held_back_view_finds_its_product_in_the_top_10(indexed, services):
+    from snapmode.pipeline.search import search_by_image
+
+    _, shop_url, _, _ = indexed
+    heldout = json.loads((HELDOUT_DIR / "heldout.json").read_text())
+    hits = 0
+    for entry in heldout:
+        found = search_by_image(services, (HELDOUT_DIR / entry["image"]).read_bytes(), k=10)
+        hits += _product_id(shop_url, entry["path"]) in {r.product_id for r in found.results}
+    recall = hits / len(heldout)
+    print(f"held-back views: recall@10 = {recall:.3f} over {len(heldout)}")
+    assert recall >= 0.9
+
+
+def test_api_searches_by_photo_text_and_similarity(indexed, services):
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    home, shop_url, _, _ = indexed
+    client = TestClient(create_app(services.settings))
+    catalog = load_catalog()
+    product = catalog.products[0]
+    photo = catalog.image_path(product.images[0]).read_bytes()
+
+    found = client.post("/api/v1/search/image", files={"file": ("q.jpg", photo, "image/jpeg")}, data={"k": "5"})
+    assert found.status_code == 200, found.text
+    body = found.json()
+    assert body["regions"][-1]["label"] == "image"
+    assert body["results"][0]["product_id"] == _product_id(shop_url, product.path)
+    assert body["results"][0]["price"] and body["results"][0]["url"].startswith(shop_url)
+
+    whole = client.post("/api/v1/search/image", files={"file": ("q.jpg", photo, "image/jpeg")},
+                        data={"region": str(len(body["regions"]) - 1)})
+    assert whole.status_code == 200 and whole.json()["region"] == len(body["regions"]) - 1
+
+    pid = body["results"][0]["product_id"]
+    detail = client.get(f"/api/v1/products/{pid}")
+    assert detail.status_code == 200 and detail.json()["name"] == product.name
+    similar = client.get(f"/api/v1/products/{pid}/similar", params={"k": 5}).json()["results"]
+    assert len(similar) == 5 and pid not in {r["product_id"] for r in similar}
+
+    word = product.name.split()[-1]
+    text = client.get("/api/v1/search", params={"q": word}).json()
+    assert text["total"] >= 1 and any(item["id"] == pid for item in text["items"])
+    assert text["facets"]["brand"]
+
+    assert client.get("/api/v1/products/nope").status_code == 404
+    not_image = client.post("/api/v1/search/image", files={"file": ("x.jpg", b"<html>", "image/jpeg")})
+    assert not_image.status_code == 415 and "image" in not_image.json()["detail"]
+    bad_region = client.post("/api/v1/search/image", files={"file": ("q.jpg", photo, "image/jpeg")},
+                             data={"region": "99"})
+    assert bad_region.status_code == 422

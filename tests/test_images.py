@@ -1,0 +1,61 @@
+"""Every image, crawled or uploaded, is validated before a model sees it: bad input is a clear BadImage."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from snapmode.config import ImagingSettings
+from snapmode.errors import BadImage
+from snapmode.vision.images import decode_normalized, normalize_image
+
+LIMITS = ImagingSettings()
+
+
+def _jpeg(size=(200, 300), color=(200, 30, 30), **save) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="JPEG", **save)
+    return buffer.getvalue()
+
+
+def test_normalised_image_is_rgb_and_round_trips_exactly():
+    normalized = normalize_image(_jpeg(), LIMITS)
+    assert normalized.image.mode == "RGB" and normalized.size == (200, 300)
+    assert list(decode_normalized(normalized.jpeg).getdata()) == list(normalized.image.getdata())
+
+
+def test_large_photos_are_downscaled():
+    assert max(normalize_image(_jpeg((3000, 1500)), LIMITS).size) == 1024
+
+
+def test_exif_orientation_is_applied():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise when displayed
+    assert normalize_image(_jpeg((200, 100), exif=exif), LIMITS).size == (100, 200)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (b"<html><body>not an image</body></html>", "not a decodable image"),
+        (_jpeg()[:300], "corrupt"),
+        (_jpeg((20, 20)), "smaller than"),
+    ],
+)
+def test_bad_bytes_are_refused_with_a_reason(data, reason):
+    with pytest.raises(BadImage, match=reason):
+        normalize_image(data, LIMITS)
+
+
+def test_decompression_bomb_is_refused_from_its_header():
+    buffer = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(buffer, format="PNG")  # 400 Mpx, a few KB on disk
+    with pytest.raises(BadImage, match="pixel limit") as caught:
+        normalize_image(buffer.getvalue(), LIMITS)
+    assert caught.value.too_large
+
+
+def test_oversized_body_is_refused_before_decoding():
+    with pytest.raises(BadImage, match="byte limit"):
+        normalize_image(b"\xff" * 100, ImagingSettings(max_image_bytes=50))
