@@ -132,7 +132,9 @@ def test_taxonomy_maps_catalogue_categories() -> None:
 
 
 def test_build_dataset_and_train_one_epoch(tmp_path: Path) -> None:
-    data_yaml = build_detector_dataset(tmp_path / "data", n_train=16, n_val=4, imgsz=64, seed=1, sources=fixture_sources())
+    data_yaml = build_detector_dataset(
+        tmp_path / "data", n_train=16, n_val=4, imgsz=64, seed=1, sources=fixture_sources()
+    )
     data = yaml.safe_load(data_yaml.read_text())
     assert data["names"] == dict(enumerate(CLASSES))
     root = Path(data["path"])

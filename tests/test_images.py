@@ -59,3 +59,16 @@ def test_decompression_bomb_is_refused_from_its_header():
 def test_oversized_body_is_refused_before_decoding():
     with pytest.raises(BadImage, match="byte limit"):
         normalize_image(b"\xff" * 100, ImagingSettings(max_image_bytes=50))
+
+
+def test_loading_the_detector_leaves_image_validation_intact():
+    # ultralytics patches PIL.Image.open globally on import; our import keeps Pillow's own opener.
+    from PIL import Image as PILImage
+
+    from snapmode.vision.ultralytics_env import import_yolo
+
+    opener = PILImage.open
+    import_yolo()
+    assert PILImage.open is opener
+    with pytest.raises(BadImage, match="not a decodable image"):
+        normalize_image(b"<html>not an image</html>", LIMITS)

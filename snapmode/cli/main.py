@@ -125,7 +125,11 @@ def extract(
     """Print the product extracted from a saved page as JSON."""
     from snapmode.extract import extract_file
 
-    _print_json(extract_file(file, url, rules))
+    try:
+        _print_json(extract_file(file, url, rules))
+    except ValueError as exc:
+        err.print(f"[red]cannot extract {file}: {exc}")
+        raise typer.Exit(2) from exc
 
 
 @app.command()

@@ -18,8 +18,8 @@ from lxml import etree
 from snapmode.domain import Availability, ExtractedProduct
 from snapmode.extract.images import element_image, is_photo_link
 from snapmode.extract.normalize import (
-    clean_text,
     block_text,
+    clean_text,
     inline_text,
     normalize_availability,
     normalize_currency,
@@ -151,18 +151,20 @@ def read_prices(scope: etree._Element) -> tuple[str | None, str | None, str | No
     block = price_block(scope)
     if block is None:
         return None, None, None
-    current, old, currency = [], [], None
+    current: list[str] = []
+    old: list[str] = []
+    currency = None
     for carrier in price_carriers(block) + struck_siblings(block):
         amount, symbol_currency = parse_price(carrier.xpath("string()"))
+        if amount is None:
+            continue
         currency = currency or symbol_currency
         (old if is_old_price(carrier, block) else current).append(amount)
     if not current:  # a lone price styled "regular" is simply the price
         current, old = old[:1], []
     price = current[0] if current else None
-    regular = next((amount for amount in old if amount is not None and (price is None or Decimal(amount) > Decimal(price))), None)
-    declared = block.xpath(
-        "ancestor-or-self::*/@data-currency | .//*[@itemprop='priceCurrency']/@content"
-    )
+    regular = next((amount for amount in old if price is None or Decimal(amount) > Decimal(price)), None)
+    declared = block.xpath("ancestor-or-self::*/@data-currency | .//*[@itemprop='priceCurrency']/@content")
     return price, regular, normalize_currency(str(declared[-1])) if declared else currency
 
 

@@ -43,13 +43,15 @@ def element_image(element: etree._Element, page: Page) -> str | None:
 
 
 def image_candidates(img: etree._Element) -> list[str]:
-    candidates = [link for link in (zoom_link(img),) if link]
+    zoom = zoom_link(img)
+    candidates = [zoom] if zoom else []
     candidates += [img.get(name) for name in ZOOM_ATTRIBUTES if img.get(name)]
     srcsets = [img.get(name) for name in SRCSET_ATTRIBUTES if img.get(name)]
     # libxml2 does not know <source> is void, so an <img> after one ends up inside it: look for the <picture>.
     picture = next(img.iterancestors("picture"), None)
     if picture is not None:
-        srcsets += [source.get(name) for source in picture.iter("source") for name in SRCSET_ATTRIBUTES if source.get(name)]
+        sources = picture.iter("source")
+        srcsets += [source.get(name) for source in sources for name in SRCSET_ATTRIBUTES if source.get(name)]
     candidates += [best for srcset in srcsets if (best := largest_srcset_candidate(srcset))]
     candidates += [img.get(name) for name in LAZY_ATTRIBUTES if img.get(name)]
     if img.get("src"):

@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,17 +43,22 @@ def extract_product(
     except Exception:  # noqa: BLE001 - a page lxml cannot take at all is simply not a product page
         log.warning("unparsable page %s skipped", url, exc_info=True)
         return ExtractedProduct()
-    found = ExtractedProduct()
-    layers: list[Callable[[Page], ExtractedProduct]] = list(STRUCTURED_LAYERS)
+    layers = [(layer.__name__, layer) for layer in STRUCTURED_LAYERS]
     if rules is not None:
-        layers.append(rules.apply)
-    layers.append(lambda page: heuristic_layer(page, found))
-    for layer in layers:
-        try:
-            found = merge(found, layer(page))
-        except Exception:  # noqa: BLE001 - third-party parsers on hostile markup: keep what the others found
-            log.warning("extraction layer %s failed on %s", getattr(layer, "__name__", layer), url, exc_info=True)
+        layers.append(("site rules", rules.apply))
+    found = ExtractedProduct()
+    for name, layer in layers:
+        found = merge(found, run_layer(name, layer, page))
+    found = merge(found, run_layer("heuristics", partial(heuristic_layer, found_so_far=found), page))
     return consistent(found)
+
+
+def run_layer(name: str, layer: Callable[[Page], ExtractedProduct], page: Page) -> ExtractedProduct:
+    try:
+        return layer(page)
+    except Exception:  # noqa: BLE001 - third-party parsers on hostile markup: keep what the other layers found
+        log.warning("extraction layer %s failed on %s", name, page.url or "a page without URL", exc_info=True)
+        return ExtractedProduct()
 
 
 def merge(earlier: ExtractedProduct, later: ExtractedProduct) -> ExtractedProduct:

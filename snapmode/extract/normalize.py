@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
@@ -50,8 +50,9 @@ IN_STOCK_TEXT = re.compile(r"in stock|available|only \d+ left|pre-?order|back-?o
 
 PLACEHOLDER_WORDS = frozenset(
     {"placeholder", "spinner", "loader", "loading", "spacer", "blank", "transparent", "1x1", "favicon", "sprite",
-     "icon", "icons", "no-image", "noimage", "no_image"}
+     "icon", "icons", "noimage"}
 )
+PLACEHOLDER_PARTS = ("placeholder", "no-image", "no_image", "noimage")  # "woocommerce-placeholder-600x600"
 NON_PHOTO_EXTENSIONS = (".svg", ".ico")
 WORD_SEPARATORS = re.compile(r"[-_.\s]+")
 HTML_TAG = re.compile(r"<[a-zA-Z/!]")
@@ -101,17 +102,14 @@ def parse_price(value: object, *, machine: bool = False) -> tuple[str | None, st
         amount = Decimal(repr(value))  # repr is the shortest exact round-trip: 119.01, not 119.0100000000000051
     else:
         text = " ".join(str(value).split())
-        if not text or len(text) > MAX_PRICE_TEXT or "%" in text:
+        if not text or len(text) > MAX_PRICE_TEXT or "%" in text or text.startswith(("-", "\u2212")):
             return None, None
         if machine and MACHINE_DECIMAL.fullmatch(text):
             amount = Decimal(text)
         else:
             parsed = Price.fromstring(text)
             amount, currency = parsed.amount, normalize_currency(parsed.currency)
-    try:
-        if amount is None or not amount.is_finite() or not 0 <= amount < MAX_PRICE:
-            return None, currency
-    except InvalidOperation:
+    if amount is None or not amount.is_finite() or not 0 <= amount < MAX_PRICE:
         return None, currency
     return format(amount, "f"), currency
 
@@ -121,9 +119,9 @@ def normalize_currency(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     text = value.strip().upper()
-    if ISO_CODE.fullmatch(text):
-        return text
-    return CURRENCY_SYMBOLS.get(text)
+    if text in CURRENCY_SYMBOLS:
+        return CURRENCY_SYMBOLS[text]
+    return text if ISO_CODE.fullmatch(text) else None
 
 
 def normalize_availability(value: object) -> Availability | None:
@@ -173,7 +171,7 @@ def image_url(link: object, base: str) -> str | None:
         return None
     stem = filename.rsplit(".", 1)[0]
     words = set(WORD_SEPARATORS.split(stem))
-    if words & PLACEHOLDER_WORDS or stem in PLACEHOLDER_WORDS:
+    if words & PLACEHOLDER_WORDS or any(part in stem for part in PLACEHOLDER_PARTS):
         return None
     return url
 

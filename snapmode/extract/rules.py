@@ -7,6 +7,7 @@ matches, the other fields take the first match with a usable value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -19,8 +20,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from snapmode.domain import ExtractedProduct
 from snapmode.extract.images import element_image
 from snapmode.extract.normalize import (
-    clean_text,
     block_text,
+    clean_text,
     image_url,
     inline_text,
     normalize_availability,
@@ -33,6 +34,27 @@ XPATH_PREFIX = "xpath:"
 # Selectors are tried on this at load time, so syntax errors, unknown functions and unknown
 # pseudo-elements surface when the operator registers the rules, not while crawling.
 PROBE = Selector(text="<html><head></head><body><p>probe</p></body></html>")
+# libxml2 reports unknown functions and variables only when it evaluates them, and a predicate on
+# the empty probe page is never evaluated, so these are checked by name.
+XPATH_FUNCTIONS = frozenset({
+    "last", "position", "count", "id", "local-name", "namespace-uri", "name", "string", "concat", "starts-with",
+    "contains", "substring-before", "substring-after", "substring", "string-length", "normalize-space", "translate",
+    "boolean", "not", "true", "false", "lang", "number", "sum", "floor", "ceiling", "round",
+    "node", "text", "comment", "processing-instruction",  # node tests look like calls
+    "has-class",  # registered by parsel
+})
+XPATH_EXTENSION_PREFIXES = ("re:", "set:")  # EXSLT namespaces parsel registers
+XPATH_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
+XPATH_CALL = re.compile(r"([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)\s*\(")
+
+
+def check_xpath_names(expression: str) -> None:
+    code = XPATH_LITERAL.sub("''", expression)
+    if "$" in code:
+        raise ValueError("XPath variables ($name) are not supported")
+    for function in XPATH_CALL.findall(code):
+        if function not in XPATH_FUNCTIONS and not function.startswith(XPATH_EXTENSION_PREFIXES):
+            raise ValueError(f"unknown XPath function {function}()")
 
 
 def compile_selector(rule: str) -> Callable[[Selector], SelectorList[Selector]]:
@@ -66,6 +88,8 @@ class SiteRules(BaseModel):
         if not rule.removeprefix(XPATH_PREFIX).strip():
             raise ValueError(f"empty {kind} selector")
         try:
+            if kind == "XPath":
+                check_xpath_names(rule.removeprefix(XPATH_PREFIX))
             compile_selector(rule)(PROBE)
         except Exception as error:  # noqa: BLE001 - parsel, cssselect and lxml each raise their own kinds
             raise ValueError(f"invalid {kind} selector {rule!r}: {error}") from None

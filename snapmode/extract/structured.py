@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,7 +44,9 @@ REGULAR_PRICE_TYPES = frozenset({"StrikethroughPrice", "ListPrice", "SRP", "MSRP
 SCHEMA_CONTEXT = "http://schema.org"
 # Pages listing this many products, none of them the page itself, are listings, not a product page.
 LISTING_MIN_PRODUCTS = 3
+MAX_CANDIDATE_DEPTH = 6  # top-level list > @graph > WebPage > mainEntity is as deep as real pages go
 MAX_DEPTH = 32  # JSON-LD nesting followed; deeper data is not a product description
+MAX_VALUES = 1000  # values read per property (a list of thousands of images or offers is not one product's)
 HOME_NAMES = frozenset({"home", "homepage", "home page", "start"})
 OG_PRODUCT_TYPES = frozenset({"product", "product.item", "og:product", "product.group"})
 
@@ -74,15 +77,7 @@ class Graph:
         raw = node.get(name)
         if raw is None:
             raw = next((value for key, value in node.items() if local_name(key) == name), None)
-        found: list[Any] = []
-        stack = [raw]
-        while stack and len(found) < 1000:
-            value = stack.pop(0)
-            if isinstance(value, list):
-                stack[:0] = value
-            elif value is not None:
-                found.append(self.resolve(value))
-        return found
+        return [self.resolve(value) for value in islice(flatten(raw), MAX_VALUES)]
 
     def nodes(self, node: Node, name: str) -> list[Node]:
         return [value for value in self.values(node, name) if isinstance(value, dict)]
@@ -93,6 +88,15 @@ class Graph:
             if text:
                 return text
         return None
+
+
+def flatten(value: Any, depth: int = 0) -> Iterator[Any]:
+    if isinstance(value, list):
+        if depth < MAX_DEPTH:
+            for item in value:
+                yield from flatten(item, depth + 1)
+    elif value is not None:
+        yield value
 
 
 def walk(value: Any, depth: int = 0) -> Iterator[Node]:
@@ -127,10 +131,7 @@ def types_of(node: Node) -> set[str]:
 
 def json_ld_items(page: Page) -> list[Any]:
     items: list[Any] = []
-    scripts = page.selector.xpath(
-        "//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]"
-    )
-    for script in scripts:
+    for script in page.selector.xpath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]"):
         text = script.xpath("string()").get() or ""
         try:
             data = json.loads(text, strict=False, parse_float=Decimal)
@@ -218,7 +219,7 @@ def product_candidates(graph: Graph) -> list[Node]:
     candidates: list[Node] = []
 
     def visit(value: Any, depth: int) -> None:
-        if depth > 3:
+        if depth > MAX_CANDIDATE_DEPTH:
             return
         if isinstance(value, list):
             for item in value:
@@ -244,14 +245,16 @@ def main_product(candidates: list[Node], graph: Graph, page: Page) -> Node | Non
         return None
     page_urls = {same_page_key(url) for url in (page.url, canonical_link(page)) if url}
     for candidate in candidates:
-        declared = [graph.text(candidate, "url"), candidate.get("@id")]
-        if any(isinstance(url, str) and page.link(url) and same_page_key(page.link(url)) in page_urls for url in declared):
+        declared = [page.link(graph.text(candidate, "url")), page.link(candidate.get("@id"))]
+        if any(url and same_page_key(url) in page_urls for url in declared):
             return candidate
     return candidates[0] if len(candidates) < LISTING_MIN_PRODUCTS else None
 
 
 def same_page_key(url: str | None) -> str:
-    return canonicalize_url(url or "", keep_fragments=False)
+    """Host and path: links to a product page differ in tracking and variant parameters, not in these."""
+    parts = urlsplit(canonicalize_url(url)) if url else None
+    return f"{parts.netloc}{parts.path.rstrip('/')}" if parts else ""
 
 
 def canonical_link(page: Page) -> str | None:

@@ -28,7 +28,7 @@ MIN_COMPONENT_SHARE = 0.05  # mask blobs smaller than this share of the largest 
 class SourcePhoto:
     path: Path
     label: str
-    group: str  # product identity: all photos of one product fall in the same split
+    group: str  # "catalogue:product": all photos of one product fall in the same split
     # Rows (fractions of the photo height) that hold the garment when a model wears it:
     # then the foreground is a person cut by the frame, and only this band is the product.
     worn_band: tuple[float, float] | None = None

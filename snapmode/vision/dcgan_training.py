@@ -16,12 +16,12 @@ import os
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
+from pydantic import BaseModel, ConfigDict
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -33,6 +33,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.table import Column
 from rich.text import Text
 
 from snapmode.vision import dcgan
@@ -49,8 +50,9 @@ GRID_SIDE = 8
 Precision = Literal["float32", "mixed_bfloat16"]
 
 
-@dataclass(frozen=True)
-class TrainReport:
+class TrainReport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     epochs: int  # epochs completed in out_dir, resumed ones included
     resumed_from_epoch: int
     images: int
@@ -91,7 +93,7 @@ def _load_one(path: Path) -> np.ndarray | None:
             # JPEG draft decodes at a reduced scale: a 1580 px photo needs no full decode to become 64 px.
             image.draft("RGB", (4 * dcgan.IMAGE_SIZE, 4 * dcgan.IMAGE_SIZE))
             return np.asarray(square_resize(image, dcgan.IMAGE_SIZE))
-    except (UnidentifiedImageError, OSError, ValueError):
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
         return None
 
 
@@ -109,8 +111,13 @@ def load_images(paths: Sequence[Path], console: Console | None = None) -> tuple[
 
 
 class _RateColumn(ProgressColumn):
+    def __init__(self, unit: str) -> None:
+        super().__init__(table_column=Column(no_wrap=True))
+        self.unit = unit
+
     def render(self, task: Task) -> Text:
-        return Text(f"{task.speed:.2f} it/s" if task.speed else "-- it/s", style="progress.data.speed")
+        rate = f"{task.speed:.2f}" if task.speed else "--"
+        return Text(f"{rate} {self.unit}/s", style="progress.data.speed")
 
 
 def _progress(console: Console | None, *, losses: bool) -> Progress:
@@ -119,7 +126,7 @@ def _progress(console: Console | None, *, losses: bool) -> Progress:
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        _RateColumn(),
+        _RateColumn("steps" if losses else "images"),
         *loss_columns,
         TimeElapsedColumn(),
         TimeRemainingColumn(),
@@ -130,9 +137,8 @@ def _progress(console: Console | None, *, losses: bool) -> Progress:
 class _Gan:
     """Both networks, their optimisers and compiled train step, checkpointed as one."""
 
-    def __init__(self, batch_size: int, seed: int, precision: Precision) -> None:
+    def __init__(self, seed: int, precision: Precision) -> None:
         keras.utils.set_random_seed(seed)
-        self.batch_size = batch_size
         self.generator = dcgan.build_generator(dtype=precision)
         self.discriminator = dcgan.build_discriminator(dtype=precision)
         self.g_optimizer, self.d_optimizer = dcgan.adam(), dcgan.adam()
@@ -161,7 +167,8 @@ class _Gan:
         with tf.GradientTape() as tape:
             fake = self.generator(self.noise.normal((n, dcgan.LATENT_DIM)), training=True)
             real_logits, fake_logits = self._logits(real), self._logits(fake)
-            d_loss = self._bce(tf.ones_like(real_logits), real_logits) + self._bce(tf.zeros_like(fake_logits), fake_logits)
+            real_loss = self._bce(tf.ones_like(real_logits), real_logits)
+            d_loss = real_loss + self._bce(tf.zeros_like(fake_logits), fake_logits)
         variables = self.discriminator.trainable_variables
         self.d_optimizer.apply_gradients(zip(tape.gradient(d_loss, variables), variables))
         with tf.GradientTape() as tape:
@@ -199,7 +206,8 @@ def calibrate_batch_norm(model: keras.Model, pixels: np.ndarray, batch_size: int
 
 
 def save_sample_grid(generator: keras.Model, noise: np.ndarray, path: Path) -> None:
-    images = np.asarray(generator(noise, training=False), dtype=np.float32)
+    # Batch statistics, as in training: the moving averages lag far behind for the first epochs.
+    images = np.asarray(generator(noise, training=True), dtype=np.float32)
     pixels = np.clip((images + 1.0) * 127.5, 0, 255).astype(np.uint8)
     side, size = GRID_SIDE, dcgan.IMAGE_SIZE
     grid = pixels[: side * side].reshape(side, side, size, size, 3).transpose(0, 2, 1, 3, 4)
@@ -261,13 +269,14 @@ def train_dcgan(
     paths = list_training_images(image_dirs, exclude, limit, seed)
     pixels, skipped = load_images(paths, console)
     if len(pixels) < batch_size:
-        raise ValueError(f"{len(pixels)} readable images in {[str(d) for d in image_dirs]}, fewer than one batch of {batch_size}")
+        folders = ", ".join(str(d) for d in image_dirs)
+        raise ValueError(f"{len(pixels)} readable images in {folders}: fewer than one batch of {batch_size}")
     steps_per_epoch = len(pixels) // batch_size
 
     out_dir.mkdir(parents=True, exist_ok=True)
     log_path, curve_path, weights_path = out_dir / LOG_NAME, out_dir / LOSS_CURVE_NAME, out_dir / WEIGHTS_NAME
     checkpoint_dir = out_dir / "checkpoints"
-    gan = _Gan(batch_size, seed, precision)
+    gan = _Gan(seed, precision)
     manager = tf.train.CheckpointManager(gan.checkpoint, checkpoint_dir, max_to_keep=1)
     if manager.latest_checkpoint:
         gan.checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
@@ -288,7 +297,7 @@ def train_dcgan(
         "latent_dim": dcgan.LATENT_DIM,
         "augmentation": "horizontal flip p=0.5",
     }
-    grid_noise = np.random.default_rng(seed).standard_normal((GRID_SIDE * GRID_SIDE, dcgan.LATENT_DIM)).astype(np.float32)
+    grid_noise = np.random.default_rng(seed).standard_normal((GRID_SIDE**2, dcgan.LATENT_DIM)).astype(np.float32)
     grid_path = out_dir / "samples" / f"epoch_{max(resumed_from, 1):03d}.png"
 
     steps_run, train_seconds = 0, 0.0
@@ -312,9 +321,9 @@ def train_dcgan(
             manager.save(checkpoint_number=epoch)
             grid_path = out_dir / "samples" / f"epoch_{epoch:03d}.png"
             save_sample_grid(gan.generator, grid_noise, grid_path)
-            means = np.mean(epoch_losses, axis=0)
+            d_mean, g_mean = np.mean(epoch_losses, axis=0)
             log["epochs"].append(
-                {"epoch": epoch, "d_loss": float(means[0]), "g_loss": float(means[1]), "seconds": round(epoch_seconds, 1)}
+                {"epoch": epoch, "d_loss": float(d_mean), "g_loss": float(g_mean), "seconds": round(epoch_seconds, 1)}
             )
             log["step_losses"] += [[round(d, 5), round(g, 5)] for d, g in epoch_losses]
             _write_json(log_path, log)

@@ -17,7 +17,7 @@ from PIL import Image
 from snapmode.domain import Region
 from snapmode.errors import SnapModeError
 from snapmode.vision.taxonomy import WHOLE_IMAGE_LABEL
-from snapmode.vision.ultralytics_env import configure_ultralytics
+from snapmode.vision.ultralytics_env import import_yolo
 
 if TYPE_CHECKING:
     from ultralytics.engine.results import Results
@@ -44,8 +44,7 @@ class GarmentDetector:
         weights_path = Path(weights_path)
         if not weights_path.is_file():
             raise DetectorError(f"detector weights {weights_path} do not exist (train them: snapmode train detector)")
-        configure_ultralytics()
-        from ultralytics import YOLO
+        YOLO = import_yolo()
 
         try:
             self._model = YOLO(str(weights_path), task="detect")

@@ -26,10 +26,12 @@ from rich.text import Text
 from snapmode.config import REPO_ROOT
 from snapmode.errors import SnapModeError
 from snapmode.vision.composites import (
+    LabeledBox,
     LabeledImage,
     SourcePhoto,
     compose,
     cut_out,
+    draw_boxes,
     load_photo,
     random_background,
     tight_box_image,
@@ -40,7 +42,7 @@ from snapmode.vision.ultralytics_env import configure_ultralytics
 DATASETS_DIR = REPO_ROOT.parent / "shared" / "datasets"
 HELDOUT_DIR = REPO_ROOT / "tests" / "fixtures" / "heldout"
 VAL_FRACTION = 0.15
-TIGHT_BOX_FRACTION = 0.25  # share of dataset images that are a whole product photo with its box
+TIGHT_BOX_FRACTION = 0.3  # share of dataset images that are a whole product photo with its box
 MAX_PRODUCTS_PER_COMPOSITE = 4
 
 # Where a worn garment lies in the frame (fractions of the photo height): both shops
@@ -72,43 +74,43 @@ def myntra_sources(root: Path) -> list[SourcePhoto]:
     return sources
 
 
-def _luma_product_classes(root: Path) -> dict[str, str]:
-    """SKU (upper case, no "24-" gear prefix) -> class, for every Luma product with one."""
-    classes = {}
+def _luma_product_classes(root: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """(clothing, gear): SKU -> class for the Luma products that have one, SKUs lower case without "24-".
+
+    The two catalogues reuse SKUs: "wb01" is a bra top among clothes and a bag among gear.
+    """
+    clothing, gear = {}, {}
     with (root / "ConfigurableSampleData_products.csv").open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             label = luma_class(row["categories"].split(","), row["name"])
             if row["product_type"] == "configurable" and label:
-                classes[row["sku"].upper()] = label
+                clothing[row["sku"].lower()] = label
     for path in sorted(root.glob("CatalogSampleData_SimpleProduct_products_gear_*.csv")):
         with path.open(newline="", encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 # Gear categories are newline-separated "Section\nName" pairs.
                 lines = row["category"].split("\n")
-                paths = ["/".join(lines[i : i + 2]) for i in range(0, len(lines) - 1, 2)]
-                label = luma_class(paths, row["name"])
+                label = luma_class(["/".join(lines[i : i + 2]) for i in range(0, len(lines) - 1, 2)], row["name"])
                 if label:
-                    classes[row["sku"].upper().removeprefix("24-")] = label
-    return classes
+                    gear[row["sku"].lower().removeprefix("24-")] = label
+    return clothing, gear
 
 
 def luma_sources(root: Path, excluded: set[str] = frozenset()) -> list[SourcePhoto]:
     """Luma clothing (worn, front and back views) and gear photos, minus the `excluded` file names."""
-    classes = _luma_product_classes(root)
+    clothing, gear = _luma_product_classes(root)
     sources = []
     for path in sorted((root / "images").glob("*.jpg")):
-        gear, worn = LUMA_GEAR_PHOTO.match(path.name), LUMA_WORN_PHOTO.match(path.name)
-        sku = (gear or worn)["sku"] if (gear or worn) else None
-        if sku is None or path.name in excluded:
+        if path.name in excluded:
             continue
-        # "wb01-black-0.jpg" is a gear bag while "wb01-black_main.jpg" is a worn bra top: the name pattern tells.
-        label = classes.get(sku.upper())
-        if label is None or (gear and label not in ("bag", "accessory")):
-            continue
-        if gear:
-            sources.append(SourcePhoto(path, label, group=f"luma:{sku}"))
-        elif worn["view"] in LUMA_WORN_VIEWS and label in WORN_BANDS:
-            sources.append(SourcePhoto(path, label, f"luma:{sku}", WORN_BANDS[label]))
+        if match := LUMA_GEAR_PHOTO.match(path.name):
+            label = gear.get(match["sku"])
+            if label:
+                sources.append(SourcePhoto(path, label, f"luma:{match['sku']}"))
+        elif (match := LUMA_WORN_PHOTO.match(path.name)) and match["view"] in LUMA_WORN_VIEWS:
+            label = clothing.get(match["sku"])
+            if label in WORN_BANDS:
+                sources.append(SourcePhoto(path, label, f"luma:{match['sku']}", WORN_BANDS[label]))
     return sources
 
 
@@ -151,7 +153,7 @@ def default_sources(datasets_dir: Path = DATASETS_DIR, heldout_dir: Path = HELDO
     myntra, luma = datasets_dir / "myntra-small", datasets_dir / "luma"
     for needed in (myntra / "styles.csv", luma / "ConfigurableSampleData_products.csv"):
         if not needed.exists():
-            raise DatasetError(f"{needed} is missing: the detector dataset is built from the shared Myntra and Luma data")
+            raise DatasetError(f"{needed} is missing: the detector dataset is built from the Myntra and Luma photos")
     return myntra_sources(myntra) + luma_sources(luma, heldout_names(heldout_dir))
 
 
@@ -169,6 +171,17 @@ def _write_sample(sample: LabeledImage, stem: str, images_dir: Path, labels_dir:
         cx, cy, w, h = (x1 + x2) / 2 / width, (y1 + y2) / 2 / height, (x2 - x1) / width, (y2 - y1) / height
         lines.append(f"{CLASSES.index(labeled.label)} {cx:.6f} {cy:.6f} {w:.6f} {h:.6f}")
     (labels_dir / f"{stem}.txt").write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
+
+
+def _catalogue_weights(photos: Sequence[SourcePhoto]) -> np.ndarray:
+    """Sampling weights giving each catalogue (the group's prefix, e.g. "luma") an equal share.
+
+    Luma has far fewer photos than Myntra but is what the demo shop sells, in its framing.
+    """
+    catalogues = [photo.group.split(":", 1)[0] for photo in photos]
+    sizes = Counter(catalogues)
+    weights = np.array([1.0 / sizes[catalogue] for catalogue in catalogues])
+    return weights / weights.sum()
 
 
 def _make_split(
@@ -196,12 +209,13 @@ def _make_split(
     if not cutouts:
         raise DatasetError(f"no product could be cut out of the {len(photos)} {name} photos")
     labels, textures = sorted(cutouts), list(loaded.values())
+    weights = {label: _catalogue_weights([photo for photo, _ in cutouts[label]]) for label in labels}
     boxes: Counter[str] = Counter()
     task = progress.add_task(f"{name}: composing {count} images", total=count)
     for index in range(count):
         # Classes are drawn uniformly so rare ones (outerwear, shorts) are seen as often as tops.
-        drawn = [cutouts[labels[rng.integers(len(labels))]] for _ in range(MAX_PRODUCTS_PER_COMPOSITE)]
-        picks = [pool[rng.integers(len(pool))] for pool in drawn]
+        drawn = [labels[rng.integers(len(labels))] for _ in range(MAX_PRODUCTS_PER_COMPOSITE)]
+        picks = [cutouts[label][rng.choice(len(cutouts[label]), p=weights[label])] for label in drawn]
         sample = None
         if rng.random() < TIGHT_BOX_FRACTION:
             sample = tight_box_image(picks[0][0], loaded[picks[0][0]])
@@ -258,14 +272,20 @@ def build_detector_dataset(
         "imgsz": imgsz,
         "source_photos": {"train": len(train), "val": len(val)},
         "source_photos_per_class": {
-            split: dict(Counter(photo.label for photo in photos_)) for split, photos_ in (("train", train), ("val", val))
+            "train": dict(Counter(photo.label for photo in train)),
+            "val": dict(Counter(photo.label for photo in val)),
         },
         "boxes_per_class": {"train": dict(train_boxes), "val": dict(val_boxes)},
         "val_photos": sorted(str(photo.path) for photo in val),
     }
     (out_dir / "sources.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     data_yaml = out_dir / "data.yaml"
-    data = {"path": str(out_dir.resolve()), "train": "images/train", "val": "images/val", "names": dict(enumerate(CLASSES))}
+    data = {
+        "path": str(out_dir.resolve()),
+        "train": "images/train",
+        "val": "images/val",
+        "names": dict(enumerate(CLASSES)),
+    }
     data_yaml.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return data_yaml
 
@@ -350,7 +370,9 @@ def validate_detector(weights: Path, data_yaml: Path, imgsz: int = 320, out_dir:
         data=str(data_yaml), imgsz=imgsz, device="cpu", batch=16, workers=0, verbose=False, **({"plots": False} | plots)
     )
     names = data["names"] if isinstance(data["names"], dict) else dict(enumerate(data["names"]))
-    per_class = {names[int(index)]: round(float(ap50), 4) for index, ap50 in zip(metrics.ap_class_index, metrics.box.ap50)}
+    per_class = {
+        names[int(index)]: round(float(ap50), 4) for index, ap50 in zip(metrics.ap_class_index, metrics.box.ap50)
+    }
     return {
         "mAP50": round(float(metrics.box.map50), 4),
         "mAP50-95": round(float(metrics.box.map), 4),
@@ -358,3 +380,44 @@ def validate_detector(weights: Path, data_yaml: Path, imgsz: int = 320, out_dir:
         "recall": round(float(metrics.box.mr), 4),
         "AP50_per_class": per_class,
     }
+
+
+def write_detector_report(
+    weights: Path,
+    data_yaml: Path,
+    out_dir: Path,
+    imgsz: int = 320,
+    photos: Sequence[Path] = (),
+    extra: Mapping[str, object] | None = None,
+) -> dict:
+    """Metrics json, ultralytics' training plots and a sample-predictions PNG of a trained detector in `out_dir`.
+
+    The samples are the first val images of `data_yaml` followed by `photos` (e.g. real shop photos);
+    `extra` (how it was trained) is stored in the json next to the metrics.
+    """
+    from snapmode.vision.detector import GarmentDetector
+
+    weights, out_dir = Path(weights), Path(out_dir)
+    data = _load_data_yaml(Path(data_yaml))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = {**(extra or {}), "val": validate_detector(weights, data_yaml, imgsz)}
+    (out_dir / "metrics.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    run_dir = weights.parent.parent  # ultralytics' <project>/<name>/weights/best.pt
+    for plot in ("results.png", "BoxPR_curve.png", "confusion_matrix_normalized.png"):
+        if (run_dir / plot).exists():
+            shutil.copyfile(run_dir / plot, out_dir / plot)
+
+    val_images = sorted((Path(data["path"]) / data["val"]).glob("*.jpg"))[: max(0, 12 - len(photos))]
+    samples = [*val_images, *photos]
+    detector = GarmentDetector(weights)
+    tile, columns = 224, 4
+    sheet = Image.new("RGB", (tile * columns, tile * -(-len(samples) // columns)), "white")
+    for position, path in enumerate(samples):
+        with Image.open(path) as opened:
+            image = opened.convert("RGB")
+        regions = detector.detect(image)[:-1]
+        image = draw_boxes(LabeledImage(image, [LabeledBox(f"{r.label} {r.score:.2f}", r.box) for r in regions]))
+        image.thumbnail((tile, tile))
+        sheet.paste(image, ((position % columns) * tile, (position // columns) * tile))
+    sheet.quantize(256).save(out_dir / "sample_predictions.png", optimize=True)
+    return report

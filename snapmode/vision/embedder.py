@@ -21,7 +21,7 @@ class DcganEmbedder:
 
     def __init__(self, weights_path: Path) -> None:
         if not weights_path.is_file():
-            raise FileNotFoundError(f"DCGAN discriminator weights not found at {weights_path} (run `snapmode train dcgan`)")
+            raise FileNotFoundError(f"no DCGAN discriminator weights at {weights_path} (run `snapmode train dcgan`)")
         discriminator = dcgan.build_discriminator()
         discriminator.load_weights(weights_path)
         self._features = dcgan.feature_extractor(discriminator)

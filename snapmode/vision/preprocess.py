@@ -41,5 +41,7 @@ def square_resize(image: Image.Image, size: int) -> Image.Image:
 
 def to_model_input(images: Sequence[Image.Image], size: int) -> np.ndarray:
     """(n, size, size, 3) float32 in [-1, 1], the range of the generator's tanh."""
-    batch = np.stack([np.asarray(square_resize(image, size)) for image in images]) if images else np.zeros((0, size, size, 3))
-    return batch.astype(np.float32) / 127.5 - 1.0
+    if not images:
+        return np.zeros((0, size, size, 3), np.float32)
+    pixels = np.stack([np.asarray(square_resize(image, size)) for image in images])
+    return pixels.astype(np.float32) / 127.5 - 1.0

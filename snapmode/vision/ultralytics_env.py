@@ -47,3 +47,19 @@ def configure_ultralytics(config_dir: Path | None = None) -> Path:
     os.environ["YOLO_OFFLINE"] = "1"
     os.environ["YOLO_CONFIG_DIR"] = str(config_dir)
     return config_dir
+
+
+def import_yolo():
+    """The YOLO class, imported offline and without ultralytics' global patch of PIL.Image.open.
+
+    On bytes Pillow cannot identify, the patched opener tries to pip-install a HEIF plugin and then
+    raises ImportError instead of PIL's UnidentifiedImageError, which breaks our image validation.
+    """
+    from PIL import Image
+
+    configure_ultralytics()
+    pil_open = Image.open
+    from ultralytics import YOLO
+
+    Image.open = pil_open
+    return YOLO
