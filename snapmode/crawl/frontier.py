@@ -17,6 +17,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel
 
 from snapmode.ids import canonical
+from snapmode.sqlite import connect
 
 Kind = Literal["sitemap", "listing", "product", "unknown"]
 Status = Literal["discovered", "in_flight", "fetched", "redirect", "transient_error", "error"]
@@ -73,16 +74,12 @@ class SqliteFrontier:
         backoff_base: float = 30.0,
         backoff_max: float = 6 * 3600.0,
     ) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._max_attempts = max_attempts
         self._backoff_base = backoff_base
         self._backoff_max = backoff_max
         # Autocommit; multi-statement work takes BEGIN IMMEDIATE so writers queue on busy_timeout.
-        self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        self._db = connect(path)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA busy_timeout = 30000")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
         with self._transaction():
             for statement in _SCHEMA:
                 self._db.execute(statement)

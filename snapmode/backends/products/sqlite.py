@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import math
 import re
-import sqlite3
 import threading
 from pathlib import Path
 
 from snapmode.backends.products.base import FacetCount, ProductFilters, ProductPage
 from snapmode.domain import Product
+from snapmode.sqlite import connect
 
-BUSY_TIMEOUT_MS = 30_000
 FACET_LIMIT = 30
 MAX_QUERY_TERMS = 32
 # Columns of products_fts, and their bm25 weights: a hit in the name counts most.
@@ -87,12 +86,8 @@ class SqliteProductIndex:
     """The embedded ``ProductIndex``; safe to share between threads and processes."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
-        self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db = connect(path)
         with self._lock, self._db:
             self._db.executescript("BEGIN IMMEDIATE;" + _SCHEMA)
 

@@ -10,15 +10,14 @@ never lease the same row.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from pathlib import Path
 
 from snapmode.backends.queue.base import Message
 from snapmode.domain import ImageTask
+from snapmode.sqlite import connect
 
-BUSY_TIMEOUT_MS = 30_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -40,12 +39,8 @@ class SqliteImageQueue:
     """The embedded ``ImageQueue``; safe to share between threads and processes."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
-        self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db = connect(path)
         with self._lock, self._db:
             self._db.executescript("BEGIN IMMEDIATE;" + _SCHEMA)
 

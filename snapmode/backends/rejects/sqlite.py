@@ -1,17 +1,15 @@
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
 
 from snapmode.backends.rejects.base import Reject
+from snapmode.sqlite import connect
 
 
 class SqliteRejectLog:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = connect(path)
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS rejects ("
             " stage TEXT NOT NULL, subject TEXT NOT NULL, reason TEXT NOT NULL, at REAL NOT NULL,"

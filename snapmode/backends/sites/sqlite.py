@@ -1,16 +1,14 @@
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from snapmode.domain import Site
+from snapmode.sqlite import connect
 
 
 class SqliteSiteRegistry:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = connect(path)
         self._db.execute("CREATE TABLE IF NOT EXISTS sites (id TEXT PRIMARY KEY, doc TEXT NOT NULL)")
 
     def upsert(self, site: Site) -> None:
