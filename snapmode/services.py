@@ -84,7 +84,7 @@ class Services:
 
     @cached_property
     def detector(self) -> GarmentDetector:
-        import torch  # noqa: F401  torch must be imported before tensorflow or the process segfaults
+        import snapmode.vision.torch_first  # noqa: F401
 
         from snapmode.vision.detector import GarmentDetector
 
@@ -96,7 +96,7 @@ class Services:
 
     @cached_property
     def embedder(self) -> DcganEmbedder:
-        import torch  # noqa: F401  see `detector`
+        import snapmode.vision.torch_first  # noqa: F401
 
         from snapmode.vision.embedder import DcganEmbedder
 

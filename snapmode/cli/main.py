@@ -153,7 +153,7 @@ def train_dcgan_command(
     exclude: Annotated[Path | None, typer.Option(help="heldout.json whose photos must not be trained on")] = None,
 ) -> None:
     """Train the DCGAN (Radford et al.) whose discriminator embeds photos; shows progress, writes PNGs."""
-    import torch  # noqa: F401  torch before tensorflow, always
+    import snapmode.vision.torch_first  # noqa: F401
 
     from snapmode.vision.dcgan_training import train_dcgan
 

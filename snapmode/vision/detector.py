@@ -6,7 +6,7 @@ the detector misses is still searchable, and callers need no special case.
 
 from __future__ import annotations
 
-import torch  # noqa: F401  (before anything that may import tensorflow, which segfaults otherwise)
+import snapmode.vision.torch_first  # noqa: F401
 
 from collections.abc import Sequence
 from pathlib import Path
