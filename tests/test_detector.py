@@ -17,7 +17,13 @@ from snapmode.config import REPO_ROOT
 from snapmode.domain import Region
 from snapmode.vision.composites import SourcePhoto, compose, cut_out, load_photo, random_background
 from snapmode.vision.detector import DetectorError, GarmentDetector
-from snapmode.vision.detector_training import WORN_BANDS, build_detector_dataset, split_sources, train_detector
+from snapmode.vision.detector_training import (
+    WORN_BANDS,
+    DatasetError,
+    build_detector_dataset,
+    split_sources,
+    train_detector,
+)
 from snapmode.vision.taxonomy import CLASSES, luma_class, myntra_class
 
 WEIGHTS = REPO_ROOT / "models" / "detector.pt"
@@ -104,7 +110,10 @@ def test_batch_matches_single_and_honours_max_regions(detector: GarmentDetector)
     assert len(batch) == len(images)
     for image, regions in zip(images, batch):
         assert_well_formed(regions, image, detector.max_regions)
-        assert [region.box for region in regions] == [region.box for region in detector.detect(image)]
+        # Batched images are padded to a common shape, which moves boxes by a few pixels.
+        alone = detector.detect(image)
+        assert [region.label for region in regions] == [region.label for region in alone]
+        assert all(iou(batched.box, single.box) > 0.85 for batched, single in zip(regions, alone))
     assert detector.detect_batch([]) == []
     single = GarmentDetector(WEIGHTS, max_regions=1)
     assert single.detect(images[0]) == [Region(box=(0, 0, images[0].width, images[0].height), label="image", score=1.0)]
@@ -165,3 +174,20 @@ def test_split_keeps_every_product_on_one_side() -> None:
     train, val = split_sources(photos, seed=0)
     assert 10 < len({photo.group for photo in val}) < 60
     assert not {photo.group for photo in train} & {photo.group for photo in val}
+
+
+def test_dataset_and_training_reject_bad_input(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError, match="n_train"):
+        build_detector_dataset(tmp_path / "a", n_train=0, n_val=1, imgsz=64, seed=0, sources=fixture_sources())
+    with pytest.raises(DatasetError, match="not detector classes"):
+        build_detector_dataset(
+            tmp_path / "b", 2, 1, 64, 0, sources=[SourcePhoto(FIXTURES / "mt01-red_main.jpg", "dress", "x")]
+        )
+    unreadable = [SourcePhoto(tmp_path / f"missing{index}.jpg", "top", f"p{index}") for index in range(4)]
+    with pytest.raises(DatasetError, match="no product could be cut out"):
+        build_detector_dataset(tmp_path / "c", 2, 1, 64, 0, sources=unreadable)
+    with pytest.raises(DatasetError, match="does not exist"):
+        train_detector(tmp_path / "missing.yaml", tmp_path / "runs", epochs=1)
+    (tmp_path / "bad.yaml").write_text("just text")
+    with pytest.raises(DatasetError, match="not a YOLO data.yaml"):
+        train_detector(tmp_path / "bad.yaml", tmp_path / "runs", epochs=1)

@@ -159,21 +159,22 @@ def train_dcgan_command(
 
     excluded = {entry["image"] for entry in json.loads(exclude.read_text())} if exclude else frozenset()
     report = train_dcgan(images, out, epochs=epochs, batch_size=batch_size, exclude=excluded)
-    _print_json(report.model_dump(mode="json") if hasattr(report, "model_dump") else vars(report))
+    _print_json(report.model_dump(mode="json"))
 
 
 @train_app.command("detector")
 def train_detector_command(
     data: Annotated[Path | None, typer.Option(help="A YOLO data.yaml (e.g. DeepFashion2 converted); default: build composites")] = None,
     out: Annotated[Path, typer.Option()] = Path("var/train/detector"),
-    epochs: Annotated[int, typer.Option(min=1)] = 30,
-    imgsz: Annotated[int, typer.Option(min=32)] = 320,
-    train_images: Annotated[int, typer.Option(help="Composites to generate when --data is not given")] = 1500,
+    epochs: Annotated[int, typer.Option(min=1)] = 10,
+    imgsz: Annotated[int, typer.Option(min=32)] = 256,
+    hours: Annotated[float | None, typer.Option(help="Fit the epochs into this much wall time")] = None,
+    train_images: Annotated[int, typer.Option(help="Composites to generate when --data is not given")] = 1600,
 ) -> None:
-    """Train the YOLO garment detector from scratch (ultralytics)."""
+    """Train the YOLO garment detector from scratch (ultralytics); the defaults reproduce the shipped run."""
     from snapmode.vision.detector_training import build_detector_dataset, train_detector
 
     if data is None:
-        data = build_detector_dataset(out / "dataset", n_train=train_images, n_val=max(100, train_images // 6), imgsz=imgsz, seed=0)
-    weights = train_detector(data, out, epochs=epochs, imgsz=imgsz)
+        data = build_detector_dataset(out / "dataset", n_train=train_images, n_val=max(50, train_images // 5), imgsz=imgsz)
+    weights = train_detector(data, out, epochs=epochs, imgsz=imgsz, hours=hours)
     _print_json({"weights": str(weights)})
