@@ -19,6 +19,7 @@ class FrontierSpout(UsesServices, Spout):
 
     def initialize(self, storm_conf, context) -> None:
         super().initialize(storm_conf, context)
+        # One frontier spout per topology: URLs left in flight by a crashed run are due again at once.
         self.services.frontier.reset_in_flight()
         self.buffer: deque = deque()
 

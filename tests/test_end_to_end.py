@@ -139,6 +139,8 @@ def test_api_searches_by_photo_text_and_similarity(indexed, services):
     assert text["facets"]["brand"]
 
     assert client.get("/api/v1/products/nope").status_code == 404
+    page = client.get("/")  # the Vue build (scripts/setup builds it before the tests run)
+    assert page.status_code == 200 and "<div id=\"app\">" in page.text
     not_image = client.post("/api/v1/search/image", files={"file": ("x.jpg", b"<html>", "image/jpeg")})
     assert not_image.status_code == 415 and "image" in not_image.json()["detail"]
     bad_region = client.post("/api/v1/search/image", files={"file": ("q.jpg", photo, "image/jpeg")},
