@@ -27,15 +27,12 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
-    ProgressColumn,
-    Task,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Column
-from rich.text import Text
 
+from snapmode.progress import RateColumn
 from snapmode.vision import dcgan
 from snapmode.vision.preprocess import square_resize
 
@@ -110,23 +107,13 @@ def load_images(paths: Sequence[Path], console: Console | None = None) -> tuple[
     return (np.stack(pixels) if pixels else empty), len(paths) - len(pixels)
 
 
-class _RateColumn(ProgressColumn):
-    def __init__(self, unit: str) -> None:
-        super().__init__(table_column=Column(no_wrap=True))
-        self.unit = unit
-
-    def render(self, task: Task) -> Text:
-        rate = f"{task.speed:.2f}" if task.speed else "--"
-        return Text(f"{rate} {self.unit}/s", style="progress.data.speed")
-
-
 def _progress(console: Console | None, *, losses: bool) -> Progress:
     loss_columns = [TextColumn("d_loss {task.fields[d_loss]:.3f}  g_loss {task.fields[g_loss]:.3f}")] if losses else []
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        _RateColumn("steps" if losses else "images"),
+        RateColumn("steps" if losses else "images"),
         *loss_columns,
         TimeElapsedColumn(),
         TimeRemainingColumn(),

@@ -23,19 +23,11 @@ from pathlib import Path
 import numpy as np
 import yaml
 from PIL import Image
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from snapmode.config import REPO_ROOT
 from snapmode.errors import SnapModeError
+from snapmode.progress import RateColumn
 from snapmode.vision.composites import (
     LabeledBox,
     LabeledImage,
@@ -169,11 +161,6 @@ def default_sources(datasets_dir: Path = DATASETS_DIR, heldout_dir: Path = HELDO
     return myntra_sources(myntra) + luma_sources(luma, heldout_names(heldout_dir))
 
 
-class RateColumn(ProgressColumn):
-    def render(self, task: Task) -> Text:
-        return Text(f"{task.speed:.1f}/s" if task.speed else "?/s", style="progress.data.speed")
-
-
 def _write_sample(sample: LabeledImage, stem: str, images_dir: Path, labels_dir: Path) -> None:
     width, height = sample.image.size
     sample.image.save(images_dir / f"{stem}.jpg", quality=90)
@@ -280,7 +267,7 @@ def build_detector_dataset(
         shutil.rmtree(out_dir)
     rng = np.random.default_rng(seed)
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(), TimeRemainingColumn()
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn("img"), TimeRemainingColumn()
     ) as progress:
         train_boxes = _make_split("train", train, n_train, imgsz, rng, out_dir, progress)
         val_boxes = _make_split("val", val, n_val, imgsz, rng, out_dir, progress)
