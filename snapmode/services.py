@@ -102,6 +102,10 @@ class Services:
 
         return DcganEmbedder(self.settings.models_dir / "dcgan_discriminator.weights.h5")
 
+    def load_models(self) -> None:
+        """Load both models now, so the first search of a server does not pay for it."""
+        _ = self.detector, self.embedder  # cached properties: reading them loads the models
+
     def close(self) -> None:
         for name in ("products", "queue", "vectors", "sites", "rejects", "frontier", "fetcher"):
             if name in self.__dict__:

@@ -34,6 +34,7 @@ def run_demo(settings: Settings, shop_port: int, port: int | None, until_indexed
         from api.main import create_app
 
         port = port or settings.api_port
+        services.load_models()
         console.print(f"[bold green]SnapMode is ready: open http://{settings.api_host}:{port}/ "
                       f"(API docs at http://{settings.api_host}:{port}/api/docs). Ctrl-C stops.")
         uvicorn.run(create_app(settings), host=settings.api_host, port=port, log_level="warning")

@@ -100,7 +100,9 @@ def serve(
     from api.main import create_app
 
     settings = Settings()
-    uvicorn.run(create_app(settings), host=host or settings.api_host, port=port or settings.api_port, log_level="warning")
+    app = create_app(settings)
+    app.state.services.load_models()
+    uvicorn.run(app, host=host or settings.api_host, port=port or settings.api_port, log_level="warning")
 
 
 @shop_app.command("serve")
