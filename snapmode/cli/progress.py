@@ -29,6 +29,6 @@ def _table(stats: IndexStats) -> Table:
 
 @contextmanager
 def live_stats(console: Console) -> Iterator:
-    """Yields a callback that redraws the figures; prints nothing when stderr is not a terminal but a final table."""
+    """Yields a callback that redraws the figures (on a terminal live; elsewhere the last table once)."""
     with Live(console=console, refresh_per_second=2, transient=False) as live:
         yield lambda stats: live.update(_table(stats))
