@@ -31,7 +31,6 @@ class CrawlSettings(BaseModel):
     total_timeout: float = Field(30.0, description="Whole-request deadline, so a slow-drip server cannot hold a worker")
     max_body_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 5
-    max_pages: int = Field(10_000, description="Per crawl run")
     max_depth: int = 6
     allow_hosts: list[str] = Field(
         default_factory=list,

@@ -22,12 +22,12 @@ def test_environment_overrides_nested_fields(monkeypatch):
 
 def test_toml_file_is_read_below_the_environment(monkeypatch, tmp_path):
     config = tmp_path / "snapmode.toml"
-    config.write_text('vectors_uri = "http://milvus:19530"\n[crawl]\ndelay = 3.0\nmax_pages = 7\n')
+    config.write_text('vectors_uri = "http://milvus:19530"\n[crawl]\ndelay = 3.0\nmax_depth = 7\n')
     monkeypatch.setenv("SNAPMODE_CONFIG", str(config))
     monkeypatch.setenv("SNAPMODE_CRAWL__DELAY", "0.5")
     settings = Settings()
     assert settings.vectors_uri == "http://milvus:19530"
-    assert settings.crawl.max_pages == 7 and settings.crawl.delay == 0.5
+    assert settings.crawl.max_depth == 7 and settings.crawl.delay == 0.5
 
 
 def test_unknown_keys_are_errors_not_silently_ignored(tmp_path, monkeypatch):
