@@ -13,22 +13,15 @@ class ImageQueueSpout(UsesServices, Spout):
 
     outputs = ["task"]
 
-    def initialize(self, storm_conf, context) -> None:
-        super().initialize(storm_conf, context)
-        self.in_flight: set[str] = set()
-
     def next_tuple(self) -> None:
         for message in self.services.queue.poll(max_messages=1, lease_seconds=LEASE_SECONDS):
             if message.attempts > MAX_ATTEMPTS:
                 self.services.queue.fail(message.id, f"gave up after {MAX_ATTEMPTS} attempts")
                 continue
-            self.in_flight.add(message.id)
             self.emit([message.task.model_dump_json()], tup_id=message.id)
 
     def ack(self, tup_id) -> None:
-        self.in_flight.discard(tup_id)
         self.services.queue.ack([tup_id])
 
     def fail(self, tup_id) -> None:
-        # Left leased: the queue redelivers it when the lease ends, counting the attempt.
-        self.in_flight.discard(tup_id)
+        """Nothing to do: the message stays leased and the queue redelivers it when the lease ends."""

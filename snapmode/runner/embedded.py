@@ -42,7 +42,6 @@ class EmbeddedRunner:
         self._fields: dict[tuple[str, str], type] = {}
         self.components: dict[str, Any] = {}
         self.spouts: list[str] = []
-        self.processed = 0
         for spec in topology.specs:
             for stream_id in spec.inputs:
                 self._subscribers.setdefault((stream_id.componentId, stream_id.streamId), []).append(spec.name)
@@ -58,10 +57,6 @@ class EmbeddedRunner:
             self.components[spec.name] = component
             if hasattr(component, "next_tuple"):
                 self.spouts.append(spec.name)
-
-    @property
-    def in_flight(self) -> int:
-        return len(self._trees)
 
     def step(self) -> bool:
         """Ask each spout for one tuple and run every resulting tree to completion. True if work was done."""
@@ -90,7 +85,6 @@ class EmbeddedRunner:
                 self._fail(tup.id)
             finally:
                 bolt._current_tups = []
-            self.processed += 1
 
     def _route(self, name: str, message: dict[str, Any]) -> None:
         command = message["command"]
