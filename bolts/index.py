@@ -4,6 +4,7 @@ from streamparse import Bolt
 
 from bolts.base import UsesServices
 from snapmode.domain import Product
+from snapmode.pipeline.crawling import index_product
 
 
 class IndexBolt(UsesServices, Bolt):
@@ -12,5 +13,5 @@ class IndexBolt(UsesServices, Bolt):
     outputs = ["product", "outcome"]
 
     def process(self, tup) -> None:
-        self.services.products.upsert([Product.model_validate_json(tup.values.product)])
+        index_product(self.services, Product.model_validate_json(tup.values.product))
         self.emit([tup.values.product, tup.values.outcome])

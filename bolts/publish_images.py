@@ -4,7 +4,7 @@ from streamparse import Bolt
 
 from bolts.base import UsesServices
 from snapmode.domain import Product
-from snapmode.pipeline.crawling import UrlOutcome, image_tasks
+from snapmode.pipeline.crawling import UrlOutcome, publish_images
 
 
 class PublishImagesBolt(UsesServices, Bolt):
@@ -13,6 +13,6 @@ class PublishImagesBolt(UsesServices, Bolt):
     outputs = ["url", "outcome"]
 
     def process(self, tup) -> None:
-        self.services.queue.publish(image_tasks(Product.model_validate_json(tup.values.product)))
+        publish_images(self.services, Product.model_validate_json(tup.values.product))
         outcome = UrlOutcome.model_validate_json(tup.values.outcome)
         self.emit([outcome.task.url, tup.values.outcome])

@@ -12,13 +12,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from snapmode.crawl.recrawl import RecrawlPolicy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +38,19 @@ class CrawlSettings(BaseModel):
         default_factory=list,
         description="host[:port] allowed to resolve to private/loopback addresses (the demo shop, tests)",
     )
+    recrawl: RecrawlPolicy = RecrawlPolicy()
+    no_delay_hosts: list[str] = Field(
+        default_factory=list,
+        description="Entries of allow_hosts crawled with no politeness delay (a local demo shop, benchmarks)",
+    )
+
+    @model_validator(mode="after")
+    def _no_delay_only_for_allowed_hosts(self) -> CrawlSettings:
+        allowed = {host.strip().lower() for host in self.allow_hosts}
+        outside = [host for host in self.no_delay_hosts if host.strip().lower() not in allowed]
+        if outside:
+            raise ValueError(f"no_delay_hosts must also be in allow_hosts (local hosts only): {outside}")
+        return self
 
 
 class ImagingSettings(BaseModel):
@@ -56,6 +71,7 @@ class Settings(BaseSettings):
 
     home: Path = Field(Path("var"), description="Data directory of the embedded backends")
     product_index: str = Field("sqlite", description="Product index backend: sqlite")
+    frontier: str = Field("sqlite", description="URL frontier backend: sqlite")
     queue: str = Field("sqlite", description="Image-URL queue backend: sqlite")
     vectors_uri: str = Field("", description="pymilvus URI: a local .db path (Milvus Lite) or http://host:port")
     vectors_collection: str = "snapmode_regions"

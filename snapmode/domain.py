@@ -6,9 +6,10 @@ queue messages, HTTP) as JSON without custom code.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 Availability = Literal["InStock", "OutOfStock"]
 
@@ -104,4 +105,26 @@ class Site(BaseModel):
     id: str  # site_id(root_url)
     root_url: str
     rules_yaml: str | None = None  # per-site extraction rules, validated at registration
+    include: list[str] = Field(default_factory=list)  # regexes: when given, only matching pages are crawled
+    exclude: list[str] = Field(default_factory=list)  # regexes: matching pages are never crawled
     created_at: float
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"invalid pattern {pattern!r}: {exc}") from None
+        return patterns
+
+
+class PricePoint(BaseModel):
+    """A product's price and availability from the time a crawl first saw them."""
+
+    observed_at: float  # unix seconds
+    price: str | None
+    regular_price: str | None = None
+    currency: str | None
+    availability: Availability | None = None

@@ -16,7 +16,7 @@ from snapmode.config import Settings
 
 if TYPE_CHECKING:
     from snapmode.crawl.fetcher import Fetcher
-    from snapmode.crawl.frontier import SqliteFrontier
+    from snapmode.backends.frontier.base import Frontier
     from snapmode.crawl.politeness import HostSlots
     from snapmode.crawl.robots import RobotsCache
     from snapmode.vision.detector import GarmentDetector
@@ -59,10 +59,8 @@ class Services:
         return SqliteRejectLog(self.settings.home / "rejects.sqlite3")
 
     @cached_property
-    def frontier(self) -> SqliteFrontier:
-        from snapmode.crawl.frontier import SqliteFrontier
-
-        return SqliteFrontier(self.settings.home / "frontier.sqlite3")
+    def frontier(self) -> Frontier:
+        return registry.open_frontier(self.settings)
 
     @cached_property
     def fetcher(self) -> Fetcher:
@@ -80,7 +78,7 @@ class Services:
     def host_slots(self) -> HostSlots:
         from snapmode.crawl.politeness import HostSlots
 
-        return HostSlots(default_delay=self.settings.crawl.delay)
+        return HostSlots(default_delay=self.settings.crawl.delay, no_delay_hosts=self.settings.crawl.no_delay_hosts)
 
     @cached_property
     def detector(self) -> GarmentDetector:

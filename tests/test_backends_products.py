@@ -231,3 +231,28 @@ def test_several_processes_write_one_file(tmp_path):
 def test_match_expression_quotes_every_word():
     assert fts_match_expression('tee" OR (x*') == '"tee"* "OR"* "x"*'
     assert fts_match_expression("  ") is None
+
+
+def test_price_history_has_a_point_per_change_and_ignores_replays(tmp_path: Path):
+    index = SqliteProductIndex(tmp_path / "history.db")
+    seen = [
+        (100.0, "45.00", None, "InStock"),
+        (200.0, "45.00", None, "InStock"),  # recrawl, nothing changed
+        (300.0, "39.00", "45.00", "InStock"),  # on sale
+        (300.0, "39.00", "45.00", "InStock"),  # the same tuple replayed
+        (250.0, "45.00", None, "InStock"),  # a late replay of an older observation
+        (400.0, "39.00", "45.00", "OutOfStock"),
+    ]
+    for fetched_at, price, regular, availability in seen:
+        index.upsert([make_product("jacket", name="Jacket", price=price, regular_price=regular, currency="EUR",
+                                   availability=availability, fetched_at=fetched_at)])
+    points = [(p.observed_at, p.price, p.regular_price, p.availability) for p in index.history("jacket")]
+    assert points == [
+        (100.0, "45.00", None, "InStock"),
+        (300.0, "39.00", "45.00", "InStock"),
+        (400.0, "39.00", "45.00", "OutOfStock"),
+    ]
+    assert index.history("unknown") == []
+    latest = index.get_many(["jacket"])["jacket"]
+    assert (latest.price, latest.availability, latest.fetched_at) == ("39.00", "OutOfStock", 400.0)
+    index.close()

@@ -56,3 +56,49 @@ def test_extract_prints_one_json_product_and_reports_bad_rules(tmp_path):
     rules.write_text("colour: '.c::text'\n")
     refused = runner.invoke(app, ["extract", str(page), "--rules", str(rules)])
     assert refused.exit_code == 2 and "cannot extract" in refused.output
+
+
+def test_extract_batch_prints_one_line_per_input_in_order(tmp_path):
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "a.html").write_text(
+        '<html><head><meta property="og:title" content="Linen Shirt"><meta property="og:image" content="/a.jpg">'
+        '<meta property="product:price:amount" content="49.90"><meta property="product:price:currency" content="GBP">'
+        "</head></html>"
+    )
+    manifest = tmp_path / "manifest.jsonl"
+    manifest.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "a", "path": "pages/a.html", "url": "https://shop.test/a"}),
+                json.dumps({"id": "gone", "path": "pages/missing.html", "url": "https://shop.test/m"}),
+                "{not json",
+                json.dumps({"path": "pages/a.html"}),
+                json.dumps({"id": 7, "path": str(tmp_path / "pages" / "a.html")}),
+            ]
+        )
+    )
+    result = runner.invoke(app, ["extract", "--batch", str(manifest)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "gone", None, None, 7]
+    assert (lines[0]["name"], lines[0]["price"], lines[0]["currency"]) == ("Linen Shirt", "49.90", "GBP")
+    assert lines[0]["images"] == ["https://shop.test/a.jpg"]
+    assert "cannot read" in lines[1]["error"] and "not JSON" in lines[2]["error"] and "id" in lines[3]["error"]
+    assert lines[4]["name"] == "Linen Shirt"
+    assert runner.invoke(app, ["extract"]).exit_code == 2  # neither a page nor a manifest
+
+
+def test_crawl_command_with_a_page_budget_then_to_the_end(tmp_path, monkeypatch):
+    monkeypatch.setenv("SNAPMODE_HOME", str(tmp_path))
+    with running_shop(crawl_delay=0.0) as shop:
+        command = ["crawl", shop + "/", "--allow-private", "--rules", str(RULES_PATH)]
+        budget = runner.invoke(app, [*command, "--max-pages", "5"])
+        assert budget.exit_code == 0, budget.output
+        first = json.loads(budget.stdout.splitlines()[-1])
+        assert first["pages_fetched"] == 5 and first["pages_outstanding"] > 0
+        rest = runner.invoke(app, command)
+        assert rest.exit_code == 0, rest.output
+        second = json.loads(rest.stdout.splitlines()[-1])
+    assert second["pages_outstanding"] == 0 and second["errors"] == {}
+    assert second["products"] == 170 and second["images_queued"] == 654
+    assert first["pages_fetched"] + second["pages_fetched"] == 221  # nothing fetched twice

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from streamparse import Bolt, Grouping, Spout, Stream, Topology
 
 from snapmode.runner.embedded import EmbeddedRunner
@@ -61,9 +64,19 @@ class ToyTopology(Topology):
     odd = SinkBolt.spec(inputs=[split["odd"]])
 
 
+def make(topology: type, conf: dict) -> EmbeddedRunner:
+    """A runner whose source is drained once the spout named "numbers" has nothing left to emit."""
+
+    def drained() -> bool:
+        return not runner.components["numbers"].todo
+
+    runner = EmbeddedRunner(topology, conf, finished=drained)
+    return runner
+
+
 def run(numbers, flaky=()):
     EVENTS.clear()
-    runner = EmbeddedRunner(ToyTopology, {"numbers": numbers, "flaky": list(flaky)}, finished=lambda: True)
+    runner = make(ToyTopology, {"numbers": numbers, "flaky": list(flaky)})
     while runner.step():
         pass
     return runner
@@ -87,3 +100,115 @@ def test_a_raising_bolt_fails_the_tree_and_the_spout_replays_it():
     assert ("fail", "id-6") in EVENTS
     assert EVENTS[-1] == ("ack", "id-6")  # the replay went through
     assert runner.done()
+
+
+class CountingSpout(Spout):
+    """Emits 0..n-1 and notes, for each ack, the thread it arrived on and the trees then in flight."""
+
+    outputs = ["n"]
+
+    def initialize(self, conf, ctx):
+        self.todo = list(range(conf["count"]))
+        self.acked: list[tuple[int, str]] = []
+
+    def next_tuple(self):
+        if self.todo:
+            n = self.todo.pop(0)
+            self.emit([n], tup_id=n)
+
+    def ack(self, tup_id):
+        self.acked.append((tup_id, threading.current_thread().name))
+
+
+class ThreadedBolt(Bolt):
+    """Hands each tuple to a thread of its own that emits and acks later, like the fetch bolt."""
+
+    outputs = ["n"]
+    auto_ack = False
+
+    def initialize(self, conf, ctx):
+        self.in_flight = 0
+        self.peak = 0
+        self.lock = threading.Lock()
+
+    def process(self, tup):
+        with self.lock:
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+        threading.Thread(target=self.later, args=(tup,)).start()
+
+    def later(self, tup):
+        time.sleep(0.02)
+        with self.lock:
+            self.in_flight -= 1
+        self.emit([tup.values.n], anchors=[tup])
+        self.ack(tup)
+
+
+class RecordingSink(Bolt):
+    outputs = []
+
+    def initialize(self, conf, ctx):
+        self.seen: list[int] = []
+
+    def process(self, tup):
+        self.seen.append(tup.values.n)
+
+
+class ThreadedTopology(Topology):
+    numbers = CountingSpout.spec()
+    later = ThreadedBolt.spec(inputs=[numbers])
+    sink = RecordingSink.spec(inputs=[later])
+
+
+def run_threaded(count: int, max_pending: int) -> EmbeddedRunner:
+    return finish(make(ThreadedTopology, {"count": count, "topology.max.spout.pending": max_pending}))
+
+
+def finish(runner: EmbeddedRunner) -> EmbeddedRunner:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if runner.step():
+            continue
+        if runner.done():
+            break
+        runner.wait(1.0)
+    return runner
+
+
+def test_tuples_from_a_bolts_own_thread_complete_their_trees():
+    runner = run_threaded(count=6, max_pending=64)
+    assert runner.done()
+    assert sorted(runner.components["sink"].seen) == list(range(6))
+    spout = runner.components["numbers"]
+    assert sorted(n for n, _ in spout.acked) == list(range(6))
+    # Spouts are not thread-safe: acks reach them on the runner's thread, never on the bolt's.
+    assert {thread for _, thread in spout.acked} == {threading.current_thread().name}
+    assert runner.components["later"].peak > 1  # the bolt's threads overlapped
+
+
+def test_max_spout_pending_bounds_the_trees_in_flight():
+    runner = run_threaded(count=5, max_pending=1)
+    assert runner.done()
+    assert runner.components["later"].peak == 1
+    assert sorted(runner.components["sink"].seen) == list(range(5))
+
+
+def test_wait_returns_as_soon_as_a_thread_hands_in_work():
+    runner = make(ThreadedTopology, {"count": 1})
+    runner.step()  # the bolt's thread now sleeps 20 ms before emitting
+    started = time.monotonic()
+    runner.wait(5.0)
+    assert time.monotonic() - started < 2.0
+    assert finish(runner).done()
+    assert runner.components["sink"].seen == [0]
+
+
+def test_a_finished_source_is_asked_for_no_more_tuples():
+    def budget_spent() -> bool:
+        return len(runner.components["sink"].seen) >= 3
+
+    runner = EmbeddedRunner(ThreadedTopology, {"count": 10, "topology.max.spout.pending": 2}, finished=budget_spent)
+    finish(runner)
+    sink = runner.components["sink"].seen
+    assert runner.done() and 3 <= len(sink) <= 5  # the two trees in flight complete, no new ones start

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import ServicesDep
 from api.schemas import SimilarResults
-from snapmode.domain import Product
+from snapmode.domain import PricePoint, Product
 from snapmode.errors import NotFound
 from snapmode.pipeline.search import similar_to_product
 
@@ -19,6 +19,17 @@ def get_product(services: ServicesDep, product_id: str) -> Product:
     if product is None:
         raise NotFound(f"no product {product_id}")
     return product
+
+
+@router.get(
+    "/{product_id}/history",
+    response_model=list[PricePoint],
+    summary="Price and availability history",
+    description="One point each time a crawl saw the price or availability change, oldest first.",
+)
+def price_history(services: ServicesDep, product_id: str) -> list[PricePoint]:
+    get_product(services, product_id)
+    return services.products.history(product_id)
 
 
 @router.get("/{product_id}/similar", response_model=SimilarResults, summary="Products that look like this one")

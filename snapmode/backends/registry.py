@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
+from snapmode.backends.frontier.base import Frontier
+from snapmode.backends.frontier.sqlite import SqliteFrontier
 from snapmode.backends.products.base import ProductIndex
 from snapmode.backends.products.sqlite import SqliteProductIndex
 from snapmode.backends.queue.base import ImageQueue
@@ -20,6 +22,9 @@ Backend = TypeVar("Backend")
 
 PRODUCT_INDEXES: dict[str, Callable[[Settings], ProductIndex]] = {
     "sqlite": lambda settings: SqliteProductIndex(settings.home / "products.sqlite3"),
+}
+FRONTIERS: dict[str, Callable[[Settings], Frontier]] = {
+    "sqlite": lambda settings: SqliteFrontier(settings.home / "frontier.sqlite3", recrawl=settings.crawl.recrawl),
 }
 IMAGE_QUEUES: dict[str, Callable[[Settings], ImageQueue]] = {
     "sqlite": lambda settings: SqliteImageQueue(settings.home / "queue.sqlite3"),
@@ -37,6 +42,10 @@ def _open(concern: str, table: Mapping[str, Callable[[Settings], Backend]], name
 
 def open_product_index(settings: Settings) -> ProductIndex:
     return _open("product index", PRODUCT_INDEXES, settings.product_index, settings)
+
+
+def open_frontier(settings: Settings) -> Frontier:
+    return _open("frontier", FRONTIERS, settings.frontier, settings)
 
 
 def open_image_queue(settings: Settings) -> ImageQueue:

@@ -11,7 +11,9 @@ from rich.console import Console
 
 from snapmode.config import Settings
 
-app = typer.Typer(help="SnapMode: crawl shops, understand their photos, search products by photo.", no_args_is_help=True)
+app = typer.Typer(
+    help="SnapMode: crawl shops, understand their photos, search products by photo.", no_args_is_help=True
+)
 sites_app = typer.Typer(help="Register and list shop sites.", no_args_is_help=True)
 shop_app = typer.Typer(help="The demo shop shipped with SnapMode.", no_args_is_help=True)
 train_app = typer.Typer(help="Train the models SnapMode ships.", no_args_is_help=True)
@@ -32,22 +34,33 @@ def _settings_allowing(*hosts: str) -> Settings:
     return settings
 
 
-@sites_app.command("add")
-def sites_add(
-    url: str,
-    rules: Annotated[Path | None, typer.Option(help="YAML extraction rules for pages without structured data")] = None,
-) -> None:
-    """Register a site to crawl (its root page and sitemaps are queued)."""
+RulesOption = Annotated[Path | None, typer.Option(help="YAML extraction rules for pages without structured data")]
+IncludeOption = Annotated[list[str] | None, typer.Option(help="Regex; when given, only matching pages are crawled")]
+ExcludeOption = Annotated[list[str] | None, typer.Option(help="Regex; matching pages are never crawled")]
+
+
+def _register(settings: Settings, url: str, rules: Path | None, include: list[str] | None, exclude: list[str] | None):
     from snapmode.pipeline.crawling import register_site
     from snapmode.services import Services
 
-    rules_yaml = rules.read_text() if rules else None
     try:
-        site = register_site(Services.shared(Settings()), url, rules_yaml)
-    except ValueError as exc:
+        rules_yaml = rules.read_text() if rules else None
+        return register_site(Services.shared(settings), url, rules_yaml, include=include, exclude=exclude)
+    except (OSError, ValueError) as exc:
         err.print(f"[red]cannot register {url}: {exc}")
         raise typer.Exit(2) from exc
-    _print_json(site.model_dump(mode="json", exclude={"rules_yaml"}) | {"rules": bool(site.rules_yaml)})
+
+
+def _site_json(site) -> dict:
+    return site.model_dump(mode="json", exclude={"rules_yaml"}) | {"rules": bool(site.rules_yaml)}
+
+
+@sites_app.command("add")
+def sites_add(
+    url: str, rules: RulesOption = None, include: IncludeOption = None, exclude: ExcludeOption = None
+) -> None:
+    """Register a site to crawl (its root page and sitemaps are queued)."""
+    _print_json(_site_json(_register(Settings(), url, rules, include, exclude)))
 
 
 @sites_app.command("list")
@@ -56,7 +69,42 @@ def sites_list() -> None:
     from snapmode.services import Services
 
     for site in Services.shared(Settings()).sites.all():
-        _print_json(site.model_dump(mode="json", exclude={"rules_yaml"}) | {"rules": bool(site.rules_yaml)})
+        _print_json(_site_json(site))
+
+
+@app.command()
+def crawl(
+    url: str,
+    max_pages: Annotated[
+        int | None, typer.Option(min=1, help="Stop after this many pages (resume by running again)")
+    ] = None,
+    rules: RulesOption = None,
+    include: IncludeOption = None,
+    exclude: ExcludeOption = None,
+    allow_private: Annotated[
+        bool, typer.Option(help="Allow this site's host to resolve to a private/loopback address (a local shop)")
+    ] = False,
+    metrics_port: Annotated[
+        int | None, typer.Option(help="Serve Prometheus metrics on this port while crawling")
+    ] = None,
+) -> None:
+    """Register one site (if new) and crawl it to the end, showing progress; prints the figures as JSON.
+
+    Image URLs found are queued; `snapmode index` embeds them.
+    """
+    from snapmode import metrics
+    from snapmode.cli.progress import live_crawl_stats
+    from snapmode.crawl.politeness import host_key
+    from snapmode.runner.local import run_crawl
+    from snapmode.services import Services
+
+    settings = _settings_allowing(host_key(url)) if allow_private else Settings()
+    site = _register(settings, url, rules, include, exclude)
+    if metrics_port is not None:
+        metrics.serve(metrics_port, Services.shared(settings).frontier)
+    with live_crawl_stats(err) as show:
+        stats = run_crawl(settings, site_ids=[site.id], max_pages=max_pages, on_progress=show)
+    _print_json(stats.model_dump())
 
 
 @app.command()
@@ -120,13 +168,30 @@ def shop_serve(
 
 @app.command()
 def extract(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A saved HTML page")],
+    file: Annotated[Path | None, typer.Argument(dir_okay=False, help="A saved HTML page")] = None,
     url: Annotated[str | None, typer.Option(help="The page's URL, to resolve relative links")] = None,
     rules: Annotated[Path | None, typer.Option(help="Site extraction rules (YAML)")] = None,
+    batch: Annotated[
+        Path | None,
+        typer.Option(dir_okay=False, help='JSON lines {"id", "path", "url"}: one JSON line out per line in'),
+    ] = None,
 ) -> None:
-    """Print the product extracted from a saved page as JSON."""
+    """Print the product extracted from a saved page as JSON (null for what is not found)."""
     from snapmode.extract import extract_file
 
+    if (file is None) == (batch is None):
+        err.print("[red]give either FILE or --batch MANIFEST")
+        raise typer.Exit(2)
+    if batch is not None:
+        from snapmode.extract.batch import extract_batch
+
+        try:
+            for line in extract_batch(batch, rules):
+                _print_json(line)
+        except ValueError as exc:
+            err.print(f"[red]cannot extract {batch}: {exc}")
+            raise typer.Exit(2) from exc
+        return
     try:
         _print_json(extract_file(file, url, rules))
     except ValueError as exc:
@@ -137,7 +202,9 @@ def extract(
 @app.command()
 def demo(
     until_indexed: Annotated[bool, typer.Option(help="Exit after indexing, printing one JSON line of figures")] = False,
-    shop_port: Annotated[int, typer.Option(help="Port of the demo shop on 127.0.0.1 (keep it fixed: URLs are ids)")] = 8001,
+    shop_port: Annotated[
+        int, typer.Option(help="Port of the demo shop on 127.0.0.1 (keep it fixed: URLs are ids)")
+    ] = 8001,
     port: Annotated[int | None, typer.Option(help="Port of the API and web page")] = None,
 ) -> None:
     """Start the demo shop, register it, crawl and index everything, then serve the API and web page."""
@@ -166,7 +233,9 @@ def train_dcgan_command(
 
 @train_app.command("detector")
 def train_detector_command(
-    data: Annotated[Path | None, typer.Option(help="A YOLO data.yaml (e.g. DeepFashion2 converted); default: build composites")] = None,
+    data: Annotated[
+        Path | None, typer.Option(help="A YOLO data.yaml (e.g. DeepFashion2 converted); default: build composites")
+    ] = None,
     out: Annotated[Path, typer.Option()] = Path("var/train/detector"),
     epochs: Annotated[int, typer.Option(min=1)] = 10,
     imgsz: Annotated[int, typer.Option(min=32)] = 256,
@@ -177,6 +246,8 @@ def train_detector_command(
     from snapmode.vision.detector_training import build_detector_dataset, train_detector
 
     if data is None:
-        data = build_detector_dataset(out / "dataset", n_train=train_images, n_val=max(50, train_images // 5), imgsz=imgsz)
+        data = build_detector_dataset(
+            out / "dataset", n_train=train_images, n_val=max(50, train_images // 5), imgsz=imgsz
+        )
     weights = train_detector(data, out, epochs=epochs, imgsz=imgsz, hours=hours)
     _print_json({"weights": str(weights)})

@@ -52,7 +52,8 @@ def sitemap_urls(body: bytes, base_url: str, *, max_bytes: int = MAX_SITEMAP_BYT
 
     Entities are never expanded and nothing is loaded from the network, so XML bombs and
     external entities are inert. URLs are not filtered by site: use ``same_site``.
-    Raises ``SitemapError`` for corrupt gzip, bodies over ``max_bytes`` and non-XML.
+    Raises ``SitemapError`` for corrupt gzip, bodies over ``max_bytes``, and anything that is
+    neither a sitemap XML document nor a plain list of URLs.
     """
     if body.startswith(_GZIP_MAGIC):
         body = _gunzip(body, max_bytes)
@@ -75,6 +76,8 @@ def sitemap_urls(body: bytes, base_url: str, *, max_bytes: int = MAX_SITEMAP_BYT
         raise SitemapError(f"not XML: {exc}") from exc
     if root is None:
         raise SitemapError("not XML")
+    if etree.QName(root).localname not in ("urlset", "sitemapindex"):
+        raise SitemapError(f"<{etree.QName(root).localname}> is not a sitemap (urlset or sitemapindex)")
     entries = SitemapEntries()
     seen: set[str] = set()
     # "{*}" matches any namespace or none: sitemaps in the wild vary.
@@ -227,6 +230,8 @@ def _text_sitemap(body: bytes, base_url: str) -> SitemapEntries:
         if loc and loc not in seen:
             seen.add(loc)
             entries.urls.append(SitemapLink(loc=loc))
+    if not entries.urls and body.strip():
+        raise SitemapError("neither XML nor a list of URLs")
     return entries
 
 

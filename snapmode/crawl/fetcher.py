@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import threading
 import time
 from collections.abc import Collection
 from datetime import datetime, timezone
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from snapmode.config import CrawlSettings
+from snapmode.crawl.content_encoding import ACCEPT_ENCODING, DecodingError, decode_body
 from snapmode.crawl.ssrf import MalformedURLError, UnsafeURLError, check_url_form
 from snapmode.crawl.transport import GuardedTransport, deadline
 
@@ -75,8 +77,14 @@ class FetchResult(BaseModel):
         return self.body.decode(self.encoding or "utf-8", errors="replace")
 
 
+class BadLocationError(ValueError):
+    """A redirect whose Location is not a URL at all (httpx would call it a protocol error, which is transient)."""
+
+
 class Fetcher:
-    """Synchronous fetcher; one instance per worker (not thread-safe). Call ``close()`` when done."""
+    """Synchronous fetcher, shared by a worker's threads: each thread gets its own httpx client
+    (connections and cookie jar), so one redirect chain's cookies never reach another. Call
+    ``close()`` when done."""
 
     def __init__(self, settings: CrawlSettings, *, total_timeout: float | None = None) -> None:
         self._settings = settings
@@ -84,9 +92,24 @@ class Fetcher:
         self._total_timeout = (
             total_timeout if total_timeout is not None else settings.connect_timeout + 2 * settings.read_timeout
         )
-        self._client = httpx.Client(
+        self._local = threading.local()
+        self._clients: list[httpx.Client] = []
+        self._clients_lock = threading.Lock()
+
+    @property
+    def _client(self) -> httpx.Client:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = self._new_client()
+            with self._clients_lock:
+                self._clients.append(client)
+        return client
+
+    def _new_client(self) -> httpx.Client:
+        settings = self._settings
+        return httpx.Client(
             transport=GuardedTransport(settings.allow_hosts),
-            headers={"User-Agent": settings.user_agent, "Accept": _ACCEPT},
+            headers={"User-Agent": settings.user_agent, "Accept": _ACCEPT, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(
                 connect=settings.connect_timeout,
                 read=settings.read_timeout,
@@ -95,6 +118,7 @@ class Fetcher:
             ),
             follow_redirects=False,
             trust_env=False,
+            event_hooks={"response": [_vet_location]},
         )
 
     def fetch(
@@ -105,11 +129,13 @@ class Fetcher:
         last_modified: str | None = None,
         accept_types: Collection[str] | None = None,
         truncate_at: int | None = None,
+        max_bytes: int | None = None,
     ) -> FetchResult:
         """GET ``url`` following redirects by hand (each hop is vetted at connect time).
 
         ``accept_types``: media types to read (others end as ``bad_content_type`` unread).
         ``truncate_at``: keep only this many body bytes instead of failing with ``too_large``.
+        ``max_bytes``: the body limit for this call (default ``max_body_bytes``), e.g. for photos.
         """
         started = time.monotonic()
         result = FetchResult(url=url, final_url=url)
@@ -123,7 +149,10 @@ class Fetcher:
         self._client.cookies.clear()
         try:
             with deadline(self._total_timeout):
-                self._follow(result, conditional, accept_types, truncate_at)
+                limit = max_bytes if max_bytes is not None else self._settings.max_body_bytes
+                self._follow(result, conditional, accept_types, truncate_at, limit)
+        except BadLocationError as exc:
+            _fail(result, "bad_redirect", exc)
         except MalformedURLError as exc:
             _fail(result, "invalid_url", exc)
         except UnsafeURLError as exc:
@@ -136,7 +165,7 @@ class Fetcher:
             _fail(result, "connect", exc)
         except httpx.NetworkError as exc:
             _fail(result, "network", exc)
-        except httpx.DecodingError as exc:
+        except DecodingError as exc:
             _fail(result, "decoding", exc)
         except httpx.ProtocolError as exc:
             _fail(result, "protocol", exc)
@@ -149,6 +178,7 @@ class Fetcher:
         conditional: dict[str, str],
         accept_types: Collection[str] | None,
         truncate_at: int | None,
+        max_bytes: int,
     ) -> None:
         current = result.url
         seen: set[tuple[str, tuple[tuple[str, str, str, str | None], ...]]] = set()
@@ -169,7 +199,7 @@ class Fetcher:
                     result.redirects.append(result.final_url)
                     current = str(response.next_request.url)
                     continue
-                self._read(response, result, accept_types, truncate_at)
+                self._read(response, result, accept_types, truncate_at, max_bytes)
                 return
             finally:
                 response.close()
@@ -182,6 +212,7 @@ class Fetcher:
         result: FetchResult,
         accept_types: Collection[str] | None,
         truncate_at: int | None,
+        max_bytes: int,
     ) -> None:
         status = response.status_code
         result.headers = dict(response.headers.items())
@@ -201,15 +232,15 @@ class Fetcher:
         if accept_types is not None and result.content_type not in accept_types:
             result.error, result.error_detail = "bad_content_type", f"unexpected content type {result.content_type}"
             return
-        limit = truncate_at if truncate_at is not None else self._settings.max_body_bytes
+        limit = truncate_at if truncate_at is not None else max_bytes
         declared = response.headers.get("content-length", "")
         if truncate_at is None and declared.isdigit() and int(declared) > limit:
             result.error, result.error_detail = "too_large", f"Content-Length {declared} > {limit}"
             return
         chunks: list[bytes] = []
         size = 0
-        # Counts decoded bytes, so a small gzip bomb is stopped as soon as it expands past the limit.
-        for chunk in response.iter_bytes():
+        # Counts decoded bytes as they come, so a small gzip or brotli bomb stops at the limit.
+        for chunk in decode_body(response.iter_raw(), response.headers.get("content-encoding", "")):
             size += len(chunk)
             if size > limit:
                 if truncate_at is None:
@@ -226,7 +257,10 @@ class Fetcher:
         return tuple(sorted((c.domain, c.path, c.name, c.value) for c in self._client.cookies.jar))
 
     def close(self) -> None:
-        self._client.close()
+        with self._clients_lock:
+            for client in self._clients:
+                client.close()
+            self._clients.clear()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -262,6 +296,16 @@ def parse_retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _vet_location(response: httpx.Response) -> None:
+    # Runs before httpx resolves the Location, which it cannot do for a malformed one.
+    if response.has_redirect_location:
+        location = response.headers["location"]
+        try:
+            httpx.URL(location)
+        except httpx.InvalidURL as exc:
+            raise BadLocationError(f"redirect to {location!r}: {exc}") from exc
 
 
 def _fail(result: FetchResult, kind: ErrorKind, exc: Exception) -> None:

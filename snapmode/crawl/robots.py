@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ class _Rules:
 class RobotsCache:
     """Answers robots.txt questions for a user agent, fetching each origin's file once per day.
 
-    Not thread-safe (one per worker). ``clock`` is monotonic seconds, injectable for tests.
+    One per worker, shared by its fetch threads. ``clock`` is monotonic seconds, injectable for tests.
     """
 
     def __init__(
@@ -42,6 +43,8 @@ class RobotsCache:
         self._token = user_agent.split("/", 1)[0].strip().lower()
         self._clock = clock
         self._cache: dict[str, _Rules] = {}
+        self._lock = threading.Lock()  # guards _origin_locks
+        self._origin_locks: dict[str, threading.Lock] = {}
 
     def allowed(self, url: str) -> bool:
         rules = self._rules(url)
@@ -52,6 +55,14 @@ class RobotsCache:
         if rules.parser is None:
             return rules.allow_all
         return rules.parser.can_fetch(url, self._token)
+
+    def unreachable_until(self, url: str) -> float | None:
+        """While ``url``'s robots.txt could not be fetched (5xx, network trouble), the wall-clock
+        time it will be asked for again; None when it was read, or is missing (4xx)."""
+        rules = self._rules(url)
+        if rules is None or rules.parser is not None or rules.allow_all:
+            return None
+        return time.time() + max(0.0, rules.expires_at - self._clock())
 
     def crawl_delay(self, url: str) -> float | None:
         """Seconds between requests asked for by Crawl-delay or Request-rate (the larger), if any."""
@@ -78,11 +89,18 @@ class RobotsCache:
         if origin is None:
             return None
         rules = self._cache.get(origin)
-        now = self._clock()
-        if rules is None or rules.expires_at <= now:
-            rules = self._load(origin, now)
-            self._cache[origin] = rules
-        return rules
+        if rules is not None and rules.expires_at > self._clock():
+            return rules
+        # One lock per origin: threads asking about it wait for one fetch; other origins go on.
+        with self._lock:
+            origin_lock = self._origin_locks.setdefault(origin, threading.Lock())
+        with origin_lock:
+            rules = self._cache.get(origin)
+            now = self._clock()
+            if rules is None or rules.expires_at <= now:
+                rules = self._load(origin, now)
+                self._cache[origin] = rules
+            return rules
 
     def _load(self, origin: str, now: float) -> _Rules:
         result = self._fetcher.fetch(f"{origin}/robots.txt", truncate_at=MAX_ROBOTS_BYTES)

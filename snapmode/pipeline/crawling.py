@@ -5,22 +5,36 @@ Each function is one step of the crawler topology; bolts call exactly one of the
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urljoin, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from snapmode import ids
+from snapmode import ids, metrics
+from snapmode.backends.frontier.base import Completion, FrontierEntry
+from snapmode.crawl.discovery import SitemapError, page_links, same_site, sitemap_urls
+from snapmode.crawl.politeness import host_key
+from snapmode.crawl.scope import SiteScope
 from snapmode.domain import ExtractedProduct, ImageTask, Product, Site
 from snapmode.extract import SiteRules, extract_product
 from snapmode.services import Services
+
 
 class CrawlTask(BaseModel):
     url: str
     site_id: str
     depth: int
     kind: str
+    # Validators from the last fetch, sent back so an unchanged page costs a 304.
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @classmethod
+    def from_entry(cls, entry: FrontierEntry) -> CrawlTask:
+        return cls(**entry.model_dump(include={"url", "site_id", "depth", "kind", "etag", "last_modified"}))
 
 
 class FetchedPage(BaseModel):
@@ -39,11 +53,14 @@ class UrlOutcome(BaseModel):
     """What the frontier records for one URL, plus the links it discovered."""
 
     task: CrawlTask
-    status: str  # fetched | redirect | transient_error | error
+    status: str  # fetched | transient_error | error (a redirect is told by final_url)
+    final_url: str | None = None  # where the answer came from, when a redirect led elsewhere
     error: str | None = None
     retry_at: float | None = None
     etag: str | None = None
     last_modified: str | None = None
+    fingerprint: str | None = None  # None for a 304: unchanged
+    kind: str | None = None  # what the page turned out to be
     links: list[tuple[str, str]] = Field(default_factory=list)  # (url, kind)
 
 
@@ -52,14 +69,34 @@ class ParsedPage(BaseModel):
     product: Product | None = None
 
 
-def register_site(services: Services, root_url: str, rules_yaml: str | None = None) -> Site:
-    """Validate and store a site, then seed its root page and sitemaps into the frontier."""
+def register_site(
+    services: Services,
+    root_url: str,
+    rules_yaml: str | None = None,
+    *,
+    include: list[str] | None = None,
+    exclude: list[str] | None = None,
+) -> Site:
+    """Validate and store a site, then seed its root page and sitemaps into the frontier.
+
+    Raises ValueError with the operator's mistake (URL, rules or patterns).
+    """
     if urlsplit(root_url).scheme not in ("http", "https"):
         raise ValueError(f"site URL must be http(s): {root_url!r}")
     if rules_yaml is not None:
-        SiteRules.from_yaml(rules_yaml)  # raises ValueError with the operator's mistake
+        SiteRules.from_yaml(rules_yaml)
     root = ids.canonical(root_url)
-    site = Site(id=ids.site_id(root), root_url=root, rules_yaml=rules_yaml, created_at=time.time())
+    try:
+        site = Site(
+            id=ids.site_id(root),
+            root_url=root,
+            rules_yaml=rules_yaml,
+            include=include or [],
+            exclude=exclude or [],
+            created_at=time.time(),
+        )
+    except ValidationError as exc:
+        raise ValueError("; ".join(error["msg"] for error in exc.errors())) from None
     services.sites.upsert(site)
     seeds = [(root, 0, "listing"), (urljoin(root, "/sitemap.xml"), 0, "sitemap")]
     seeds += [(url, 0, "sitemap") for url in services.robots.sitemaps(root)]
@@ -68,13 +105,17 @@ def register_site(services: Services, root_url: str, rules_yaml: str | None = No
 
 
 def fetch(services: Services, task: CrawlTask) -> FetchedPage | UrlOutcome:
-    """Fetch one URL politely: robots rules, per-host delay bookkeeping, SSRF guard (in the fetcher)."""
+    """Fetch one URL politely: robots rules, per-host delay bookkeeping, SSRF guard (in the fetcher),
+    conditional on the validators of the last fetch."""
     if not services.robots.allowed(task.url):
+        retry_at = services.robots.unreachable_until(task.url)
+        if retry_at is not None:  # RFC 9309: an unreachable robots.txt disallows everything, for now
+            return UrlOutcome(task=task, status="transient_error", error="robots_unreachable", retry_at=retry_at)
         return UrlOutcome(task=task, status="error", error="robots_disallowed")
-    result = services.fetcher.fetch(task.url)
-    host = urlsplit(task.url).netloc
+    result = services.fetcher.fetch(task.url, etag=task.etag, last_modified=task.last_modified)
+    metrics.FETCH_SECONDS.observe(result.elapsed)
     services.host_slots.record(
-        host,
+        host_key(task.url),
         time.monotonic(),
         latency=result.elapsed,
         crawl_delay=services.robots.crawl_delay(task.url),
@@ -87,6 +128,8 @@ def fetch(services: Services, task: CrawlTask) -> FetchedPage | UrlOutcome:
             error=result.error,
             retry_at=time.time() + result.retry_after if result.retry_after else None,
         )
+    if result.not_modified:
+        return UrlOutcome(task=task, status="fetched", final_url=result.final_url)
     return FetchedPage(
         task=task,
         final_url=result.final_url,
@@ -100,26 +143,30 @@ def fetch(services: Services, task: CrawlTask) -> FetchedPage | UrlOutcome:
 
 def parse(services: Services, page: FetchedPage) -> ParsedPage:
     """Extract the product (if any) and the links worth following from a fetched page."""
-    from snapmode.crawl.discovery import page_links, same_site, sitemap_urls
-
     site = services.sites.get(page.task.site_id)
     if site is None:
         return ParsedPage(outcome=_outcome(page, error="site_unregistered"))
     if page.task.kind == "sitemap":
-        entries = sitemap_urls(page.body, page.final_url)
+        try:
+            entries = sitemap_urls(page.body, page.final_url)
+        except SitemapError:
+            return ParsedPage(outcome=_outcome(page, error="bad_sitemap"))
         links = [(link.loc, "sitemap") for link in entries.sitemaps] + [(link.loc, "unknown") for link in entries.urls]
-        return ParsedPage(outcome=_outcome(page, links=[(u, k) for u, k in links if same_site(u, site.root_url)]))
+        return ParsedPage(outcome=_outcome(page, links=links, kind="sitemap", fingerprint=_links_fingerprint(links)))
     if not (page.content_type or "").startswith(("text/html", "application/xhtml")):
         return ParsedPage(outcome=_outcome(page, error="not_html"))
     rules = SiteRules.from_yaml(site.rules_yaml) if site.rules_yaml else None
     extracted = extract_product(page.body, page.final_url, rules, encoding=page.encoding)
     found = page_links(page.body, page.final_url, site_root=site.root_url)
     links = [(url, "unknown") for url in found.links]
-    product = None
-    if extracted.is_product and not found.noindex:
-        product_url = found.canonical if found.canonical and same_site(found.canonical, site.root_url) else page.final_url
-        product = to_product(extracted, product_url, site.id)
-    return ParsedPage(outcome=_outcome(page, links=links), product=product)
+    if not (extracted.is_product and not found.noindex):
+        return ParsedPage(outcome=_outcome(page, links=links, kind="listing", fingerprint=_links_fingerprint(links)))
+    product_url = found.canonical if found.canonical and same_site(found.canonical, site.root_url) else page.final_url
+    product = to_product(extracted, product_url, site.id)
+    return ParsedPage(
+        outcome=_outcome(page, links=links, kind="product", fingerprint=_product_fingerprint(product)),
+        product=product,
+    )
 
 
 def to_product(extracted: ExtractedProduct, url: str, site_id: str) -> Product:
@@ -144,33 +191,94 @@ def discount_percent(price: str | None, regular_price: str | None) -> float | No
     return float(round((before - now) / before * 100, 1))
 
 
-def image_tasks(product: Product) -> list[ImageTask]:
-    return [ImageTask(product_id=product.id, image_url=url, position=i) for i, url in enumerate(product.images)]
+def index_product(services: Services, product: Product) -> None:
+    """Upsert the product; the index keeps its price history."""
+    services.products.upsert([product])
+    metrics.PRODUCTS_INDEXED.inc()
+
+
+def publish_images(services: Services, product: Product) -> None:
+    """Put the product's image URLs on the image queue for the imaging topology."""
+    tasks = [ImageTask(product_id=product.id, image_url=url, position=i) for i, url in enumerate(product.images)]
+    services.queue.publish(tasks)
+    metrics.IMAGES_PUBLISHED.inc(len(tasks))
 
 
 def record_outcome(services: Services, outcome: UrlOutcome) -> None:
-    """Write a URL's status and its newly discovered links to the frontier (idempotent)."""
+    """Write a URL's status and its newly discovered, in-scope links to the frontier (idempotent).
+
+    A redirect is recorded twice: the URL asked for as a redirect, and the URL that
+    answered as fetched, so a link to either is not fetched again.
+    """
     task = outcome.task
     depth = task.depth + 1
-    if outcome.links and depth <= services.settings.crawl.max_depth:
-        allowed = [(url, depth, kind) for url, kind in outcome.links if services.robots.allowed(url)]
-        services.frontier.add(task.site_id, allowed)
-    services.frontier.complete(
-        task.url,
-        outcome.status,
+    site = services.sites.get(task.site_id)
+    if outcome.links and site is not None and depth <= services.settings.crawl.max_depth:
+        scope = SiteScope(site)
+        services.frontier.add(
+            task.site_id,
+            [
+                (url, depth, kind)
+                for url, kind in outcome.links
+                if scope.allows(url, kind) and _robots_may_allow(services, url)
+            ],
+        )
+    completion = Completion(
+        url=task.url,
+        status=outcome.status,
         error=outcome.error,
         etag=outcome.etag,
         last_modified=outcome.last_modified,
         retry_at=outcome.retry_at,
+        fingerprint=outcome.fingerprint,
+        kind=outcome.kind,
     )
+    final_url = ids.canonical(outcome.final_url) if outcome.final_url else None
+    if outcome.status == "fetched" and final_url and final_url != ids.canonical(task.url):
+        services.frontier.add(task.site_id, [(final_url, task.depth, outcome.kind or task.kind)])
+        services.frontier.complete(completion.model_copy(update={"url": final_url}))
+        completion = Completion(url=task.url, status="redirect", redirect_to=final_url)
+    stored = services.frontier.complete(completion)
+    metrics.PAGES.labels(stored).inc()
+    if outcome.error:
+        metrics.FETCH_ERRORS.labels(outcome.error).inc()
 
 
-def _outcome(page: FetchedPage, *, error: str | None = None, links: list[tuple[str, str]] | None = None) -> UrlOutcome:
+def _robots_may_allow(services: Services, url: str) -> bool:
+    """Disallowed links are dropped; those whose robots.txt is unreachable for now are kept (fetch will wait)."""
+    return services.robots.allowed(url) or services.robots.unreachable_until(url) is not None
+
+
+def _outcome(
+    page: FetchedPage,
+    *,
+    error: str | None = None,
+    links: list[tuple[str, str]] | None = None,
+    kind: str | None = None,
+    fingerprint: str | None = None,
+) -> UrlOutcome:
     return UrlOutcome(
         task=page.task,
         status="error" if error else "fetched",
+        final_url=page.final_url,
         error=error,
         etag=page.etag,
         last_modified=page.last_modified,
+        fingerprint=fingerprint,
+        kind=kind,
         links=links or [],
     )
+
+
+def _product_fingerprint(product: Product) -> str:
+    """What a shopper would notice changing; page noise (tokens, timestamps, ads) does not count."""
+    watched = product.model_dump(include={"name", "price", "regular_price", "currency", "availability", "images"})
+    return _digest(json.dumps(watched, sort_keys=True))
+
+
+def _links_fingerprint(links: list[tuple[str, str]]) -> str:
+    return _digest("\n".join(sorted(url for url, _ in links)))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:16]

@@ -33,12 +33,19 @@ def already_embedded(services: Services, task: ImageTask) -> bool:
 
 def download(services: Services, task: ImageTask) -> DownloadedImage:
     """Raises BadImage for input that will never work, ImageFetchFailed for what may work later."""
-    result = services.fetcher.fetch(task.image_url)
+    limits = services.settings.imaging
+    result = services.fetcher.fetch(task.image_url, max_bytes=limits.max_image_bytes)
     if result.transient:
         raise ImageFetchFailed(f"{task.image_url}: {result.error}")
     if result.error:
-        raise BadImage(f"download failed: {result.error}")
-    normalized = normalize_image(result.body, services.settings.imaging)
+        too_large = result.error == "too_large"
+        raise BadImage(f"download failed: {result.error} ({result.error_detail})", too_large=too_large)
+    try:
+        normalized = normalize_image(result.body, limits)
+    except BadImage as exc:
+        # What the server said it sent tells an operator at a glance what came instead (a login page, an SVG).
+        served = f"served as {result.content_type or 'no content type'}"
+        raise BadImage(f"{exc.reason} ({served})", too_large=exc.too_large) from exc
     return DownloadedImage(task=task, jpeg=normalized.jpeg)
 
 

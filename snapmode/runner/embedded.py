@@ -5,6 +5,10 @@ The same spout and bolt classes that Storm runs are instantiated here; their mul
 the code paths they take on a cluster. A spout tuple is acked once every tuple
 anchored to it is acked, and failed as soon as one of them fails or a bolt raises.
 Parallelism hints are ignored: one instance per component.
+
+Bolts run on this thread, but may emit, ack and fail from threads of their own (the fetch
+bolt does), as pystorm allows; spouts hear of acks and fails on this thread, in ``step``.
+Up to ``topology.max.spout.pending`` trees per spout are in flight at once.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import io
 import itertools
 import logging
+import threading
 from collections import deque, namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +25,8 @@ from typing import Any
 from pystorm.component import Tuple  # what bolts receive on a cluster; pystorm's ack() checks for it
 
 log = logging.getLogger(__name__)
+
+MAX_SPOUT_PENDING = 64  # when the configuration names no topology.max.spout.pending
 
 
 @dataclass
@@ -31,13 +38,18 @@ class _Tree:
 
 class EmbeddedRunner:
     def __init__(self, topology: type, conf: dict[str, Any], finished: Callable[[], bool]) -> None:
-        """`finished` tells when the topology's source is drained (e.g. no URL left in the frontier)."""
+        """`finished` tells when the topology's source is drained (e.g. no URL left in the frontier)
+        or should be left alone (a page budget spent); trees in flight still complete."""
         self.name = topology.__name__
         self.finished = finished
+        self.max_spout_pending = int(conf.get("topology.max.spout.pending") or MAX_SPOUT_PENDING)
         self._ids = itertools.count(1)
+        # Guards what bolts' own threads touch (trees, inbox, spout events); notified when work arrives.
+        self._work = threading.Condition()
         self._trees: dict[int, _Tree] = {}
         self._tuple_root: dict[int, int] = {}
         self._inbox: deque[tuple[str, Tuple]] = deque()
+        self._spout_events: deque[tuple[str, str, Any]] = deque()  # (spout, "ack" | "fail", tuple id)
         self._subscribers: dict[tuple[str, str], list[str]] = {}
         self._fields: dict[tuple[str, str], type] = {}
         self.components: dict[str, Any] = {}
@@ -59,20 +71,40 @@ class EmbeddedRunner:
                 self.spouts.append(spec.name)
 
     def step(self) -> bool:
-        """Ask each spout for one tuple and run every resulting tree to completion. True if work was done."""
-        worked = False
+        """Tell spouts of finished trees, ask each spout for one tuple unless it has
+        ``max_spout_pending`` trees in flight or ``finished`` says stop, and process every queued
+        tuple. True if work was done."""
+        worked = self._deliver()
         for name in self.spouts:
-            self.components[name].next_tuple()
-            worked |= bool(self._inbox)
-            self._drain()
+            if self._pending(name) < self.max_spout_pending and not self.finished():
+                self.components[name].next_tuple()
+            worked |= self._drain()
+            worked |= self._deliver()
         return worked
 
-    def done(self) -> bool:
-        return not self._trees and self.finished()
+    def wait(self, timeout: float) -> None:
+        """Sleep until a bolt's thread hands in work or ``timeout`` seconds pass: what to do when idle."""
+        with self._work:
+            if not (self._inbox or self._spout_events):
+                self._work.wait(timeout)
 
-    def _drain(self) -> None:
-        while self._inbox:
-            name, tup = self._inbox.popleft()
+    def done(self) -> bool:
+        with self._work:
+            busy = self._trees or self._inbox or self._spout_events
+        return not busy and self.finished()
+
+    def _pending(self, spout: str) -> int:
+        with self._work:
+            return sum(1 for tree in self._trees.values() if tree.spout == spout)
+
+    def _drain(self) -> bool:
+        worked = False
+        while True:
+            with self._work:
+                if not self._inbox:
+                    return worked
+                name, tup = self._inbox.popleft()
+            worked = True
             bolt = self.components[name]
             bolt._current_tups = [tup]
             try:
@@ -86,16 +118,29 @@ class EmbeddedRunner:
             finally:
                 bolt._current_tups = []
 
+    def _deliver(self) -> bool:
+        """Acks and fails reach spouts here, on the runner's thread (spouts are not thread-safe)."""
+        worked = False
+        while True:
+            with self._work:
+                if not self._spout_events:
+                    return worked
+                spout, event, tup_id = self._spout_events.popleft()
+            worked = True
+            getattr(self.components[spout], event)(tup_id)
+
     def _route(self, name: str, message: dict[str, Any]) -> None:
         command = message["command"]
-        if command == "emit":
-            self._emit(name, message)
-        elif command == "ack":
-            self._ack(message["id"])
-        elif command == "fail":
-            self._fail(message["id"])
-        elif command == "log":
-            log.info("%s: %s", name, message.get("msg"))
+        with self._work:
+            if command == "emit":
+                self._emit(name, message)
+            elif command == "ack":
+                self._ack(message["id"])
+            elif command == "fail":
+                self._fail(message["id"])
+            elif command == "log":
+                log.info("%s: %s", name, message.get("msg"))
+            self._work.notify_all()
 
     def _emit(self, name: str, message: dict[str, Any]) -> None:
         stream = message.get("stream") or "default"
@@ -130,11 +175,12 @@ class EmbeddedRunner:
 
     def _fail(self, tuple_id: int) -> None:
         # Tuples of a failed tree still queued are processed like on Storm; their acks find no tree.
-        root = self._tuple_root.pop(tuple_id, None)
-        tree = self._trees.pop(root, None) if root is not None else None
-        if tree is not None:
-            self.components[tree.spout].fail(tree.tup_id)
+        with self._work:
+            root = self._tuple_root.pop(tuple_id, None)
+            tree = self._trees.pop(root, None) if root is not None else None
+            if tree is not None:
+                self._spout_events.append((tree.spout, "fail", tree.tup_id))
 
     def _complete(self, root: int) -> None:
         tree = self._trees.pop(root)
-        self.components[tree.spout].ack(tree.tup_id)
+        self._spout_events.append((tree.spout, "ack", tree.tup_id))

@@ -11,11 +11,43 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
+from snapmode import metrics
 from snapmode.config import Settings
 from snapmode.runner.embedded import EmbeddedRunner
 from snapmode.services import Services
 
 IDLE_SLEEP = 0.02
+SETTLED_PAGES = ("fetched", "redirect")
+
+
+class CrawlStats(BaseModel):
+    pages_fetched: int  # this run: pages fetched (304s and redirects included)
+    pages_outstanding: int
+    products: int  # in the product index
+    images_queued: int
+    errors: dict[str, int]  # this run, by error kind
+    queued_by_host: dict[str, int]
+    seconds: float
+    pages_per_second: float
+
+
+class _CrawlCounters:
+    """Pages and errors since this run started (the metrics are process-wide)."""
+
+    def __init__(self) -> None:
+        self._pages = self._count_pages()
+        self._errors = metrics.by_label(metrics.FETCH_ERRORS, "kind")
+
+    def pages(self) -> int:
+        return int(self._count_pages() - self._pages)
+
+    def errors(self) -> dict[str, int]:
+        now = metrics.by_label(metrics.FETCH_ERRORS, "kind")
+        return {kind: int(n - self._errors.get(kind, 0)) for kind, n in now.items() if n > self._errors.get(kind, 0)}
+
+    @staticmethod
+    def _count_pages() -> float:
+        return sum(metrics.value(metrics.PAGES, outcome=outcome) for outcome in SETTLED_PAGES)
 
 
 class IndexStats(BaseModel):
@@ -45,6 +77,80 @@ def index_stats(services: Services, started: float) -> IndexStats:
     )
 
 
+def run_crawl(
+    settings: Settings,
+    *,
+    site_ids: list[str] | None = None,
+    max_pages: int | None = None,
+    on_progress: Callable[[CrawlStats], None] = lambda stats: None,
+    progress_every: float = 1.0,
+) -> CrawlStats:
+    """Crawl the given sites (default: all) until no URL is outstanding or due (recrawls included),
+    or ``max_pages`` were fetched.
+
+    Image URLs are queued for a later ``run_until_indexed``. Interrupting (Ctrl-C) loses
+    nothing: URLs claimed but not finished are due again on the next run.
+    """
+    from spouts.frontier import SITES_CONF
+    from topologies.crawler import CrawlerTopology
+
+    services = Services.shared(settings)
+    conf = settings.to_conf() | ({SITES_CONF: site_ids} if site_ids is not None else {})
+    counters = _CrawlCounters()
+
+    def outstanding() -> int:
+        if site_ids is None:
+            return services.frontier.outstanding()
+        return sum(services.frontier.outstanding(site_id) for site_id in site_ids)
+
+    def drained() -> bool:
+        """Nothing in progress and nothing due, recrawls included."""
+        now = time.time()
+        return outstanding() == 0 and sum(services.frontier.due(now, site_id) for site_id in site_ids or [None]) == 0
+
+    def stats() -> CrawlStats:
+        seconds = time.monotonic() - started
+        pages = counters.pages()
+        queued: dict[str, int] = {}
+        for site_id in site_ids or [None]:
+            for host, n in services.frontier.queued_by_host(site_id).items():
+                queued[host] = queued.get(host, 0) + n
+        return CrawlStats(
+            pages_fetched=pages,
+            pages_outstanding=outstanding(),
+            products=services.products.count(),
+            images_queued=services.queue.pending(),
+            errors=counters.errors(),
+            queued_by_host=queued,
+            seconds=round(seconds, 2),
+            pages_per_second=round(pages / seconds, 2) if seconds > 0 else 0.0,
+        )
+
+    crawler = EmbeddedRunner(
+        CrawlerTopology,
+        conf,
+        finished=lambda: drained() or (max_pages is not None and counters.pages() >= max_pages),
+    )
+    started = time.monotonic()
+    last_report = 0.0
+    pending = crawler.max_spout_pending
+    try:
+        while not crawler.done():
+            if max_pages is not None:
+                # Never more URLs in flight than the budget has left, so the budget is exact.
+                crawler.max_spout_pending = max(0, min(pending, max_pages - counters.pages()))
+            if not crawler.step():
+                crawler.wait(IDLE_SLEEP)  # returns as soon as a fetch thread hands in a page
+            if time.monotonic() - last_report >= progress_every:
+                last_report = time.monotonic()
+                on_progress(stats())
+    finally:
+        _deactivate(crawler)
+    final = stats()
+    on_progress(final)
+    return final
+
+
 def run_until_indexed(
     settings: Settings,
     on_progress: Callable[[IndexStats], None] = lambda stats: None,
@@ -63,14 +169,24 @@ def run_until_indexed(
     )
     started = time.monotonic()
     last_report = 0.0
-    while not (crawler.done() and imaging.done()):
-        worked = crawler.step() if not crawler.done() else False
-        worked = imaging.step() or worked
-        if not worked:
-            time.sleep(IDLE_SLEEP)
-        if time.monotonic() - last_report >= progress_every:
-            last_report = time.monotonic()
-            on_progress(index_stats(services, started))
+    try:
+        while not (crawler.done() and imaging.done()):
+            worked = crawler.step() if not crawler.done() else False
+            worked = imaging.step() or worked
+            if not worked:
+                crawler.wait(IDLE_SLEEP)  # returns as soon as a fetch thread hands in a page
+            if time.monotonic() - last_report >= progress_every:
+                last_report = time.monotonic()
+                on_progress(index_stats(services, started))
+    finally:
+        _deactivate(crawler)
+        _deactivate(imaging)
     stats = index_stats(services, started)
     on_progress(stats)
     return stats
+
+
+def _deactivate(runner: EmbeddedRunner) -> None:
+    """Let spouts hand back what they claimed but never emitted (Storm calls this on deactivation)."""
+    for name in runner.spouts:
+        runner.components[name].deactivate()

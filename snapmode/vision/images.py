@@ -54,7 +54,8 @@ def normalize_image(data: bytes, limits: ImagingSettings) -> NormalizedImage:
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
         raise BadImage(f"image is over the pixel limit: {exc}", too_large=True) from exc
     except UnidentifiedImageError as exc:
-        raise BadImage(f"not a decodable image: {exc}") from exc
+        # Pillow's message names an in-memory buffer, which tells the reader nothing.
+        raise BadImage("not a decodable image: unknown format") from exc
     except (OSError, ValueError, SyntaxError) as exc:  # truncated or corrupt files surface as these
         raise BadImage(f"corrupt image: {exc}") from exc
     image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)

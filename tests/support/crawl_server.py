@@ -26,13 +26,17 @@ def respond(
     request.wfile.write(body)
 
 
+class _IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
 class CrawlServer:
-    """Serves ``routes`` (path with query -> handler); unknown paths answer 404.
+    """Serves ``routes`` (path with query -> handler) on ``address``; unknown paths answer 404.
 
     ``hits`` counts requests per path and ``request_headers`` keeps the last headers seen per path.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, address: str = "127.0.0.1") -> None:
         self.routes: dict[str, Handler] = {}
         self.hits: Counter[str] = Counter()
         self.request_headers: dict[str, dict[str, str]] = {}
@@ -64,7 +68,8 @@ class CrawlServer:
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        server_class = _IPv6Server if ":" in address else ThreadingHTTPServer
+        self._httpd = server_class((address, 0), _Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
@@ -74,7 +79,8 @@ class CrawlServer:
 
     @property
     def host(self) -> str:
-        return f"127.0.0.1:{self.port}"
+        address = self._httpd.server_address[0]
+        return f"[{address}]:{self.port}" if ":" in address else f"{address}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         return f"http://{self.host}{path}"

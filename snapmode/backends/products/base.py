@@ -6,7 +6,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from snapmode.domain import Product
+from snapmode.domain import PricePoint, Product
 
 
 class ProductFilters(BaseModel):
@@ -31,7 +31,10 @@ class ProductPage(BaseModel):
 
 class ProductIndex(Protocol):
     def upsert(self, products: list[Product]) -> None:
-        """Insert or replace by ``Product.id``."""
+        """Insert or replace by ``Product.id``, adding a price point when price or availability changed."""
+
+    def history(self, product_id: str) -> list[PricePoint]:
+        """Price and availability points, oldest first: one each time a crawl saw them change."""
 
     def get_many(self, product_ids: list[str]) -> dict[str, Product]: ...
 

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 from snapmode.backends.products.base import FacetCount, ProductFilters, ProductPage
-from snapmode.domain import Product
+from snapmode.domain import PricePoint, Product
 from snapmode.sqlite import connect
 
 FACET_LIMIT = 30
@@ -44,6 +44,15 @@ CREATE TABLE IF NOT EXISTS product_categories (
     PRIMARY KEY (product_pk, path)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS product_categories_path ON product_categories (path);
+CREATE TABLE IF NOT EXISTS price_history (
+    product_id TEXT NOT NULL,
+    observed_at REAL NOT NULL,
+    price TEXT,
+    regular_price TEXT,
+    currency TEXT,
+    availability TEXT,
+    PRIMARY KEY (product_id, observed_at)
+) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS products_fts USING fts5 (
     name, brand, description, categories, tokenize = 'porter unicode61 remove_diacritics 2'
 );
@@ -95,13 +104,15 @@ class SqliteProductIndex:
         with self._lock, self._db:
             self._db.execute("BEGIN IMMEDIATE")
             for product in products:
-                (pk,) = self._db.execute(
+                # A replay of an older observation (a redelivered tuple) must not undo a newer one.
+                row = self._db.execute(
                     """
                     INSERT INTO products (id, name, brand, site, price, availability, data)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET
                         name = excluded.name, brand = excluded.brand, site = excluded.site,
                         price = excluded.price, availability = excluded.availability, data = excluded.data
+                    WHERE json_extract(excluded.data, '$.fetched_at') >= json_extract(products.data, '$.fetched_at')
                     RETURNING pk
                     """,
                     (
@@ -114,16 +125,45 @@ class SqliteProductIndex:
                         product.model_dump_json(),
                     ),
                 ).fetchone()
+                if row is None:
+                    continue
+                (pk,) = row
                 self._db.execute("DELETE FROM product_categories WHERE product_pk = ?", (pk,))
                 self._db.executemany(
                     "INSERT OR IGNORE INTO product_categories (product_pk, path) VALUES (?, ?)",
                     [(pk, path) for category in product.categories for path in category_paths(category)],
                 )
+                self._record_price(product)
                 self._db.execute("DELETE FROM products_fts WHERE rowid = ?", (pk,))
                 self._db.execute(
                     "INSERT INTO products_fts (rowid, name, brand, description, categories) VALUES (?, ?, ?, ?, ?)",
                     (pk, product.name, product.brand, product.description, "\n".join(product.categories)),
                 )
+
+    def history(self, product_id: str) -> list[PricePoint]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT observed_at, price, regular_price, currency, availability FROM price_history"
+                " WHERE product_id = ? ORDER BY observed_at",
+                (product_id,),
+            ).fetchall()
+        return [PricePoint(**dict(zip(_POINT_FIELDS, row, strict=True))) for row in rows]
+
+    def _record_price(self, product: Product) -> None:
+        """A new point when price or availability differ from the latest one; replays add nothing."""
+        point = PricePoint(observed_at=product.fetched_at, **product.model_dump(include=set(_POINT_FIELDS[1:])))
+        latest = self._db.execute(
+            "SELECT observed_at, price, regular_price, currency, availability FROM price_history"
+            " WHERE product_id = ? ORDER BY observed_at DESC LIMIT 1",
+            (product.id,),
+        ).fetchone()
+        if latest is not None and (latest[0] >= point.observed_at or tuple(latest[1:]) == _values(point)):
+            return
+        self._db.execute(
+            "INSERT INTO price_history (product_id, observed_at, price, regular_price, currency, availability)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (product.id, point.observed_at, *_values(point)),
+        )
 
     def get_many(self, product_ids: list[str]) -> dict[str, Product]:
         with self._lock:
@@ -183,6 +223,13 @@ class SqliteProductIndex:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+_POINT_FIELDS = ("observed_at", "price", "regular_price", "currency", "availability")
+
+
+def _values(point: PricePoint) -> tuple[object, ...]:
+    return point.price, point.regular_price, point.currency, point.availability
 
 
 def _hits_query(match: str | None, filters: ProductFilters) -> tuple[str, list[object]]:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from snapmode.crawl.frontier import SqliteFrontier
+from snapmode.backends.frontier.base import Completion
+from snapmode.backends.frontier.sqlite import SqliteFrontier
+from snapmode.crawl.recrawl import RecrawlPolicy
 
 SITE = "site-1"
 
@@ -61,22 +63,31 @@ def test_lease_expiry_on_the_last_attempt_ends_in_error(frontier: SqliteFrontier
     assert frontier.outstanding(now=305.0) == 0  # lease gone, no attempts left
     assert frontier.claim_due(10, now=400.0, lease_seconds=10.0) == []
     entry = frontier.get("https://shop.test/poison")
-    assert entry is not None and entry.status == "error" and "lease expired" in (entry.last_error or "")
+    assert entry is not None and entry.status == "error" and "lease_expired" in (entry.last_error or "")
 
 
 def test_complete_records_outcome_and_validators(frontier: SqliteFrontier) -> None:
     frontier.add(SITE, [("https://shop.test/a", 0, "product"), ("https://shop.test/old", 0, "product")])
     frontier.add("site-2", [("https://other.test/x", 0, "product")])
     frontier.claim_due(10, now=0.0, lease_seconds=60.0)
-    stored = frontier.complete("https://shop.test/a", "fetched", etag='"v1"', last_modified="Mon, 01 Jan 2024", now=1.0)
+    stored = frontier.complete(
+        Completion(url="https://shop.test/a", status="fetched", etag='"v1"', last_modified="Mon, 01 Jan 2024"), now=1.0
+    )
     assert stored == "fetched"
-    assert frontier.complete("https://shop.test/old", "redirect", now=1.0) == "redirect"
+    assert frontier.complete(Completion(url="https://shop.test/old", status="redirect"), now=1.0) == "redirect"
     entry = frontier.get("https://shop.test/a")
     assert entry is not None and entry.etag == '"v1"' and entry.last_modified == "Mon, 01 Jan 2024"
-    frontier.complete("https://shop.test/a", "fetched", now=2.0)  # a 304 brings no new validators
+    frontier.complete(
+        Completion(url="https://shop.test/a", status="fetched"), now=2.0
+    )  # a 304 brings no new validators
     assert frontier.get("https://shop.test/a").etag == '"v1"'  # type: ignore[union-attr]
     assert frontier.counts(SITE) == {
-        "discovered": 0, "in_flight": 0, "fetched": 1, "redirect": 1, "transient_error": 0, "error": 0
+        "discovered": 0,
+        "in_flight": 0,
+        "fetched": 1,
+        "redirect": 1,
+        "transient_error": 0,
+        "error": 0,
     }
     assert frontier.counts()["in_flight"] == 1
     assert frontier.outstanding(SITE) == 0 and frontier.outstanding() == 1
@@ -88,12 +99,17 @@ def test_transient_errors_back_off_exponentially_then_give_up(frontier: SqliteFr
     now = 0.0
     for backoff in (10.0, 20.0):  # base 10 s, doubling
         assert len(frontier.claim_due(10, now=now, lease_seconds=5.0)) == 1
-        assert frontier.complete(url, "transient_error", error="timeout", now=now) == "transient_error"
+        assert (
+            frontier.complete(Completion(url=url, status="transient_error", error="timeout"), now=now)
+            == "transient_error"
+        )
         assert frontier.claim_due(10, now=now + backoff - 0.1, lease_seconds=5.0) == []
         assert frontier.outstanding(now=now) == 1
         now += backoff
     assert len(frontier.claim_due(10, now=now, lease_seconds=5.0)) == 1
-    assert frontier.complete(url, "transient_error", error="timeout", now=now) == "error"  # third attempt of 3
+    assert (
+        frontier.complete(Completion(url=url, status="transient_error", error="timeout"), now=now) == "error"
+    )  # third attempt of 3
     entry = frontier.get(url)
     assert entry is not None and entry.status == "error" and entry.last_error == "timeout" and entry.attempts == 3
     assert frontier.outstanding() == 0
@@ -103,17 +119,17 @@ def test_retry_at_postpones_beyond_the_backoff(frontier: SqliteFrontier) -> None
     url = "https://shop.test/busy"
     frontier.add(SITE, [(url, 0, "product")])
     frontier.claim_due(10, now=0.0, lease_seconds=5.0)
-    frontier.complete(url, "transient_error", error="http 429", retry_at=500.0, now=0.0)
+    frontier.complete(Completion(url=url, status="transient_error", error="http 429", retry_at=500.0), now=0.0)
     assert frontier.claim_due(10, now=499.0, lease_seconds=5.0) == []
     assert len(frontier.claim_due(10, now=500.0, lease_seconds=5.0)) == 1
 
 
 def test_complete_rejects_bad_input(frontier: SqliteFrontier) -> None:
     with pytest.raises(KeyError):
-        frontier.complete("https://shop.test/never-added", "fetched")
+        frontier.complete(Completion(url="https://shop.test/never-added", status="fetched"))
     frontier.add(SITE, [("https://shop.test/a", 0, "product")])
     with pytest.raises(ValueError):
-        frontier.complete("https://shop.test/a", "in_flight")  # type: ignore[arg-type]
+        frontier.complete(Completion(url="https://shop.test/a", status="in_flight"))  # type: ignore[arg-type]
 
 
 def test_reset_in_flight_after_a_crash(tmp_path: Path) -> None:
@@ -122,7 +138,7 @@ def test_reset_in_flight_after_a_crash(tmp_path: Path) -> None:
         first_run.add(SITE, [("https://shop.test/a", 0, "listing"), ("https://shop.test/b", 1, "listing")])
         first_run.claim_due(1, now=0.0, lease_seconds=3600.0)
         first_run.claim_due(1, now=0.0, lease_seconds=3600.0)
-        first_run.complete("https://shop.test/a", "transient_error", now=0.0)
+        first_run.complete(Completion(url="https://shop.test/a", status="transient_error"), now=0.0)
         first_run.claim_due(1, now=1000.0, lease_seconds=3600.0)  # a's second and last attempt
     with SqliteFrontier(path, max_attempts=2) as second_run:
         assert second_run.counts()["in_flight"] == 2
@@ -154,3 +170,83 @@ def test_processes_never_claim_the_same_url(tmp_path: Path) -> None:
         worker.join(timeout=30)
     claimed = [url for result in results for url in result]
     assert sorted(claimed) == sorted(urls)  # every URL exactly once
+
+
+def _fetch(frontier: SqliteFrontier, url: str, now: float, fingerprint: str | None, **fields: str) -> None:
+    claimed = frontier.claim_due(10, now=now, lease_seconds=60.0)
+    assert [entry.url for entry in claimed] == [url]
+    frontier.complete(Completion(url=url, status="fetched", fingerprint=fingerprint, **fields), now=now)
+
+
+def test_recrawl_comes_sooner_when_a_page_changes_and_later_when_it_does_not(tmp_path: Path) -> None:
+    policy = RecrawlPolicy(initial=100.0, minimum=30.0, maximum=400.0)
+    url = "https://shop.test/p"
+    with SqliteFrontier(tmp_path / "f.db", recrawl=policy) as frontier:
+        frontier.add(SITE, [(url, 1, "unknown")])
+        _fetch(frontier, url, now=0.0, fingerprint="a", etag='"1"')
+        assert frontier.outstanding(now=0.0) == 0  # a scheduled recrawl is not unfinished work
+        assert frontier.due(99.0) == 0 and frontier.claim_due(10, now=99.0, lease_seconds=60.0) == []
+        assert frontier.due(100.0) == 1
+        _fetch(frontier, url, now=100.0, fingerprint="a")  # unchanged: twice as long
+        assert frontier.get(url).interval == 200.0  # type: ignore[union-attr]
+        _fetch(frontier, url, now=300.0, fingerprint=None)  # a 304: unchanged, validators kept
+        entry = frontier.get(url)
+        assert entry is not None and entry.interval == 400.0 and entry.etag == '"1"' and entry.fingerprint == "a"
+        _fetch(frontier, url, now=700.0, fingerprint="b")  # changed: half
+        _fetch(frontier, url, now=900.0, fingerprint="c")
+        _fetch(frontier, url, now=1000.0, fingerprint="d")
+        _fetch(frontier, url, now=1050.0, fingerprint="e")  # 400 → 200 → 100 → 50 → 25, held at 30
+        entry = frontier.get(url)
+        assert entry is not None and entry.interval == 30.0
+        assert (entry.fetches, entry.changes, entry.next_fetch_at) == (7, 4, 1080.0)
+
+
+def test_recrawl_can_be_switched_off(tmp_path: Path) -> None:
+    url = "https://shop.test/p"
+    with SqliteFrontier(tmp_path / "f.db", recrawl=RecrawlPolicy(enabled=False)) as frontier:
+        frontier.add(SITE, [(url, 0, "product")])
+        _fetch(frontier, url, now=0.0, fingerprint="a")
+        assert frontier.due(1e12) == 0 and frontier.claim_due(10, now=1e12, lease_seconds=60.0) == []
+
+
+def test_kind_is_what_the_page_turned_out_to_be(frontier: SqliteFrontier) -> None:
+    frontier.add(SITE, [("https://shop.test/p", 1, "unknown")])
+    frontier.claim_due(10, now=0.0, lease_seconds=60.0)
+    frontier.complete(Completion(url="https://shop.test/p", status="fetched", kind="product"), now=0.0)
+    assert frontier.get("https://shop.test/p").kind == "product"  # type: ignore[union-attr]
+
+
+def test_release_gives_back_unworked_leases_without_spending_an_attempt(tmp_path: Path) -> None:
+    policy = RecrawlPolicy(initial=10.0, minimum=10.0)
+    with SqliteFrontier(tmp_path / "f.db", recrawl=policy) as frontier:
+        frontier.add(SITE, [("https://shop.test/new", 0, "listing"), ("https://shop.test/old", 0, "product")])
+        frontier.claim_due(1, now=0.0, lease_seconds=60.0)  # /new
+        frontier.complete(Completion(url="https://shop.test/new", status="fetched"), now=0.0)
+        claimed = frontier.claim_due(10, now=20.0, lease_seconds=600.0)  # /old, and /new for its recrawl
+        assert sorted(entry.url for entry in claimed) == ["https://shop.test/new", "https://shop.test/old"]
+        assert frontier.release(entry.url for entry in claimed) == 2
+        new, old = frontier.get("https://shop.test/new"), frontier.get("https://shop.test/old")
+        assert new is not None and new.status == "fetched" and new.attempts == 0  # still a fetched page
+        assert old is not None and old.status == "discovered" and old.attempts == 0
+        assert len(frontier.claim_due(10, now=21.0, lease_seconds=60.0)) == 2  # both due at once
+
+
+def test_claims_can_be_limited_to_some_sites(frontier: SqliteFrontier) -> None:
+    frontier.add("a", [("https://a.test/", 0, "listing")])
+    frontier.add("b", [("https://b.test/", 0, "listing")])
+    assert frontier.claim_due(10, now=0.0, lease_seconds=60.0, site_ids=[]) == []
+    assert [entry.site_id for entry in frontier.claim_due(10, now=0.0, lease_seconds=60.0, site_ids=["b"])] == ["b"]
+    assert frontier.due(0.0, "a") == 1 and frontier.due(0.0, "b") == 0
+
+
+def test_errors_by_kind_and_queue_per_host(frontier: SqliteFrontier) -> None:
+    frontier.add(SITE, [(f"https://shop.test/{i}", 1, "unknown") for i in range(4)])
+    frontier.add(SITE, [("https://www.shop.test/x", 1, "unknown"), ("https://shop.test:8443/y", 1, "unknown")])
+    assert frontier.queued_by_host() == {"shop.test": 4, "shop.test:8443": 1, "www.shop.test": 1}
+    frontier.claim_due(3, now=0.0, lease_seconds=60.0)
+    frontier.complete(Completion(url="https://shop.test/0", status="error", error="http_4xx"), now=0.0)
+    frontier.complete(Completion(url="https://shop.test/1", status="error", error="http_4xx"), now=0.0)
+    frontier.complete(Completion(url="https://shop.test/2", status="transient_error", error="timeout"), now=0.0)
+    assert frontier.error_counts() == {"http_4xx": 2, "timeout": 1}
+    assert frontier.error_counts("other-site") == {}
+    assert frontier.queued_by_host(SITE)["shop.test"] == 2  # /3, and /2 waiting for its retry

@@ -1,0 +1,91 @@
+"""The frontier concern: which URLs to fetch, when, and what came of them.
+
+One Protocol, one class per technology (SQLite embedded; a Solr core on a cluster).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import Literal, Protocol, get_args
+
+from pydantic import BaseModel
+
+Kind = Literal["sitemap", "listing", "product", "unknown"]
+Status = Literal["discovered", "in_flight", "fetched", "redirect", "transient_error", "error"]
+Outcome = Literal["fetched", "redirect", "transient_error", "error"]
+
+KINDS: tuple[str, ...] = get_args(Kind)
+STATUSES: tuple[str, ...] = get_args(Status)
+OUTCOMES: tuple[str, ...] = get_args(Outcome)
+
+
+class FrontierEntry(BaseModel):
+    url: str
+    site_id: str
+    host: str
+    depth: int
+    kind: Kind
+    status: Status
+    attempts: int  # claims since the last success
+    next_fetch_at: float  # due time (a recrawl's, once fetched), or the end of the lease while in_flight
+    last_error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    redirect_to: str | None = None
+    fingerprint: str | None = None  # of what matters on the page, to tell a change on recrawl
+    interval: float | None = None  # seconds between recrawls, adapted to how often the page changes
+    fetches: int = 0
+    changes: int = 0
+    updated_at: float
+
+
+class Completion(BaseModel):
+    """What came of fetching one URL."""
+
+    url: str
+    status: Outcome
+    error: str | None = None  # an error kind, e.g. "timeout", "http_4xx", "robots_disallowed"
+    etag: str | None = None
+    last_modified: str | None = None
+    retry_at: float | None = None  # from Retry-After: not before this time
+    redirect_to: str | None = None
+    fingerprint: str | None = None  # None: unchanged (a 304) or not computed
+    kind: Kind | None = None  # what the page turned out to be
+
+
+class Frontier(Protocol):
+    def add(self, site_id: str, urls: Iterable[tuple[str, int, str]]) -> int:
+        """Insert (url, depth, kind) rows not known yet (by canonical URL); returns how many were new."""
+
+    def claim_due(
+        self, limit: int, now: float, lease_seconds: float, site_ids: Collection[str] | None = None
+    ) -> list[FrontierEntry]:
+        """Lease up to ``limit`` due URLs (new, retryable or due for recrawl), shallowest first."""
+
+    def release(self, urls: Iterable[str]) -> int:
+        """Give back leases not worked on (a stopping spout's buffer): due again at once, no attempt spent."""
+
+    def complete(self, completion: Completion, *, now: float | None = None) -> Status:
+        """Record a fetch's outcome and schedule what comes next; returns the status stored."""
+
+    def get(self, url: str) -> FrontierEntry | None: ...
+
+    def counts(self, site_id: str | None = None) -> dict[str, int]:
+        """URLs per status, every status present."""
+
+    def error_counts(self, site_id: str | None = None) -> dict[str, int]:
+        """Failed or retrying URLs per error kind."""
+
+    def queued_by_host(self, site_id: str | None = None) -> dict[str, int]:
+        """URLs waiting for a first fetch or a retry, per host, largest first."""
+
+    def outstanding(self, site_id: str | None = None, *, now: float | None = None) -> int:
+        """URLs still to be settled: new, retryable, or in flight. Scheduled recrawls are not counted."""
+
+    def due(self, now: float, site_id: str | None = None) -> int:
+        """URLs a claim at ``now`` could take: new, retryable, or due for recrawl."""
+
+    def reset_in_flight(self) -> int:
+        """Make every in-flight URL due now; for a single spout restarting after a crash."""
+
+    def close(self) -> None: ...

@@ -1,0 +1,258 @@
+"""The frontier in one SQLite file.
+
+WAL mode with short transactions and a busy timeout, so several processes (spouts, bolts,
+the CLI) can share it. A claimed URL carries a lease: if its worker dies before
+``complete``, the URL is due again when the lease runs out, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from snapmode.backends.frontier.base import KINDS, OUTCOMES, STATUSES, Completion, FrontierEntry, Status
+from snapmode.crawl.politeness import host_key
+from snapmode.crawl.recrawl import RecrawlPolicy
+from snapmode.ids import canonical
+from snapmode.sqlite import connect
+
+_SCHEMA = (
+    f"""CREATE TABLE IF NOT EXISTS frontier (
+        url TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        host TEXT NOT NULL,
+        depth INTEGER NOT NULL CHECK (depth >= 0),
+        kind TEXT NOT NULL CHECK (kind IN {KINDS}),
+        status TEXT NOT NULL CHECK (status IN {STATUSES}),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_fetch_at REAL NOT NULL DEFAULT 0,
+        last_error TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        redirect_to TEXT,
+        fingerprint TEXT,
+        interval REAL,
+        fetches INTEGER NOT NULL DEFAULT 0,
+        changes INTEGER NOT NULL DEFAULT 0,
+        updated_at REAL NOT NULL
+    ) WITHOUT ROWID""",
+    """CREATE INDEX IF NOT EXISTS frontier_due ON frontier (depth, next_fetch_at)
+        WHERE status IN ('discovered', 'transient_error', 'fetched')""",
+    "CREATE INDEX IF NOT EXISTS frontier_leases ON frontier (next_fetch_at) WHERE status = 'in_flight'",
+    "CREATE INDEX IF NOT EXISTS frontier_site ON frontier (site_id, status)",
+)
+# A fetched URL is due again for its recrawl; its status while waiting stays 'fetched'.
+_DUE = (
+    "((status IN ('discovered', 'transient_error') AND attempts < :max)"
+    " OR (status = 'fetched' AND :recrawl)) AND next_fetch_at <= :now"
+)
+# An interrupted recrawl goes back to 'fetched' (due now), not to 'discovered'.
+_UNCLAIMED = "CASE WHEN fetches > 0 THEN 'fetched' ELSE 'discovered' END"
+
+
+class SqliteFrontier:
+    """URLs keyed by their canonical form. ``attempts`` counts claims since the last success,
+    so a URL that keeps killing its worker is given up after ``max_attempts`` like any failing one."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        recrawl: RecrawlPolicy | None = None,
+        max_attempts: int = 4,
+        backoff_base: float = 30.0,
+        backoff_max: float = 6 * 3600.0,
+    ) -> None:
+        self._recrawl = recrawl or RecrawlPolicy()
+        self._max_attempts = max_attempts
+        self._backoff_base = backoff_base
+        self._backoff_max = backoff_max
+        # Autocommit; multi-statement work takes BEGIN IMMEDIATE so writers queue on busy_timeout.
+        self._db = connect(path)
+        self._db.row_factory = sqlite3.Row
+        with self._transaction():
+            for statement in _SCHEMA:
+                self._db.execute(statement)
+
+    def add(self, site_id: str, urls: Iterable[tuple[str, int, str]]) -> int:
+        now = time.time()
+        rows = []
+        for url, depth, kind in urls:
+            if kind not in KINDS:
+                raise ValueError(f"kind {kind!r} is not one of {KINDS}")
+            if depth < 0:
+                raise ValueError(f"negative depth {depth} for {url}")
+            key = canonical(url)
+            rows.append((key, site_id, host_key(key), depth, kind, now))
+        with self._transaction():
+            cursor = self._db.executemany(
+                "INSERT OR IGNORE INTO frontier (url, site_id, host, depth, kind, status, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, 'discovered', ?)",
+                rows,
+            )
+        return cursor.rowcount
+
+    def claim_due(
+        self, limit: int, now: float, lease_seconds: float, site_ids: Collection[str] | None = None
+    ) -> list[FrontierEntry]:
+        params: dict[str, object] = {
+            "now": now,
+            "lease_end": now + lease_seconds,
+            "max": self._max_attempts,
+            "limit": limit,
+            "recrawl": self._recrawl.enabled,
+        }
+        site_filter = ""
+        if site_ids is not None:
+            names = [f":site{i}" for i in range(len(site_ids))]
+            params |= {name[1:]: site for name, site in zip(names, site_ids, strict=True)}
+            site_filter = f" AND site_id IN ({', '.join(names) or 'NULL'})"
+        with self._transaction():
+            # A lease that ran out means the worker died: a transient error, or the end on the last attempt.
+            self._db.execute(
+                "UPDATE frontier SET updated_at = :now, last_error = 'lease_expired',"
+                " status = CASE WHEN attempts >= :max THEN 'error' ELSE 'transient_error' END"
+                " WHERE status = 'in_flight' AND next_fetch_at <= :now",
+                params,
+            )
+            rows = self._db.execute(
+                "UPDATE frontier SET status = 'in_flight', attempts = attempts + 1,"
+                " next_fetch_at = :lease_end, updated_at = :now"
+                f" WHERE url IN (SELECT url FROM frontier WHERE {_DUE}{site_filter}"
+                "   ORDER BY depth, next_fetch_at LIMIT :limit)"
+                " RETURNING *",
+                params,
+            ).fetchall()
+        entries = [FrontierEntry(**dict(row)) for row in rows]
+        return sorted(entries, key=lambda entry: (entry.depth, entry.url))
+
+    def release(self, urls: Iterable[str]) -> int:
+        keys = [(canonical(url),) for url in urls]
+        with self._transaction():
+            cursor = self._db.executemany(
+                f"UPDATE frontier SET status = {_UNCLAIMED}, attempts = max(attempts - 1, 0), next_fetch_at = 0"
+                " WHERE url = ? AND status = 'in_flight'",
+                keys,
+            )
+        return cursor.rowcount
+
+    def complete(self, completion: Completion, *, now: float | None = None) -> Status:
+        """A transient error is retried after an exponential backoff (or at ``retry_at`` when later,
+        e.g. from Retry-After) until the attempts run out; then it is an error. A fetched page is
+        due again after its recrawl interval: halved when its fingerprint changed, doubled if not."""
+        if completion.status not in OUTCOMES:
+            raise ValueError(f"status {completion.status!r} is not one of {OUTCOMES}")
+        now = time.time() if now is None else now
+        key = canonical(completion.url)
+        with self._transaction():
+            row = self._db.execute("SELECT * FROM frontier WHERE url = ?", (key,)).fetchone()
+            if row is None:
+                raise KeyError(f"{completion.url} is not in the frontier")
+            entry = FrontierEntry(**dict(row))
+            update: dict[str, object] = {
+                "status": completion.status,
+                "last_error": completion.error,
+                "redirect_to": completion.redirect_to,
+                "kind": completion.kind or entry.kind,
+                "updated_at": now,
+            }
+            if completion.status == "transient_error":
+                if entry.attempts >= self._max_attempts:
+                    update["status"] = "error"
+                else:
+                    backoff = min(self._backoff_max, self._backoff_base * 2 ** max(entry.attempts - 1, 0))
+                    update["next_fetch_at"] = max(now + backoff, completion.retry_at or 0.0)
+            elif completion.status == "fetched":
+                changed = None not in (entry.fingerprint, completion.fingerprint) and (
+                    completion.fingerprint != entry.fingerprint
+                )
+                interval = self._recrawl.next_interval(entry.interval, changed)
+                update |= {
+                    "attempts": 0,
+                    "fetches": entry.fetches + 1,
+                    "changes": entry.changes + changed,
+                    "interval": interval,
+                    "next_fetch_at": now + interval,
+                    # Validators and fingerprint stay when a 304 brings none.
+                    "etag": completion.etag or entry.etag,
+                    "last_modified": completion.last_modified or entry.last_modified,
+                    "fingerprint": completion.fingerprint or entry.fingerprint,
+                }
+            assignments = ", ".join(f"{column} = :{column}" for column in update)
+            self._db.execute(f"UPDATE frontier SET {assignments} WHERE url = :url", update | {"url": key})
+        return update["status"]  # type: ignore[return-value]
+
+    def get(self, url: str) -> FrontierEntry | None:
+        row = self._db.execute("SELECT * FROM frontier WHERE url = ?", (canonical(url),)).fetchone()
+        return FrontierEntry(**dict(row)) if row else None
+
+    def counts(self, site_id: str | None = None) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        counts.update(self._grouped("status", "1", site_id))
+        return counts
+
+    def error_counts(self, site_id: str | None = None) -> dict[str, int]:
+        return self._grouped("last_error", "status IN ('error', 'transient_error')", site_id)
+
+    def queued_by_host(self, site_id: str | None = None) -> dict[str, int]:
+        return self._grouped("host", "status IN ('discovered', 'transient_error')", site_id)
+
+    def outstanding(self, site_id: str | None = None, *, now: float | None = None) -> int:
+        query = (
+            "SELECT count(*) FROM frontier WHERE ((status IN ('discovered', 'transient_error') AND attempts < :max)"
+            " OR (status = 'in_flight' AND (attempts < :max OR next_fetch_at > :now)))"
+        )
+        params: dict[str, object] = {"max": self._max_attempts, "now": time.time() if now is None else now}
+        if site_id is not None:
+            query += " AND site_id = :site"
+            params["site"] = site_id
+        return self._db.execute(query, params).fetchone()[0]
+
+    def due(self, now: float, site_id: str | None = None) -> int:
+        query = f"SELECT count(*) FROM frontier WHERE {_DUE}"
+        params: dict[str, object] = {"now": now, "max": self._max_attempts, "recrawl": self._recrawl.enabled}
+        if site_id is not None:
+            query += " AND site_id = :site"
+            params["site"] = site_id
+        return self._db.execute(query, params).fetchone()[0]
+
+    def reset_in_flight(self) -> int:
+        with self._transaction():
+            cursor = self._db.execute(
+                f"UPDATE frontier SET status = CASE WHEN attempts >= :max THEN 'error' ELSE {_UNCLAIMED} END,"
+                " last_error = CASE WHEN attempts >= :max THEN 'interrupted' ELSE last_error END,"
+                " next_fetch_at = 0, updated_at = :now"
+                " WHERE status = 'in_flight'",
+                {"max": self._max_attempts, "now": time.time()},
+            )
+        return cursor.rowcount
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SqliteFrontier:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _grouped(self, column: str, condition: str, site_id: str | None) -> dict[str, int]:
+        query = f"SELECT {column}, count(*) AS n FROM frontier WHERE {condition}"
+        params: tuple[str, ...] = ()
+        if site_id is not None:
+            query, params = query + " AND site_id = ?", (site_id,)
+        rows = self._db.execute(query + f" GROUP BY {column} ORDER BY n DESC, {column}", params).fetchall()
+        return {row[0]: row[1] for row in rows if row[0] is not None}
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
