@@ -38,6 +38,7 @@ class CrawlSettings(BaseModel):
         default_factory=list,
         description="host[:port] allowed to resolve to private/loopback addresses (the demo shop, tests)",
     )
+    fetch_threads: int = Field(16, ge=1, description="Requests in flight per fetch task at most, all hosts together")
     recrawl: RecrawlPolicy = RecrawlPolicy()
     no_delay_hosts: list[str] = Field(
         default_factory=list,

@@ -217,6 +217,44 @@ def test_plain_page_heuristics_read_the_layout():
     }
 
 
+BUY_BOX_PAGE = """<html><body><main><section class="details">
+  <div class="details-top"><div class="item-info"><h1>Oak Stool</h1><p>Item #: OS-120</p></div>
+    <figure><img src="/oak-stool.jpg" width="500" height="500"></figure></div>
+  <div class="details-cart"><p class="price main">Price: $120.00</p>{control}</div>
+</section></main></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("control", "availability"),
+    [
+        ("<button>Add to Cart</button>", "InStock"),
+        ('<a class="buy-button" href="#">Comprar</a>', "InStock"),
+        ("<button disabled>Add to Cart</button>", None),  # a button the shopper cannot press says nothing
+        ('<button style="display: none">Add to Cart</button>', None),
+        ('<div class="also-viewed"><button>Add to Cart</button></div>', None),  # another product's button
+    ],
+)
+def test_buy_box_beside_the_title_block_gives_price_and_stock(control: str, availability: str | None):
+    product = extract_product(BUY_BOX_PAGE.format(control=control), "https://tools.example/p/oak-stool")
+    assert (product.name, product.price, product.currency) == ("Oak Stool", "120.00", "USD")
+    assert product.availability == availability
+
+
+def test_sold_out_price_slot_and_implausible_identifiers():
+    page = """<html><head><meta property="og:type" content="product"><meta property="og:title" content="Tully Sconce">
+      <meta property="product:brand" content="4248"></head><body><div class="pip">
+      <img src="/tully.jpg" width="600" height="600"><h1>Tully Sconce</h1>
+      <div class="subset-skus"><span class="product-price"><span class="price-state">No longer available</span>
+      </span></div></div></body></html>"""
+    product = extract_product(page, "https://lamps.example/products/tully")
+    assert product.availability == "OutOfStock"  # the price slot says it is gone
+    assert product.price is None
+    assert product.sku is None  # a "skus" block without a digit holds no identifier
+    assert product.brand is None  # a number is a catalogue key, not a brand
+    numbered = extract_product(json_ld_page('{"@type": "Product", "name": "Serum", "brand": {"name": "4248"}}'), "")
+    assert numbered.name == "Serum" and numbered.brand is None
+
+
 PLAIN_RULES = """
 name: h1.product__title
 price: .price__sale .price-item--sale::text

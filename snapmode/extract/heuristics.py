@@ -22,6 +22,7 @@ from snapmode.extract.normalize import (
     clean_text,
     inline_text,
     normalize_availability,
+    normalize_brand,
     normalize_currency,
     parse_price,
 )
@@ -42,8 +43,21 @@ SKU_LABEL = re.compile(
     r"^(?:sku|item|art(?:icle)?|style|model|product code|ref(?:erence)?)\s*(?:no\.?|number|nr\.?|#)?\s*[:#]?\s*",
     re.IGNORECASE,
 )
+# A whole short line: label, separator, one token of an identifier.
+LABELLED_IDENTIFIER = re.compile(
+    r"^(?:sku|ean(?:-?13)?|isbn(?:-?1[03])?|gtin(?:-?1[234])?|upc|product code|item (?:no\.?|number|#))"
+    r"\s*[:#]\s*(?P<value>[A-Za-z0-9][A-Za-z0-9./-]{2,40})$",
+    re.IGNORECASE,
+)
 BRAND_LABEL = re.compile(r"^(?:by|brand)\s*:?\s+", re.IGNORECASE)
 STRUCK_TAGS = frozenset({"s", "del", "strike"})
+# What an add-to-cart control says, in the languages of the shops seen so far.
+BUY_LABEL = re.compile(
+    r"(?:add to (?:cart|bag|basket|trolley)|buy(?: it)? now|ajouter au panier|in den warenkorb|"
+    r"a[ñn]adir al carrito|aggiungi al carrello|adicionar ao carrinho|comprar|kaufen|acheter)\b",
+    re.IGNORECASE,
+)
+BUY_CONTROLS = etree.XPath(".//button | .//a | .//input[@type='submit' or @type='button']")
 NOT_CONTENT_TAGS = frozenset({"input", "select", "option", "meta", "link", "button", "form", "script", "style"})
 LOWERCASE = "translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 MARKED = etree.XPath(f".//*[contains({LOWERCASE}, $word) or @itemprop = $itemprop]")
@@ -60,7 +74,9 @@ def heuristic_layer(page: Page, found_so_far: ExtractedProduct) -> ExtractedProd
     scope = product_scope(title) if title is not None else page.selector.root.find("body")
     if scope is None:
         return ExtractedProduct()
-    price, regular_price, currency = read_prices(scope)
+    offer_area, (price, regular_price, currency) = scope, read_prices(scope)
+    if price is None and title is not None:
+        offer_area, (price, regular_price, currency) = read_prices_beside(scope)
     earlier = bool(found_so_far.name or found_so_far.price or found_so_far.sku)
     if not earlier and (title is None or price is None):
         return ExtractedProduct()
@@ -72,7 +88,7 @@ def heuristic_layer(page: Page, found_so_far: ExtractedProduct) -> ExtractedProd
         currency=currency,
         brand=read_brand(scope),
         sku=read_sku(scope),
-        availability=read_availability(scope),
+        availability=read_availability(offer_area),
         description=read_description(page, scope),
         categories=read_breadcrumbs(page, name or found_so_far.name),
         images=read_photos(scope, page),
@@ -101,6 +117,21 @@ def product_scope(title: etree._Element) -> etree._Element:
         if node.tag in ("main", "body") or next(photo_elements(node), None) is not None:
             break
     return node
+
+
+def read_prices_beside(scope: etree._Element) -> tuple[etree._Element, tuple[str | None, str | None, str | None]]:
+    """The prices of the nearest wider block that has some (never past <main>): shops often put the
+    buy box next to the title-and-gallery block, not inside it. Returns that block too."""
+    area = scope
+    for _ in range(MAX_SCOPE_CLIMB):
+        parent = area.getparent()
+        if area.tag in ("main", "body") or parent is None or parent.tag == "html":
+            break
+        area = parent
+        prices = read_prices(area)
+        if prices[0] is not None:
+            return area, prices
+    return scope, (None, None, None)
 
 
 def about_other_things(element: etree._Element, scope: etree._Element) -> bool:
@@ -169,10 +200,14 @@ def read_prices(scope: etree._Element) -> tuple[str | None, str | None, str | No
 
 
 def price_block(scope: etree._Element) -> etree._Element | None:
-    """The first element marked as a price that holds one, outside list items (product cards)."""
-    for element in marked_elements(scope, "price", "price"):
-        if element.tag != "li" and not element.xpath("ancestor::li") and price_carriers(element):
-            return element
+    """The first element marked as a price that holds one, outside list items (product cards);
+    failing that, the first block marked as the product's offers (an order form "product-offers")."""
+    for word, skipped_tags in (("price", NOT_CONTENT_TAGS), ("offer", NOT_CONTENT_TAGS - {"form"})):
+        for element in MARKED(scope, word=word, itemprop=word):
+            if element.tag in skipped_tags or about_other_things(element, scope) or element.xpath("ancestor::li"):
+                continue
+            if element.tag != "li" and price_carriers(element):
+                return element
     return None
 
 
@@ -226,26 +261,65 @@ def marked_elements(scope: etree._Element, word: str, itemprop: str) -> list[etr
 def read_sku(scope: etree._Element) -> str | None:
     for element in marked_elements(scope, "sku", "sku"):
         text = SKU_LABEL.sub("", inline_text(element) or "").strip()
-        if text and len(text) <= MAX_LABEL_LENGTH and len(text.split()) <= 3:
+        if len(text) <= MAX_LABEL_LENGTH and len(text.split()) <= 3 and any(char.isdigit() for char in text):
             return text
+    return labelled_identifier(scope)
+
+
+def labelled_identifier(scope: etree._Element) -> str | None:
+    """An identifier written as a short "EAN13 : 9782365775717" / "SKU: AB-12" line in a list, table or paragraph."""
+    for element in scope.iter("li", "tr", "p", "dd", "div", "span"):
+        if about_other_things(element, scope) or len(element) > 4:
+            continue
+        match = LABELLED_IDENTIFIER.match(inline_text(element) or "")
+        if match:
+            return match.group("value")
     return None
 
 
 def read_brand(scope: etree._Element) -> str | None:
     for element in marked_elements(scope, "brand", "brand"):
-        text = BRAND_LABEL.sub("", inline_text(element) or element.get("alt") or "").strip()
+        text = normalize_brand(BRAND_LABEL.sub("", inline_text(element) or element.get("alt") or ""))
         if text and len(text) <= MAX_LABEL_LENGTH:
             return text
     return None
 
 
 def read_availability(scope: etree._Element) -> Availability | None:
+    """Stock from elements marked stock/availability; failing that, a price slot that says the product
+    is gone ("No longer available" where the price would be), then a buy button the shopper can press."""
     for word in ("stock", "availability"):
         for element in marked_elements(scope, word, "availability"):
             state = normalize_availability(inline_text(element))
             if state:
                 return state
-    return None
+    for element in marked_elements(scope, "price", "price"):
+        text = inline_text(element) or ""
+        if len(text) <= MAX_LABEL_LENGTH and normalize_availability(text) == "OutOfStock":
+            return "OutOfStock"
+    return "InStock" if next(buy_buttons(scope), None) is not None else None
+
+
+def buy_buttons(scope: etree._Element) -> Iterator[etree._Element]:
+    """Enabled, shown add-to-cart controls of this product (not of product cards)."""
+    for element in BUY_CONTROLS(scope):
+        label = inline_text(element) or element.get("value") or ""
+        if (
+            BUY_LABEL.match(label.strip())
+            and element.get("disabled") is None
+            and "disabled" not in classes(element)
+            and not hidden(element)
+            and not about_other_things(element, scope)
+        ):
+            yield element
+
+
+def hidden(element: etree._Element) -> bool:
+    for node in [element, *element.iterancestors()]:
+        style = (node.get("style") or "").replace(" ", "").lower()
+        if node.get("hidden") is not None or "display:none" in style:
+            return True
+    return False
 
 
 def read_description(page: Page, scope: etree._Element) -> str | None:

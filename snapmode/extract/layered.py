@@ -1,4 +1,4 @@
-"""The extractor: structured data first, then per-site rules, then layout heuristics.
+"""The extractor: structured data first (schema.org, OpenGraph, Twitter cards), then per-site rules, then heuristics.
 
 Earlier layers win field by field and later ones only fill what is still missing; photos
 are merged from every layer (structured data first, then page order), since shops often
@@ -19,7 +19,13 @@ from snapmode.domain import ExtractedProduct
 from snapmode.extract.heuristics import heuristic_layer
 from snapmode.extract.page import MAX_IMAGES, Page, parse_page
 from snapmode.extract.rules import SiteRules
-from snapmode.extract.structured import json_ld_layer, microdata_layer, opengraph_layer, rdfa_layer
+from snapmode.extract.structured import (
+    json_ld_layer,
+    microdata_layer,
+    opengraph_layer,
+    rdfa_layer,
+    twitter_card_layer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +36,7 @@ STRUCTURED_LAYERS: tuple[Callable[[Page], ExtractedProduct], ...] = (
     microdata_layer,
     rdfa_layer,
     opengraph_layer,
+    twitter_card_layer,
 )
 
 

@@ -140,6 +140,12 @@ def normalize_availability(value: object) -> Availability | None:
     return None
 
 
+def normalize_brand(value: object) -> str | None:
+    """A brand name; None for values without a letter, which are catalogue keys ("4248"), not names."""
+    text = clean_text(value)
+    return text if text and any(char.isalpha() for char in text) else None
+
+
 def absolute_url(link: object, base: str) -> str | None:
     """An absolute http(s) URL for a link as written on the page, or None."""
     return _absolute_url(link.strip(), base) if isinstance(link, str) else None

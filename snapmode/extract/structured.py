@@ -1,4 +1,4 @@
-"""Structured-data layers: schema.org Product in JSON-LD, microdata and RDFa; OpenGraph product tags.
+"""Structured-data layers: schema.org Product in JSON-LD, microdata and RDFa; OpenGraph and Twitter product tags.
 
 JSON-LD is parsed here (Decimal prices, one broken script does not hide the others);
 microdata, RDFa and OpenGraph come from extruct. Microdata and RDFa are first brought
@@ -30,6 +30,7 @@ from snapmode.extract.normalize import (
     clean_text,
     image_url,
     normalize_availability,
+    normalize_brand,
     normalize_currency,
     parse_price,
 )
@@ -361,7 +362,7 @@ def image_urls(values: list[Any], graph: Graph, page: Page) -> list[str]:
 
 def brand_name(values: list[Any], graph: Graph) -> str | None:
     for value in values:
-        name = graph.text(value, "name") if isinstance(value, dict) else clean_text(value)
+        name = normalize_brand(graph.text(value, "name") if isinstance(value, dict) else value)
         if name:
             return name
     return None
@@ -449,9 +450,36 @@ def opengraph_layer(page: Page) -> ExtractedProduct:
         price=sale or amount,
         regular_price=amount if sale else None,
         currency=normalize_currency(tag("product:price:currency", "og:price:currency")) or amount_currency,
-        brand=tag("product:brand", "og:brand"),
+        brand=normalize_brand(tag("product:brand", "og:brand")),
         sku=tag("product:retailer_item_id"),
         availability=normalize_availability(tag("product:availability", "og:availability")),
         description=tag("og:description"),
         images=unique(url for url in images if url),
+    )
+
+
+def twitter_card_layer(page: Page) -> ExtractedProduct:
+    """Twitter product cards: "twitter:labelN" names what "twitter:dataN" holds (PRICE, AVAILABILITY).
+    Pages whose cards declare no price give nothing, as every page has a twitter:title."""
+    tags: dict[str, list[str]] = {}
+    for meta in page.selector.xpath("//meta[starts-with(@name, 'twitter:') or starts-with(@property, 'twitter:')]"):
+        key = (meta.attrib.get("name") or meta.attrib.get("property") or "").lower()
+        value = clean_text(meta.attrib.get("content"))
+        if value:
+            tags.setdefault(key, []).append(value)
+    labelled: dict[str, str] = {}
+    for key, labels in tags.items():
+        data = tags.get(key.replace("label", "data"), [])
+        if key.startswith("twitter:label") and data:
+            labelled[labels[0].upper()] = data[0]
+    price, currency = parse_price(labelled.get("PRICE"))
+    if price is None:
+        return ExtractedProduct()
+    return ExtractedProduct(
+        name=next(iter(tags.get("twitter:title", [])), None),
+        price=price,
+        currency=currency,
+        availability=normalize_availability(labelled.get("AVAILABILITY")),
+        description=next(iter(tags.get("twitter:description", [])), None),
+        images=unique(url for value in tags.get("twitter:image", []) if (url := image_url(value, page.base_url))),
     )

@@ -105,17 +105,19 @@ def register_site(
 
 
 def fetch(services: Services, task: CrawlTask) -> FetchedPage | UrlOutcome:
-    """Fetch one URL politely: robots rules, per-host delay bookkeeping, SSRF guard (in the fetcher),
-    conditional on the validators of the last fetch."""
+    """Fetch one URL politely: robots rules, the host's delay waited out and recorded, SSRF guard
+    (in the fetcher), conditional on the validators of the last fetch."""
     if not services.robots.allowed(task.url):
         retry_at = services.robots.unreachable_until(task.url)
         if retry_at is not None:  # RFC 9309: an unreachable robots.txt disallows everything, for now
             return UrlOutcome(task=task, status="transient_error", error="robots_unreachable", retry_at=retry_at)
         return UrlOutcome(task=task, status="error", error="robots_disallowed")
+    host = host_key(task.url)
+    time.sleep(services.host_slots.wait_time(host, time.monotonic()))
     result = services.fetcher.fetch(task.url, etag=task.etag, last_modified=task.last_modified)
     metrics.FETCH_SECONDS.observe(result.elapsed)
     services.host_slots.record(
-        host_key(task.url),
+        host,
         time.monotonic(),
         latency=result.elapsed,
         crawl_delay=services.robots.crawl_delay(task.url),

@@ -1,0 +1,63 @@
+"""Extraction quality on saved real shop pages (tests/fixtures/real_pages): per-field F1 floors.
+
+The floors sit just below what bench/extraction.py measures on all 11 pages (dev and test); a change
+that loses a field on a real page fails here. With one page worth 0.05 to 0.1 of F1, a floor guards
+against regressions; it is no estimate of quality on other shops.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from snapmode.extract import extract_product
+from snapmode.extract.evaluation import FieldScore, load_truths, score_pages
+from snapmode.extract.extruct_baseline import extruct_alone
+
+REAL_PAGES = Path(__file__).resolve().parent / "fixtures" / "real_pages"
+FLOORS = {
+    "price": 0.90,
+    "currency": 0.95,
+    "brand": 0.90,
+    "sku": 0.90,
+    "availability": 0.94,
+    "name": 0.95,
+    "images": 0.95,
+}
+
+
+@pytest.fixture(scope="module")
+def scores() -> tuple[dict[str, FieldScore], dict[str, FieldScore]]:
+    truths = load_truths(REAL_PAGES / "truth.jsonl")
+    ours, baseline = {}, {}
+    for truth in truths:
+        html = gzip.decompress((REAL_PAGES / "pages" / f"{truth.id}.html.gz").read_bytes())
+        ours[truth.id] = extract_product(html, truth.url).model_dump()
+        baseline[truth.id] = extruct_alone(html, truth.url)
+    return score_pages(ours, truths), score_pages(baseline, truths)
+
+
+@pytest.mark.parametrize("field", sorted(FLOORS))
+def test_f1_stays_above_its_floor(scores, field):
+    ours, _ = scores
+    assert ours[field].f1 >= FLOORS[field], f"{field}: {ours[field]}"
+
+
+@pytest.mark.parametrize("field", sorted(FLOORS))
+def test_beats_extruct_alone(scores, field):
+    ours, baseline = scores
+    assert ours[field].f1 > baseline[field].f1
+
+
+def test_every_page_has_its_file_and_a_source():
+    truths = load_truths(REAL_PAGES / "truth.jsonl")
+    assert len({truth.id for truth in truths}) == len(truths)
+    for truth in truths:
+        assert (REAL_PAGES / "pages" / f"{truth.id}.html.gz").is_file()
+        assert "@" in truth.source and truth.split in ("dev", "test")
+    splits_of_site: dict[str, set[str]] = {}
+    for truth in truths:
+        splits_of_site.setdefault(truth.site, set()).add(truth.split)
+    assert all(len(splits) == 1 for splits in splits_of_site.values()), splits_of_site  # split by shop
