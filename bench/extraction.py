@@ -11,16 +11,13 @@ Scoring rules: snapmode/extract/evaluation.py; the baseline's mapping: snapmode/
 from __future__ import annotations
 
 import argparse
-import gzip
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from snapmode.extract import extract_product
-from snapmode.extract.evaluation import FIELDS, FieldScore, PageTruth, load_truths, score_pages
-from snapmode.extract.extruct_baseline import extruct_alone
+from snapmode.extract.evaluation import FIELDS, FieldScore, PageTruth, extract_pages, score_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PAGES = ROOT / "tests" / "fixtures" / "real_pages"
@@ -31,16 +28,6 @@ PUBLISHED = {
     "extruct (published)": {"price": 0.685, "sku": 0.537, "availability": 0.626},
 }
 Scores = dict[str, FieldScore]
-
-
-def run(pages: Path) -> tuple[list[PageTruth], dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-    truths = load_truths(pages / "truth.jsonl")
-    ours, baseline = {}, {}
-    for truth in truths:
-        html = gzip.decompress((pages / "pages" / f"{truth.id}.html.gz").read_bytes())
-        ours[truth.id] = extract_product(html, truth.url).model_dump()
-        baseline[truth.id] = extruct_alone(html, truth.url)
-    return truths, ours, baseline
 
 
 def rich_table(title: str, ours: Scores, baseline: Scores) -> Table:
@@ -111,7 +98,7 @@ def main() -> None:
     parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES, help="folder with truth.jsonl and pages/")
     parser.add_argument("--chart", type=Path, default=DEFAULT_CHART, help="where the PNG goes")
     args = parser.parse_args()
-    truths, ours, baseline = run(args.pages)
+    truths, ours, baseline = extract_pages(args.pages)
     console = Console()
     splits = {"dev": [t for t in truths if t.split == "dev"], "test": [t for t in truths if t.split == "test"]}
     for name, subset in [*splits.items(), ("all", truths)]:

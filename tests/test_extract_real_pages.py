@@ -7,14 +7,11 @@ against regressions; it is no estimate of quality on other shops.
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
 import pytest
 
-from snapmode.extract import extract_product
-from snapmode.extract.evaluation import FieldScore, load_truths, score_pages
-from snapmode.extract.extruct_baseline import extruct_alone
+from snapmode.extract.evaluation import FieldScore, extract_pages, load_truths, score_pages
 
 REAL_PAGES = Path(__file__).resolve().parent / "fixtures" / "real_pages"
 FLOORS = {
@@ -30,12 +27,7 @@ FLOORS = {
 
 @pytest.fixture(scope="module")
 def scores() -> tuple[dict[str, FieldScore], dict[str, FieldScore]]:
-    truths = load_truths(REAL_PAGES / "truth.jsonl")
-    ours, baseline = {}, {}
-    for truth in truths:
-        html = gzip.decompress((REAL_PAGES / "pages" / f"{truth.id}.html.gz").read_bytes())
-        ours[truth.id] = extract_product(html, truth.url).model_dump()
-        baseline[truth.id] = extruct_alone(html, truth.url)
+    truths, ours, baseline = extract_pages(REAL_PAGES)
     return score_pages(ours, truths), score_pages(baseline, truths)
 
 

@@ -19,6 +19,7 @@ Matching rules, per field:
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -154,3 +155,17 @@ def score_pages(
                 score.false_positives += 1
                 score.false_negatives += bool(accepted)
     return scores
+
+
+def extract_pages(pages: Path) -> tuple[list[PageTruth], dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Truths of ``pages/truth.jsonl`` and what SnapMode and extruct alone extract from ``pages/pages/ID.html.gz``."""
+    from snapmode.extract.extruct_baseline import extruct_alone
+    from snapmode.extract.layered import extract_product
+
+    truths = load_truths(pages / "truth.jsonl")
+    ours, baseline = {}, {}
+    for truth in truths:
+        html = gzip.decompress((pages / "pages" / f"{truth.id}.html.gz").read_bytes())
+        ours[truth.id] = extract_product(html, truth.url).model_dump()
+        baseline[truth.id] = extruct_alone(html, truth.url)
+    return truths, ours, baseline
