@@ -9,6 +9,7 @@ import hashlib
 import json
 import time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -157,7 +158,7 @@ def parse(services: Services, page: FetchedPage) -> ParsedPage:
         return ParsedPage(outcome=_outcome(page, links=links, kind="sitemap", fingerprint=_links_fingerprint(links)))
     if not (page.content_type or "").startswith(("text/html", "application/xhtml")):
         return ParsedPage(outcome=_outcome(page, error="not_html"))
-    rules = SiteRules.from_yaml(site.rules_yaml) if site.rules_yaml else None
+    rules = _site_rules(site.rules_yaml) if site.rules_yaml else None
     extracted = extract_product(page.body, page.final_url, rules, encoding=page.encoding)
     found = page_links(page.body, page.final_url, site_root=site.root_url)
     links = [(url, "unknown") for url in found.links]
@@ -244,6 +245,12 @@ def record_outcome(services: Services, outcome: UrlOutcome) -> None:
     metrics.PAGES.labels(stored).inc()
     if outcome.error:
         metrics.FETCH_ERRORS.labels(outcome.error).inc()
+
+
+@lru_cache(maxsize=64)
+def _site_rules(rules_yaml: str) -> SiteRules:
+    """Rules are parsed and validated once per site and process, not once per page."""
+    return SiteRules.from_yaml(rules_yaml)
 
 
 def _robots_may_allow(services: Services, url: str) -> bool:
