@@ -2,17 +2,24 @@ from __future__ import annotations
 
 import json
 
-from streamparse import Bolt
+from streamparse import Bolt, Stream
 
 from bolts.base import UsesServices
-from snapmode.pipeline.imaging import DetectedImage, embed
+from snapmode.pipeline.imaging import DetectedImage, NotAProductPhoto, embed
 
 
 class EmbedBolt(UsesServices, Bolt):
-    """Embeds every region with the DCGAN discriminator (tensorflow: its own worker in cluster mode)."""
+    """Tags every region with the product classifier and embeds it with the DCGAN discriminator
+    (both tensorflow: their own worker in cluster mode); photos that are no product photo go to the reject stream.
+    """
 
-    outputs = ["records"]
+    outputs = [Stream(fields=["records"], name="default"), Stream(fields=["url", "reason"], name="rejected")]
 
     def process(self, tup) -> None:
-        records = embed(self.services, DetectedImage.model_validate_json(tup.values.image))
+        image = DetectedImage.model_validate_json(tup.values.image)
+        try:
+            records = embed(self.services, image)
+        except NotAProductPhoto as exc:
+            self.emit([image.task.image_url, exc.reason], stream="rejected")
+            return
         self.emit([json.dumps([record.model_dump(mode="json") for record in records])])

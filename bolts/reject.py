@@ -6,7 +6,7 @@ from bolts.base import UsesServices
 
 
 class RejectBolt(UsesServices, Bolt):
-    """Keeps every refused image with its reason: acknowledged and counted, never silently dropped."""
+    """Keeps every refused image with its reason (unreadable, or not a product photo): never silently dropped."""
 
     outputs = []
 

@@ -64,6 +64,7 @@ class Region(BaseModel):
     box: tuple[int, int, int, int]  # x1, y1, x2, y2
     label: str  # detector class, or "image" for the whole-image region
     score: float
+    category: str | None = None  # product class from the classifier, once it has seen the region
 
 
 class VectorRecord(BaseModel):
@@ -71,8 +72,9 @@ class VectorRecord(BaseModel):
     product_id: str
     image_url: str
     box: tuple[int, int, int, int]
-    label: str
+    label: str  # detector class, or "image"
     vector: list[float]
+    category: str | None = None  # product class from the classifier
 
 
 class VectorHit(BaseModel):
@@ -82,6 +84,7 @@ class VectorHit(BaseModel):
     box: tuple[int, int, int, int]
     label: str
     score: float  # cosine similarity, higher is closer
+    category: str | None = None
 
 
 class SearchResult(BaseModel):

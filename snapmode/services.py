@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from snapmode.backends.frontier.base import Frontier
     from snapmode.crawl.politeness import HostSlots
     from snapmode.crawl.robots import RobotsCache
+    from snapmode.vision.classifier import ProductClassifier
     from snapmode.vision.detector import GarmentDetector
     from snapmode.vision.embedder import DcganEmbedder
 
@@ -100,9 +101,17 @@ class Services:
 
         return DcganEmbedder(self.settings.models_dir / "dcgan_discriminator.weights.h5")
 
+    @cached_property
+    def classifier(self) -> ProductClassifier:
+        import snapmode.vision.torch_first  # noqa: F401
+
+        from snapmode.vision.classifier import ProductClassifier
+
+        return ProductClassifier(self.settings.models_dir / "classifier.keras")
+
     def load_models(self) -> None:
-        """Load both models now, so the first search of a server does not pay for it."""
-        _ = self.detector, self.embedder  # cached properties: reading them loads the models
+        """Load every model now, so the first search or image of a process does not pay for it."""
+        _ = self.detector, self.embedder, self.classifier  # cached properties: reading them loads the models
 
     def close(self) -> None:
         for name in ("products", "queue", "vectors", "sites", "rejects", "frontier", "fetcher"):

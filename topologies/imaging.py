@@ -1,4 +1,4 @@
-"""Imaging topology: image queue → download → detect (YOLO) → embed (DCGAN) → Milvus; rejects kept."""
+"""Imaging topology: queue → download → detect (YOLO) → classify + embed (CNN, DCGAN) → Milvus; rejects kept."""
 
 from streamparse import Topology
 
@@ -16,4 +16,4 @@ class ImagingTopology(Topology):
     detect = DetectBolt.spec(inputs=[fetch])
     embed = EmbedBolt.spec(inputs=[detect])
     write = VectorWriteBolt.spec(inputs=[embed])
-    reject = RejectBolt.spec(inputs=[fetch["rejected"]])
+    reject = RejectBolt.spec(inputs=[fetch["rejected"], embed["rejected"]])

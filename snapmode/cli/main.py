@@ -20,6 +20,8 @@ train_app = typer.Typer(help="Train the models SnapMode ships.", no_args_is_help
 app.add_typer(sites_app, name="sites")
 app.add_typer(shop_app, name="shop")
 app.add_typer(train_app, name="train")
+eval_app = typer.Typer(help="Measure the models on labelled photos.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
 
 err = Console(stderr=True)
 
@@ -251,3 +253,61 @@ def train_detector_command(
         )
     weights = train_detector(data, out, epochs=epochs, imgsz=imgsz, hours=hours)
     _print_json({"weights": str(weights)})
+
+
+@train_app.command("classifier")
+def train_classifier_command(
+    out: Annotated[Path, typer.Option(help="Checkpoints, plots, metrics and the model go here")] = Path(
+        "var/train/classifier"
+    ),
+    epochs: Annotated[int, typer.Option(min=1)] = 15,
+    image_size: Annotated[int, typer.Option(min=32, help="Input side in pixels, a multiple of 32")] = 96,
+    batch_size: Annotated[int, typer.Option(min=2)] = 64,
+    dcgan: Annotated[
+        Path | None, typer.Option(dir_okay=False, help="DCGAN weights: also measure a linear head on its features")
+    ] = None,
+) -> None:
+    """Train the product-category classifier (with a not_product class) from scratch on the Myntra and Luma
+    photos; the defaults reproduce the shipped run. Shows progress, writes plots and metrics.json."""
+    import snapmode.vision.torch_first  # noqa: F401
+
+    from snapmode.vision.classifier_training import train_classifier
+
+    try:
+        report = train_classifier(out, epochs=epochs, image_size=image_size, batch_size=batch_size,
+                                  dcgan_weights=dcgan, console=err)
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]cannot train the classifier: {exc}")
+        raise typer.Exit(2) from exc
+    _print_json(report.model_dump(mode="json"))
+
+
+@eval_app.command("retrieval")
+def eval_retrieval_command(
+    images: Annotated[Path, typer.Option(help="Folder of the photos the CSV names")],
+    labels: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="CSV with an id and a label per photo")],
+    id_column: Annotated[str, typer.Option(help="Column naming each photo: <images>/<id>.jpg or .png")] = "id",
+    label_column: Annotated[str, typer.Option(help="Relevant = same value in this column")] = "articleType",
+    path_column: Annotated[str | None, typer.Option(help="Column with each photo's path under --images")] = None,
+    k: Annotated[int, typer.Option(min=1)] = 10,
+    models: Annotated[
+        str | None, typer.Option(help="Comma-separated subset of colour_histogram, raw_pixels, autoencoder, "
+                                 "classifier, dcgan (default: all)")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="table.md and examples.png go here")] = Path("var/eval/retrieval"),
+    models_dir: Annotated[Path | None, typer.Option(help="Folder of the weights (default: the shipped models)")] = None,
+) -> None:
+    """Leave-one-out retrieval with every model side by side; prints JSON keyed by model."""
+    import snapmode.vision.torch_first  # noqa: F401
+
+    from snapmode.evaluation.run import run_retrieval
+    from snapmode.vision.features import EXTRACTORS
+
+    names = [name.strip() for name in models.split(",") if name.strip()] if models else list(EXTRACTORS)
+    weights = models_dir or Settings().models_dir
+    try:
+        run = run_retrieval(labels, images, id_column, label_column, names, weights, out, k, path_column, err)
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]cannot evaluate retrieval: {exc}")
+        raise typer.Exit(2) from exc
+    _print_json(run.as_json())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PIL import Image
 from pydantic import BaseModel, ConfigDict
 
 from snapmode import ids
@@ -9,10 +10,19 @@ from snapmode.domain import ImageTask, Region, VectorRecord
 from snapmode.errors import BadImage
 from snapmode.services import Services
 from snapmode.vision.images import crop, decode_normalized, normalize_image
+from snapmode.vision.taxonomy import WHOLE_IMAGE_LABEL
 
 
 class ImageFetchFailed(Exception):
     """The image could not be downloaded now; retrying later may succeed."""
+
+
+class NotAProductPhoto(BadImage):
+    """The classifier judged the whole photo a logo, banner, icon, blank or the like: never indexed."""
+
+    def __init__(self, not_product: float) -> None:
+        super().__init__(f"not_a_product_photo ({not_product:.2f})")
+        self.not_product = not_product
 
 
 class DownloadedImage(BaseModel):
@@ -54,10 +64,29 @@ def detect(services: Services, image: DownloadedImage) -> DetectedImage:
     return DetectedImage(task=image.task, jpeg=image.jpeg, regions=regions)
 
 
+def categorise(services: Services, image: DetectedImage, crops: list[Image.Image]) -> list[Region]:
+    """The regions with their product category; raises NotAProductPhoto when the whole photo is not one.
+
+    One classifier batch covers every region: the whole-image region decides whether the photo is
+    a product photo at all, each detection gets its own category.
+    """
+    predictions = services.classifier.classify(crops)
+    for region, prediction in zip(image.regions, predictions, strict=True):
+        if region.label == WHOLE_IMAGE_LABEL and not prediction.is_product:
+            raise NotAProductPhoto(prediction.not_product)
+    return [
+        region.model_copy(update={"category": prediction.label})
+        for region, prediction in zip(image.regions, predictions, strict=True)
+    ]
+
+
 def embed(services: Services, image: DetectedImage) -> list[VectorRecord]:
-    """One vector per region; the whole-image region comes last so its presence marks completion."""
+    """One vector per region, tagged with its category; the whole-image region comes last so its presence
+    marks completion. Raises NotAProductPhoto, before embedding anything, for a photo that is not a product's.
+    """
     pixels = decode_normalized(image.jpeg)
     crops = [crop(pixels, region.box) for region in image.regions]
+    regions = categorise(services, image, crops)
     vectors = services.embedder.embed(crops)
     return [
         VectorRecord(
@@ -66,9 +95,10 @@ def embed(services: Services, image: DetectedImage) -> list[VectorRecord]:
             image_url=image.task.image_url,
             box=region.box,
             label=region.label,
+            category=region.category,
             vector=vector.tolist(),
         )
-        for region, vector in zip(image.regions, vectors, strict=True)
+        for region, vector in zip(regions, vectors, strict=True)
     ]
 
 

@@ -40,6 +40,7 @@ from snapmode.vision.composites import (
     tight_box_image,
 )
 from snapmode.vision.detector import GarmentDetector
+from snapmode.vision.luma_catalog import luma_product_classes
 from snapmode.vision.taxonomy import CLASSES, luma_class, myntra_class
 from snapmode.vision.ultralytics_env import import_yolo
 
@@ -78,31 +79,9 @@ def myntra_sources(root: Path) -> list[SourcePhoto]:
     return sources
 
 
-def _luma_product_classes(root: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """(clothing, gear): SKU -> class for the Luma products that have one, SKUs lower case without "24-".
-
-    The two catalogues reuse SKUs: "wb01" is a bra top among clothes and a bag among gear.
-    """
-    clothing, gear = {}, {}
-    with (root / "ConfigurableSampleData_products.csv").open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            label = luma_class(row["categories"].split(","), row["name"])
-            if row["product_type"] == "configurable" and label:
-                clothing[row["sku"].lower()] = label
-    for path in sorted(root.glob("CatalogSampleData_SimpleProduct_products_gear_*.csv")):
-        with path.open(newline="", encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                # Gear categories are newline-separated "Section\nName" pairs.
-                lines = row["category"].split("\n")
-                label = luma_class(["/".join(lines[i : i + 2]) for i in range(0, len(lines) - 1, 2)], row["name"])
-                if label:
-                    gear[row["sku"].lower().removeprefix("24-")] = label
-    return clothing, gear
-
-
 def luma_sources(root: Path, excluded: set[str] = frozenset()) -> list[SourcePhoto]:
     """Luma clothing (worn, front and back views) and gear photos, minus the `excluded` file names."""
-    clothing, gear = _luma_product_classes(root)
+    clothing, gear = luma_product_classes(root, luma_class)
     sources = []
     for path in sorted((root / "images").glob("*.jpg")):
         if path.name in excluded:

@@ -14,6 +14,7 @@ ID_MAX_LENGTH = 64
 PRODUCT_ID_MAX_LENGTH = 64
 IMAGE_URL_MAX_LENGTH = 2048
 LABEL_MAX_LENGTH = 64
+CATEGORY_MAX_LENGTH = 64
 UPSERT_BATCH = 128  # 128 x 8192 floats is ~4 MiB of protobuf, far below gRPC's message limit
 MAX_SEARCH_K = 16_384  # Milvus' topk limit
 # Exact search: at catalogue scale (thousands of vectors) a scan of a flat index is
@@ -21,7 +22,7 @@ MAX_SEARCH_K = 16_384  # Milvus' topk limit
 # on 8192-d vectors costs more than it saves and loses recall on small segments.
 INDEX_TYPE = "FLAT"
 METRIC = "IP"  # on L2-normalised vectors, inner product is the cosine similarity
-OUTPUT_FIELDS = ["product_id", "image_url", "label", "box"]
+OUTPUT_FIELDS = ["product_id", "image_url", "label", "category", "box"]
 
 
 class MilvusVectorStore:
@@ -55,7 +56,7 @@ class MilvusVectorStore:
             )
             raise RuntimeError(f"cannot open the vector store at {uri!r}: {error.message}{hint}") from error
         if self._client.has_collection(collection):
-            self._check_dim()
+            self._check_schema()
         else:
             self._create_collection()
         self._client.load_collection(collection)
@@ -66,6 +67,7 @@ class MilvusVectorStore:
         schema.add_field("product_id", DataType.VARCHAR, max_length=PRODUCT_ID_MAX_LENGTH)
         schema.add_field("image_url", DataType.VARCHAR, max_length=IMAGE_URL_MAX_LENGTH)
         schema.add_field("label", DataType.VARCHAR, max_length=LABEL_MAX_LENGTH)
+        schema.add_field("category", DataType.VARCHAR, max_length=CATEGORY_MAX_LENGTH, nullable=True)
         schema.add_field("box", DataType.JSON)
         schema.add_field("vector", DataType.FLOAT_VECTOR, dim=self._dim)
         index_params = MilvusClient.prepare_index_params()
@@ -74,8 +76,14 @@ class MilvusVectorStore:
             self._collection, schema=schema, index_params=index_params, consistency_level="Strong"
         )
 
-    def _check_dim(self) -> None:
+    def _check_schema(self) -> None:
         fields = self._client.describe_collection(self._collection)["fields"]
+        if not any(field["name"] == "category" for field in fields):
+            # Milvus Lite cannot add a field to an existing collection: the vectors must be rebuilt.
+            raise ValueError(
+                f"collection {self._collection!r} has no category field (it predates the product classifier): "
+                "drop it (or delete the Milvus Lite data) and index again"
+            )
         stored = next(int(field["params"]["dim"]) for field in fields if field["name"] == "vector")
         if stored != self._dim:
             raise ValueError(
@@ -103,6 +111,7 @@ class MilvusVectorStore:
                         "product_id": record.product_id,
                         "image_url": record.image_url,
                         "label": record.label,
+                        "category": record.category,
                         "box": list(record.box),
                         "vector": vector.tolist(),
                     }
@@ -133,6 +142,7 @@ class MilvusVectorStore:
                 product_id=hit["entity"]["product_id"],
                 image_url=hit["entity"]["image_url"],
                 label=hit["entity"]["label"],
+                category=hit["entity"]["category"],
                 box=tuple(hit["entity"]["box"]),
                 score=hit["distance"],
             )
@@ -161,6 +171,7 @@ class MilvusVectorStore:
                 product_id=row["product_id"],
                 image_url=row["image_url"],
                 label=row["label"],
+                category=row["category"],
                 box=tuple(row["box"]),
                 vector=[float(x) for x in row["vector"]],
             )

@@ -1,0 +1,64 @@
+"""The photo sets the models are trained and evaluated on, named once.
+
+The 1,000 Myntra evaluation photos are a seeded draw over the sorted file list (seed 1234); the
+DCGAN, the autoencoder and the classifier never train on them, nor on the 40 held-out Luma views
+of ``tests/fixtures/heldout/heldout.json``. ``python -m snapmode.evaluation.datasets [OUT.csv]``
+writes the evaluation photos' rows of ``styles.csv``, the labels `snapmode eval retrieval` reads.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from snapmode.config import REPO_ROOT
+from snapmode.vision.dcgan_training import list_training_images
+
+DATASETS_DIR = REPO_ROOT.parent / "shared" / "datasets"
+MYNTRA_DIR = DATASETS_DIR / "myntra-small"
+LUMA_DIR = DATASETS_DIR / "luma"
+HELDOUT_INDEX = REPO_ROOT / "tests" / "fixtures" / "heldout" / "heldout.json"
+MYNTRA_EVALUATION_SIZE = 1000
+MYNTRA_EVALUATION_SEED = 1234
+
+
+def myntra_evaluation_paths(myntra_dir: Path = MYNTRA_DIR) -> list[Path]:
+    """The 1,000 Myntra photos kept for evaluation, in file-name order."""
+    return list_training_images([myntra_dir / "images"], limit=MYNTRA_EVALUATION_SIZE, seed=MYNTRA_EVALUATION_SEED)
+
+
+def luma_heldout_names(index: Path = HELDOUT_INDEX) -> set[str]:
+    return {entry["image"] for entry in json.loads(index.read_text(encoding="utf-8"))}
+
+
+def training_exclusions(myntra_dir: Path = MYNTRA_DIR, heldout_index: Path = HELDOUT_INDEX) -> set[str]:
+    """File names no model may train on: the Myntra evaluation photos and the held-out Luma views."""
+    return {path.name for path in myntra_evaluation_paths(myntra_dir)} | luma_heldout_names(heldout_index)
+
+
+def unlabelled_training_dirs() -> list[Path]:
+    """The photo folders the DCGAN (and the autoencoder) learn from, before exclusions."""
+    return [MYNTRA_DIR / "images", LUMA_DIR / "images"]
+
+
+def write_myntra_evaluation_labels(out: Path, myntra_dir: Path = MYNTRA_DIR) -> int:
+    """``styles.csv`` restricted to the evaluation photos (id, articleType, ...); returns the row count."""
+    chosen = {path.stem for path in myntra_evaluation_paths(myntra_dir)}
+    with (myntra_dir / "styles.csv").open(newline="", encoding="utf-8") as source:
+        reader = csv.DictReader(source)
+        rows = [row for row in reader if row["id"] in chosen]
+        columns = reader.fieldnames or []
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, columns, extrasaction="ignore")  # a few rows carry stray extra fields
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)
+
+
+if __name__ == "__main__":
+    import sys
+
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO_ROOT / "var" / "eval" / "myntra_evaluation.csv"
+    print(f"{write_myntra_evaluation_labels(target)} Myntra evaluation photos -> {target}")
