@@ -65,6 +65,9 @@ class ImagingSettings(BaseModel):
 class SearchSettings(BaseModel):
     k: int = 10
     candidates: int = Field(100, description="Vectors fetched before grouping hits by product")
+    narrow_min_score: float = Field(
+        0.6, ge=0, le=1, description="Classifier confidence at which a narrowed photo search keeps to the category"
+    )
 
 
 class Settings(BaseSettings):

@@ -100,6 +100,7 @@ class SearchResult(BaseModel):
     score: float
     box: tuple[int, int, int, int]  # matched region in that photo
     label: str
+    category: str | None = None  # the classifier's category of that region
 
 
 class Site(BaseModel):

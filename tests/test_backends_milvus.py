@@ -74,6 +74,18 @@ def test_exclude_product_drops_its_vectors(store):
     assert store.search(vectors[0].tolist(), k=1, exclude_product='p"0')[0].id == "v0"  # quoting is safe
 
 
+def test_category_keeps_to_regions_the_classifier_tagged_so(store):
+    vectors = random_vectors(30)
+    tagged = [r.model_copy(update={"category": "shoes" if i % 2 else "bag"}) for i, r in enumerate(records(vectors))]
+    tagged[1] = tagged[1].model_copy(update={"category": None})  # a region stored without a category
+    store.upsert(tagged)
+    hits = store.search(vectors[1].tolist(), k=30, category="shoes")
+    assert len(hits) == 14 and {h.category for h in hits} == {"shoes"}
+    both = store.search(vectors[0].tolist(), k=30, exclude_product="p0", category="shoes")
+    assert both and all(h.product_id != "p0" and h.category == "shoes" for h in both)
+    assert store.search(vectors[1].tolist(), k=1)[0].category is None
+
+
 def test_image_ids_escapes_the_url(store):
     url = 'https://shop.example/img/"quoted"\\{i}.jpg?x=\'1\''
     store.upsert(records(random_vectors(4), url=url))

@@ -123,6 +123,13 @@ def test_api_searches_by_photo_text_and_similarity(indexed, services):
     assert body["results"][0]["product_id"] == _product_id(shop_url, product.path)
     assert body["results"][0]["price"] and body["results"][0]["url"].startswith(shop_url)
 
+    assert body["category"]["label"] == body["results"][0]["category"] and not body["category"]["narrowed"]
+    narrowed = client.post("/api/v1/search/image", files={"file": ("q.jpg", photo, "image/jpeg")},
+                           data={"k": "5", "narrow": "true"}).json()
+    if narrowed["category"]["narrowed"]:  # the classifier was confident: every result is of its category
+        assert {r["category"] for r in narrowed["results"]} == {narrowed["category"]["label"]}
+    assert narrowed["results"][0]["product_id"] == body["results"][0]["product_id"]
+
     whole = client.post("/api/v1/search/image", files={"file": ("q.jpg", photo, "image/jpeg")},
                         data={"region": str(len(body["regions"]) - 1)})
     assert whole.status_code == 200 and whole.json()["region"] == len(body["regions"]) - 1

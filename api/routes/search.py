@@ -30,12 +30,17 @@ async def image(
     k: Annotated[int, Form(ge=1, le=100)] = 12,
     region: Annotated[int | None, Form(ge=0, description="Index of a detected region to search with")] = None,
     box: Annotated[str | None, Form(description="Manual crop x1,y1,x2,y2 in the photo's pixels")] = None,
+    narrow: Annotated[
+        bool, Form(description="Keep to the searched region's predicted category when the classifier is confident")
+    ] = False,
 ) -> ImageSearch:
     limit = services.settings.imaging.max_image_bytes
     data = await file.read(limit + 1)
     if len(data) > limit:
         raise BadImage(f"upload is over the {limit}-byte limit", too_large=True)
-    return await run_in_threadpool(search_by_image, services, data, k=k, region=region, box=_parse_box(box))
+    return await run_in_threadpool(
+        search_by_image, services, data, k=k, region=region, box=_parse_box(box), narrow=narrow
+    )
 
 
 @router.get("", response_model=ProductPage, summary="Search products by text, with filters and facets")

@@ -11,11 +11,18 @@ from snapmode.services import Services
 from snapmode.vision.images import crop, normalize_image
 
 
+class QueryCategory(BaseModel):
+    label: str  # the classifier's product category for the searched region
+    score: float
+    narrowed: bool  # results were limited to regions of this category
+
+
 class ImageSearch(BaseModel):
     regions: list[Region]  # detections by score, the whole image last
     region: int  # index of the region searched with (-1 for a manual box)
     width: int
     height: int
+    category: QueryCategory
     results: list[SearchResult]
 
 
@@ -26,12 +33,15 @@ def search_by_image(
     k: int | None = None,
     region: int | None = None,
     box: tuple[int, int, int, int] | None = None,
+    narrow: bool = False,
 ) -> ImageSearch:
     """Detect regions in the photo, embed the chosen one, find products.
 
     By default the whole photo is the query (it is always the last region): with the shipped models it
     finds the right product more often than the best detection alone (docs/models.md); picking a
-    region narrows the search to that garment.
+    region narrows the search to that garment. The searched region is tagged with the classifier's
+    category; with ``narrow``, a confident category (``search.narrow_min_score``) limits the results
+    to regions of that category, as large visual-search systems do, unless none is found.
     """
     image = normalize_image(data, services.settings.imaging).image
     regions = services.detector.detect(image)
@@ -43,9 +53,18 @@ def search_by_image(
         if not 0 <= chosen < len(regions):
             raise InvalidRequest(f"region must be between 0 and {len(regions) - 1}")
         query_box = regions[chosen].box
-    vector = services.embedder.embed([crop(image, query_box)])[0].tolist()
-    results = _products_for(services, vector, k or services.settings.search.k)
-    return ImageSearch(regions=regions, region=chosen, width=width, height=height, results=results)
+    query = crop(image, query_box)
+    (prediction,) = services.classifier.classify([query])
+    vector = services.embedder.embed([query])[0].tolist()
+    k = k or services.settings.search.k
+    narrowed = narrow and prediction.score >= services.settings.search.narrow_min_score
+    results = _products_for(services, vector, k, category=prediction.label) if narrowed else []
+    if not results:
+        narrowed, results = False, _products_for(services, vector, k)
+    category = QueryCategory(label=prediction.label, score=round(prediction.score, 4), narrowed=narrowed)
+    return ImageSearch(
+        regions=regions, region=chosen, width=width, height=height, category=category, results=results
+    )
 
 
 def similar_to_product(services: Services, product_id: str, *, k: int | None = None) -> list[SearchResult]:
@@ -66,8 +85,12 @@ def search_text(
     return services.products.search(q, filters, offset=offset, limit=limit)
 
 
-def _products_for(services: Services, vector: list[float], k: int, exclude: str | None = None) -> list[SearchResult]:
-    hits = services.vectors.search(vector, services.settings.search.candidates, exclude_product=exclude)
+def _products_for(
+    services: Services, vector: list[float], k: int, exclude: str | None = None, category: str | None = None
+) -> list[SearchResult]:
+    hits = services.vectors.search(
+        vector, services.settings.search.candidates, exclude_product=exclude, category=category
+    )
     best: dict[str, VectorHit] = {}
     for hit in hits:  # hits come best first: keep each product's best region
         best.setdefault(hit.product_id, hit)
@@ -88,6 +111,7 @@ def _products_for(services: Services, vector: list[float], k: int, exclude: str 
             score=round(hit.score, 4),
             box=hit.box,
             label=hit.label,
+            category=hit.category,
         )
         for hit, product in found[:k]
     ]

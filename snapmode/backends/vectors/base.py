@@ -11,7 +11,10 @@ class VectorStore(Protocol):
     def upsert(self, records: list[VectorRecord]) -> None:
         """Insert or replace by ``VectorRecord.id``."""
 
-    def search(self, vector: list[float], k: int, exclude_product: str | None = None) -> list[VectorHit]: ...
+    def search(
+        self, vector: list[float], k: int, exclude_product: str | None = None, category: str | None = None
+    ) -> list[VectorHit]:
+        """Nearest regions, best first; ``category`` keeps only regions the classifier tagged so."""
 
     def image_ids(self, image_url: str, label: str | None = None) -> list[str]:
         """Ids of vectors already stored for one image, optionally of one label (lets workers skip finished work)."""

@@ -124,15 +124,22 @@ class MilvusVectorStore:
             # moves them into an indexed segment. A server seals segments by itself.
             self._client.flush(self._collection)
 
-    def search(self, vector: list[float], k: int, exclude_product: str | None = None) -> list[VectorHit]:
+    def search(
+        self, vector: list[float], k: int, exclude_product: str | None = None, category: str | None = None
+    ) -> list[VectorHit]:
         if not 1 <= k <= MAX_SEARCH_K:
             raise ValueError(f"k must be between 1 and {MAX_SEARCH_K}, got {k}")
         (query,) = self._normalised([vector])
+        conditions = []
+        if exclude_product is not None:
+            conditions.append(f"product_id != {milvus_string(exclude_product)}")
+        if category is not None:
+            conditions.append(f"category == {milvus_string(category)}")
         (hits,) = self._client.search(
             self._collection,
             data=[query.tolist()],
             limit=k,
-            filter="" if exclude_product is None else f"product_id != {milvus_string(exclude_product)}",
+            filter=" and ".join(conditions),
             output_fields=OUTPUT_FIELDS,
             search_params={"metric_type": METRIC},
         )
