@@ -13,17 +13,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 
-import httpx
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
@@ -31,6 +28,7 @@ from rich.table import Table
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.local_server import ServerDidNotStart, free_port, server_process  # noqa: E402
 from bench.results import CrawlRun  # noqa: E402
 
 SIDES = {"snapmode": REPO / "bench" / "snapmode_side.py", "scrapy": REPO / "bench" / "scrapy_spider.py"}
@@ -60,12 +58,6 @@ class BenchError(RuntimeError):
     """The bench could not produce a fair comparison (shop down, a crawl failed, results differ)."""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def shop_process(port: int) -> Iterator[str]:
     """The demo shop under uvicorn in its own process, without access logs; yields its root URL."""
@@ -73,25 +65,9 @@ def shop_process(port: int) -> Iterator[str]:
         sys.executable, "-m", "uvicorn", "--factory", "snapmode.shop.app:create_app",
         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=REPO)
     root = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + SHOP_START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                raise BenchError(f"the demo shop exited with status {process.returncode}")
-            try:
-                if httpx.get(root + "robots.txt", timeout=1.0).is_success:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise BenchError(f"the demo shop did not answer within {SHOP_START_TIMEOUT_S:g} s")
-            time.sleep(0.1)
+    with server_process(command, root + "robots.txt", "demo shop", SHOP_START_TIMEOUT_S, cwd=REPO):
         yield root
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def run_side(crawler: str, root: str) -> CrawlRun:
@@ -171,7 +147,7 @@ def main() -> None:
     console = Console(stderr=True)
     try:
         report = bench(args.repeat, console)
-    except BenchError as error:
+    except (BenchError, ServerDidNotStart) as error:
         console.print(f"[red]{error}")
         sys.exit(1)
     if args.json:

@@ -21,7 +21,6 @@ import snapmode.vision.torch_first  # noqa: F401  the detector is torch, the emb
 import argparse
 import io
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,6 +40,7 @@ from rich.table import Table
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.local_server import ServerDidNotStart, free_port, server_process  # noqa: E402
 from snapmode import ids  # noqa: E402
 from snapmode.config import Settings  # noqa: E402
 from snapmode.domain import ImageTask  # noqa: E402
@@ -75,33 +75,15 @@ class BenchError(RuntimeError):
     """The bench could not run or its two sides did not do the same work."""
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def serving(folder: Path) -> Iterator[str]:
     """The folder over HTTP on 127.0.0.1, in its own process; yields the base URL."""
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            try:
-                httpx.get(base + "/", timeout=1.0)
-                break
-            except httpx.TransportError as exc:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise BenchError(f"the image server on port {port} did not start") from exc
-                time.sleep(0.1)
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    with server_process(command, base + "/", "image server", SERVER_START_TIMEOUT_S, **quiet):
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 class Timer:
@@ -253,7 +235,7 @@ def main() -> int:
         return 2
     try:
         report = measure(args.images, args.limit, args.batch, args.models)
-    except BenchError as exc:
+    except (BenchError, ServerDidNotStart) as exc:
         console.print(f"[red]{exc}")
         return 1
     if args.json:
