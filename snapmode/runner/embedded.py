@@ -97,13 +97,15 @@ class EmbeddedRunner:
         with self._work:
             return sum(1 for tree in self._trees.values() if tree.spout == spout)
 
+    def _take(self, queue: deque) -> Any:
+        """The next item of a queue bolts' threads also fill, or None when it is empty."""
+        with self._work:
+            return queue.popleft() if queue else None
+
     def _drain(self) -> bool:
         worked = False
-        while True:
-            with self._work:
-                if not self._inbox:
-                    return worked
-                name, tup = self._inbox.popleft()
+        while (item := self._take(self._inbox)) is not None:
+            name, tup = item
             worked = True
             bolt = self.components[name]
             bolt._current_tups = [tup]
@@ -117,17 +119,16 @@ class EmbeddedRunner:
                 self._fail(tup.id)
             finally:
                 bolt._current_tups = []
+        return worked
 
     def _deliver(self) -> bool:
         """Acks and fails reach spouts here, on the runner's thread (spouts are not thread-safe)."""
         worked = False
-        while True:
-            with self._work:
-                if not self._spout_events:
-                    return worked
-                spout, event, tup_id = self._spout_events.popleft()
+        while (item := self._take(self._spout_events)) is not None:
+            spout, event, tup_id = item
             worked = True
             getattr(self.components[spout], event)(tup_id)
+        return worked
 
     def _route(self, name: str, message: dict[str, Any]) -> None:
         command = message["command"]
