@@ -70,13 +70,32 @@ class SearchSettings(BaseModel):
     )
 
 
+class SolrSettings(BaseModel):
+    url: str = Field("http://127.0.0.1:8983/solr", description="Solr base URL (cluster mode)")
+    products_core: str = "products"
+    frontier_core: str = "frontier"
+    sites_core: str = "sites"
+    rejects_core: str = "rejects"
+    timeout: float = Field(10.0, description="Seconds per Solr request")
+
+
+class KafkaSettings(BaseModel):
+    bootstrap_servers: str = Field("127.0.0.1:9092", description="Kafka brokers, comma-separated (cluster mode)")
+    images_topic: str = "snapmode.images"
+    failed_topic: str = Field("snapmode.images.failed", description="Image tasks given up on, with their errors")
+    group_id: str = Field("snapmode-imaging", description="Consumer group of the imaging topology")
+    partitions: int = Field(4, ge=1, description="Partitions of the images topic when SnapMode creates it")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SNAPMODE_", env_nested_delimiter="__", extra="forbid")
 
     home: Path = Field(Path("var"), description="Data directory of the embedded backends")
-    product_index: str = Field("sqlite", description="Product index backend: sqlite")
-    frontier: str = Field("sqlite", description="URL frontier backend: sqlite")
-    queue: str = Field("sqlite", description="Image-URL queue backend: sqlite")
+    product_index: str = Field("sqlite", description="Product index backend: sqlite | solr")
+    frontier: str = Field("sqlite", description="URL frontier backend: sqlite | solr")
+    sites: str = Field("sqlite", description="Site registry backend: sqlite | solr")
+    rejects: str = Field("sqlite", description="Reject log backend: sqlite | solr")
+    queue: str = Field("sqlite", description="Image-URL queue backend: sqlite | kafka")
     vectors_uri: str = Field("", description="pymilvus URI: a local .db path (Milvus Lite) or http://host:port")
     vectors_collection: str = "snapmode_regions"
     models_dir: Path = REPO_ROOT / "models"
@@ -86,6 +105,8 @@ class Settings(BaseSettings):
     crawl: CrawlSettings = CrawlSettings()
     imaging: ImagingSettings = ImagingSettings()
     search: SearchSettings = SearchSettings()
+    solr: SolrSettings = SolrSettings()
+    kafka: KafkaSettings = KafkaSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -10,13 +10,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from snapmode.backends import registry
-from snapmode.backends.rejects.sqlite import SqliteRejectLog
-from snapmode.backends.sites.sqlite import SqliteSiteRegistry
 from snapmode.config import Settings
 
 if TYPE_CHECKING:
     from snapmode.crawl.fetcher import Fetcher
     from snapmode.backends.frontier.base import Frontier
+    from snapmode.backends.rejects.base import RejectLog
+    from snapmode.backends.sites.base import SiteRegistry
     from snapmode.crawl.politeness import HostSlots
     from snapmode.crawl.robots import RobotsCache
     from snapmode.vision.classifier import ProductClassifier
@@ -52,12 +52,12 @@ class Services:
         return registry.open_vector_store(self.settings)
 
     @cached_property
-    def sites(self) -> SqliteSiteRegistry:
-        return SqliteSiteRegistry(self.settings.home / "sites.sqlite3")
+    def sites(self) -> SiteRegistry:
+        return registry.open_site_registry(self.settings)
 
     @cached_property
-    def rejects(self) -> SqliteRejectLog:
-        return SqliteRejectLog(self.settings.home / "rejects.sqlite3")
+    def rejects(self) -> RejectLog:
+        return registry.open_reject_log(self.settings)
 
     @cached_property
     def frontier(self) -> Frontier:

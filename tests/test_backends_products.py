@@ -1,11 +1,19 @@
 import multiprocessing
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from functools import partial
 
 import pytest
 
-from snapmode.backends.products.base import ProductFilters
+from snapmode.backends.products.base import ProductFilters, ProductIndex
+from snapmode.backends.products.solr import SolrProductIndex
 from snapmode.backends.products.sqlite import SqliteProductIndex, category_paths, fts_match_expression
+from snapmode.backends.solr_client import SolrCore
+from snapmode.config import SolrSettings
 from snapmode.domain import Product
+from snapmode.errors import BackendUnavailable
+from snapmode.ids import product_id
+
+OpenIndex = Callable[[], ProductIndex]
 
 
 def make_product(pid: str, **fields) -> Product:
@@ -55,9 +63,21 @@ CATALOGUE = [
 ]
 
 
+@pytest.fixture(params=["sqlite", "solr"])
+def open_index(request: pytest.FixtureRequest, tmp_path) -> OpenIndex:
+    """Opens the backend's (empty at first) store; picklable, so other processes can open it too."""
+    if request.param == "sqlite":
+        return partial(SqliteProductIndex, tmp_path / "products.sqlite3")
+    settings = SolrSettings(url=request.getfixturevalue("solr_server"))
+    core = SolrCore(settings, settings.products_core)
+    core.delete_all()
+    core.close()
+    return partial(SolrProductIndex, settings)
+
+
 @pytest.fixture
-def index(tmp_path):
-    index = SqliteProductIndex(tmp_path / "products.sqlite3")
+def index(open_index: OpenIndex) -> Iterator[ProductIndex]:
+    index = open_index()
     index.upsert(CATALOGUE)
     yield index
     index.close()
@@ -83,6 +103,18 @@ def test_reupsert_is_idempotent_and_updates_fields(index):
     assert index.search("jackshirt", ProductFilters()).total == 0
     assert "jacket" not in ids(index.search(None, ProductFilters(category="Men")))
     assert ids(index.search(None, ProductFilters(max_price=35))) == ["jacket", "tee"]
+
+
+def test_large_batches_with_real_ids(open_index):
+    index = open_index()
+    batch = [make_product(product_id(f"https://shop.example/p/{i}"), name=f"Item {i}") for i in range(600)]
+    index.upsert(batch)
+    index.upsert(batch)  # a replay of the whole batch adds nothing
+    index.upsert([])
+    assert index.count() == 600
+    assert index.get_many([p.id for p in batch]) == {p.id: p for p in batch}
+    assert all(len(index.history(p.id)) == 1 for p in batch[:5])
+    index.close()
 
 
 def test_get_many_returns_only_known_ids(index):
@@ -127,8 +159,8 @@ def test_operators_are_searched_as_words(index):
     assert index.search('"', ProductFilters()).total == 5  # no words: browse everything
 
 
-def test_unicode_text_matches_without_diacritics(tmp_path):
-    index = SqliteProductIndex(tmp_path / "products.sqlite3")
+def test_unicode_text_matches_without_diacritics(open_index):
+    index = open_index()
     index.upsert([make_product("robe", name="Robe Crêpe Naïve", categories=["Femme/Robes"]),
                   make_product("jp", name="日本語 シャツ")])
     assert ids(index.search("crepe naive", ProductFilters())) == ["robe"]
@@ -183,8 +215,8 @@ def test_facets_count_the_filtered_result(index):
     assert facet(running, "brand") == {"Luma": 1, "Acme": 1}
 
 
-def test_category_facet_keeps_the_top_30(tmp_path):
-    index = SqliteProductIndex(tmp_path / "products.sqlite3")
+def test_category_facet_keeps_the_top_30(open_index):
+    index = open_index()
     index.upsert([make_product(f"p{i}", name=f"P{i}", categories=[f"Cat{i:02d}"]) for i in range(40)])
     index.upsert([make_product("x", name="X", categories=["Cat39"])])
     page = index.search(None, ProductFilters())
@@ -206,25 +238,50 @@ def test_pagination(index):
         index.search(None, ProductFilters(), offset=-1)
 
 
-def _upsert_range(path: Path, start: int) -> None:
-    index = SqliteProductIndex(path)
+def _upsert_range(open_index: OpenIndex, start: int) -> None:
+    index = open_index()
     for i in range(start, start + 50):
         index.upsert([make_product(f"p{i}", name=f"Product {i}", categories=["Shared/Cat"])])
     index.close()
 
 
-def test_several_processes_write_one_file(tmp_path):
-    path = tmp_path / "products.sqlite3"
+def _run_processes(target: Callable[..., None], args: list[tuple]) -> None:
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_upsert_range, args=(path, start)) for start in (0, 50)]
+    workers = [context.Process(target=target, args=arg) for arg in args]
     for worker in workers:
         worker.start()
     for worker in workers:
-        worker.join(60)
+        worker.join(120)
         assert worker.exitcode == 0
-    index = SqliteProductIndex(path)
+
+
+def test_several_processes_write_one_store(open_index):
+    _run_processes(_upsert_range, [(open_index, 0), (open_index, 50)])
+    index = open_index()
     assert index.count() == 100
     assert index.search("product", ProductFilters(category="Shared")).total == 100
+    index.close()
+
+
+def _replay_observations(open_index: OpenIndex, times: list[float]) -> None:
+    index = open_index()
+    for fetched_at in times:
+        price = "45.00" if int(fetched_at) % 2 else "39.00"
+        index.upsert([make_product("jacket", name=f"Jacket {fetched_at:g}", price=price, fetched_at=fetched_at)])
+    index.close()
+
+
+def test_processes_racing_on_one_product_keep_the_newest(open_index):
+    # Two writers interleave observations of one product, each writer in its own order.
+    times = [float(t) for t in range(1, 41)]
+    _run_processes(_replay_observations, [(open_index, times), (open_index, times[::-1])])
+    index = open_index()
+    latest = index.get_many(["jacket"])["jacket"]
+    assert (latest.fetched_at, latest.name) == (40.0, "Jacket 40")
+    points = index.history("jacket")
+    assert [p.observed_at for p in points] == sorted(p.observed_at for p in points)
+    assert all(a.price != b.price for a, b in zip(points, points[1:]))  # a point only for a change
+    assert index.count() == 1
     index.close()
 
 
@@ -233,8 +290,8 @@ def test_match_expression_quotes_every_word():
     assert fts_match_expression("  ") is None
 
 
-def test_price_history_has_a_point_per_change_and_ignores_replays(tmp_path: Path):
-    index = SqliteProductIndex(tmp_path / "history.db")
+def test_price_history_has_a_point_per_change_and_ignores_replays(open_index):
+    index = open_index()
     seen = [
         (100.0, "45.00", None, "InStock"),
         (200.0, "45.00", None, "InStock"),  # recrawl, nothing changed
@@ -255,4 +312,20 @@ def test_price_history_has_a_point_per_change_and_ignores_replays(tmp_path: Path
     assert index.history("unknown") == []
     latest = index.get_many(["jacket"])["jacket"]
     assert (latest.price, latest.availability, latest.fetched_at) == ("39.00", "OutOfStock", 400.0)
+    index.close()
+
+
+def test_solr_down_is_a_clear_error():
+    index = SolrProductIndex(SolrSettings(url="http://127.0.0.1:9/solr", timeout=2))
+    with pytest.raises(BackendUnavailable, match=r"Solr at http://127.0.0.1:9/solr/products cannot be reached"):
+        index.count()
+    with pytest.raises(BackendUnavailable, match="Solr"):
+        index.upsert(CATALOGUE)
+    index.close()
+
+
+def test_missing_solr_core_is_a_clear_error(solr_server):
+    index = SolrProductIndex(SolrSettings(url=solr_server, products_core="no_such_core"))
+    with pytest.raises(BackendUnavailable, match="no_such_core not found"):
+        index.search("tee", ProductFilters())
     index.close()

@@ -3,7 +3,14 @@ import pytest
 from snapmode.backends.products.base import ProductFilters
 from snapmode.backends.products.sqlite import SqliteProductIndex
 from snapmode.backends.queue.sqlite import SqliteImageQueue
-from snapmode.backends.registry import open_image_queue, open_product_index, open_vector_store
+from snapmode.backends.registry import (
+    open_frontier,
+    open_image_queue,
+    open_product_index,
+    open_reject_log,
+    open_site_registry,
+    open_vector_store,
+)
 from snapmode.backends.vectors.milvus import MilvusVectorStore
 from snapmode.config import Settings
 from snapmode.domain import ImageTask
@@ -32,11 +39,27 @@ def test_defaults_open_the_embedded_backends_under_home(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("setting", "opener", "concern"),
-    [("product_index", open_product_index, "product index"), ("queue", open_image_queue, "queue")],
+    ("setting", "opener", "concern", "known"),
+    [
+        ("product_index", open_product_index, "product index", "solr, sqlite"),
+        ("frontier", open_frontier, "frontier", "solr, sqlite"),
+        ("sites", open_site_registry, "site registry", "solr, sqlite"),
+        ("rejects", open_reject_log, "reject log", "solr, sqlite"),
+        ("queue", open_image_queue, "queue", "kafka, sqlite"),
+    ],
 )
-def test_unknown_backend_names_list_the_known_ones(tmp_path, setting, opener, concern):
+def test_unknown_backend_names_list_the_known_ones(tmp_path, setting, opener, concern, known):
     settings = Settings(home=tmp_path, **{setting: "cassandra"})
-    with pytest.raises(ValueError, match=f"unknown {concern} backend 'cassandra'; known: sqlite"):
+    with pytest.raises(ValueError, match=f"unknown {concern} backend 'cassandra'; known: {known}"):
         opener(settings)
-    assert not (tmp_path / "products.sqlite3").exists() and not (tmp_path / "queue.sqlite3").exists()
+    assert not list(tmp_path.glob("*.sqlite3"))
+
+
+def test_a_server_backend_that_is_down_fails_with_a_clear_error(tmp_path):
+    """Choosing Solr or Kafka by configuration opens their clients; an absent server is a clear error."""
+    from snapmode.errors import BackendUnavailable
+
+    settings = Settings(home=tmp_path, product_index="solr", solr={"url": "http://127.0.0.1:9/solr", "timeout": 2})
+    index = open_product_index(settings)
+    with pytest.raises(BackendUnavailable, match="Solr at http://127.0.0.1:9/solr/products"):
+        index.count()

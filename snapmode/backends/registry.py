@@ -1,7 +1,8 @@
 """Backends chosen by configuration: one table per concern, keyed by the setting's value.
 
 Adding a technology is one entry in a table (a factory from ``Settings``), never a
-branch in the callers.
+branch in the callers. Server backends are imported inside their factory, so the embedded
+mode never loads their client libraries.
 """
 
 from __future__ import annotations
@@ -15,19 +16,66 @@ from snapmode.backends.products.base import ProductIndex
 from snapmode.backends.products.sqlite import SqliteProductIndex
 from snapmode.backends.queue.base import ImageQueue
 from snapmode.backends.queue.sqlite import SqliteImageQueue
+from snapmode.backends.rejects.base import RejectLog
+from snapmode.backends.rejects.sqlite import SqliteRejectLog
+from snapmode.backends.sites.base import SiteRegistry
+from snapmode.backends.sites.sqlite import SqliteSiteRegistry
 from snapmode.backends.vectors.base import VectorStore
 from snapmode.config import Settings
 
 Backend = TypeVar("Backend")
 
+
+
+def _solr_products(settings: Settings) -> ProductIndex:
+    from snapmode.backends.products.solr import SolrProductIndex
+
+    return SolrProductIndex(settings.solr)
+
+
+def _solr_frontier(settings: Settings) -> Frontier:
+    from snapmode.backends.frontier.solr import SolrFrontier
+
+    return SolrFrontier(settings.solr, recrawl=settings.crawl.recrawl)
+
+
+def _solr_sites(settings: Settings) -> SiteRegistry:
+    from snapmode.backends.sites.solr import SolrSiteRegistry
+
+    return SolrSiteRegistry(settings.solr)
+
+
+def _solr_rejects(settings: Settings) -> RejectLog:
+    from snapmode.backends.rejects.solr import SolrRejectLog
+
+    return SolrRejectLog(settings.solr)
+
+
+def _kafka_queue(settings: Settings) -> ImageQueue:
+    from snapmode.backends.queue.kafka import KafkaImageQueue
+
+    return KafkaImageQueue(settings.kafka)
+
+
 PRODUCT_INDEXES: dict[str, Callable[[Settings], ProductIndex]] = {
     "sqlite": lambda settings: SqliteProductIndex(settings.home / "products.sqlite3"),
+    "solr": _solr_products,
 }
 FRONTIERS: dict[str, Callable[[Settings], Frontier]] = {
     "sqlite": lambda settings: SqliteFrontier(settings.home / "frontier.sqlite3", recrawl=settings.crawl.recrawl),
+    "solr": _solr_frontier,
+}
+SITE_REGISTRIES: dict[str, Callable[[Settings], SiteRegistry]] = {
+    "sqlite": lambda settings: SqliteSiteRegistry(settings.home / "sites.sqlite3"),
+    "solr": _solr_sites,
+}
+REJECT_LOGS: dict[str, Callable[[Settings], RejectLog]] = {
+    "sqlite": lambda settings: SqliteRejectLog(settings.home / "rejects.sqlite3"),
+    "solr": _solr_rejects,
 }
 IMAGE_QUEUES: dict[str, Callable[[Settings], ImageQueue]] = {
     "sqlite": lambda settings: SqliteImageQueue(settings.home / "queue.sqlite3"),
+    "kafka": _kafka_queue,
 }
 
 
@@ -46,6 +94,14 @@ def open_product_index(settings: Settings) -> ProductIndex:
 
 def open_frontier(settings: Settings) -> Frontier:
     return _open("frontier", FRONTIERS, settings.frontier, settings)
+
+
+def open_site_registry(settings: Settings) -> SiteRegistry:
+    return _open("site registry", SITE_REGISTRIES, settings.sites, settings)
+
+
+def open_reject_log(settings: Settings) -> RejectLog:
+    return _open("reject log", REJECT_LOGS, settings.rejects, settings)
 
 
 def open_image_queue(settings: Settings) -> ImageQueue:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from snapmode.backends.frontier.base import KINDS, OUTCOMES, STATUSES, Completion, FrontierEntry, Status
+from snapmode.backends.frontier.schedule import completion_update
 from snapmode.crawl.politeness import host_key
 from snapmode.crawl.recrawl import RecrawlPolicy
 from snapmode.ids import canonical
@@ -140,9 +141,6 @@ class SqliteFrontier:
         return cursor.rowcount
 
     def complete(self, completion: Completion, *, now: float | None = None) -> Status:
-        """A transient error is retried after an exponential backoff (or at ``retry_at`` when later,
-        e.g. from Retry-After) until the attempts run out; then it is an error. A fetched page is
-        due again after its recrawl interval: halved when its fingerprint changed, doubled if not."""
         if completion.status not in OUTCOMES:
             raise ValueError(f"status {completion.status!r} is not one of {OUTCOMES}")
         now = time.time() if now is None else now
@@ -151,36 +149,15 @@ class SqliteFrontier:
             row = self._db.execute("SELECT * FROM frontier WHERE url = ?", (key,)).fetchone()
             if row is None:
                 raise KeyError(f"{completion.url} is not in the frontier")
-            entry = FrontierEntry(**dict(row))
-            update: dict[str, object] = {
-                "status": completion.status,
-                "last_error": completion.error,
-                "redirect_to": completion.redirect_to,
-                "kind": completion.kind or entry.kind,
-                "updated_at": now,
-            }
-            if completion.status == "transient_error":
-                if entry.attempts >= self._max_attempts:
-                    update["status"] = "error"
-                else:
-                    backoff = min(self._backoff_max, self._backoff_base * 2 ** max(entry.attempts - 1, 0))
-                    update["next_fetch_at"] = max(now + backoff, completion.retry_at or 0.0)
-            elif completion.status == "fetched":
-                changed = None not in (entry.fingerprint, completion.fingerprint) and (
-                    completion.fingerprint != entry.fingerprint
-                )
-                interval = self._recrawl.next_interval(entry.interval, changed)
-                update |= {
-                    "attempts": 0,
-                    "fetches": entry.fetches + 1,
-                    "changes": entry.changes + changed,
-                    "interval": interval,
-                    "next_fetch_at": now + interval,
-                    # Validators and fingerprint stay when a 304 brings none.
-                    "etag": completion.etag or entry.etag,
-                    "last_modified": completion.last_modified or entry.last_modified,
-                    "fingerprint": completion.fingerprint or entry.fingerprint,
-                }
+            update = completion_update(
+                FrontierEntry(**dict(row)),
+                completion,
+                now,
+                recrawl=self._recrawl,
+                max_attempts=self._max_attempts,
+                backoff_base=self._backoff_base,
+                backoff_max=self._backoff_max,
+            )
             assignments = ", ".join(f"{column} = :{column}" for column in update)
             self._db.execute(f"UPDATE frontier SET {assignments} WHERE url = :url", update | {"url": key})
         return update["status"]  # type: ignore[return-value]

@@ -1,0 +1,311 @@
+"""The frontier in a Solr core, as StormCrawler keeps its status index: one document per canonical URL.
+
+Solr has no transactions, so every change is a read-modify-write guarded by optimistic concurrency:
+a document is read with its ``_version_`` and written back only if that version is still current.
+Two spouts that pick the same due URL both try; Solr applies one write and refuses the other
+(a version conflict), so a URL is never leased twice. Writes are sent in batches with
+``failOnVersionConflicts=false`` (the refused documents are skipped, not the batch) and
+``versions=true``, whose answer lists exactly the documents that were written.
+
+Reads after writes: documents are read by key with real-time get (``/get``), which sees every
+write at once. Searches (due URLs, counts) only see committed documents, so each write asks for a
+soft commit before it returns; any process's next search then sees it, as with the SQLite
+frontier. A searcher per write is affordable here because writes are batches (a page's links, a
+claim) or one per fetched page, a fetch costing far more; hard commits for durability are left to
+``autoCommit`` in the core's solrconfig.xml.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Collection, Iterable
+from typing import Any
+
+import httpx
+
+from snapmode.backends.frontier.base import KINDS, STATUSES, Completion, FrontierEntry, Status
+from snapmode.backends.frontier.schedule import completion_update
+from snapmode.config import SolrSettings
+from snapmode.crawl.politeness import host_key
+from snapmode.crawl.recrawl import RecrawlPolicy
+from snapmode.errors import BackendUnavailable
+from snapmode.ids import canonical
+
+_PAGE = 1000  # documents per search or real-time get when walking many URLs
+_CLAIM_ROUNDS = 3  # searches per claim when other claimers won some of the candidates
+_WRITE_TRIES = 10  # read-modify-write attempts of one URL before giving up on a busy document
+_COMMIT = {"softCommit": "true", "commit": "true", "waitSearcher": "true"}
+
+
+def _either(field: str, values: Iterable[str]) -> str:
+    quoted = ('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values)
+    return f"{field}:({' OR '.join(quoted)})"
+
+
+def _site_filter(site_id: str | None) -> list[str]:
+    return [] if site_id is None else [_either("site_id", [site_id])]
+
+
+def _unclaimed(entry: FrontierEntry) -> Status:
+    # An interrupted recrawl goes back to 'fetched' (due now), not to 'discovered'.
+    return "fetched" if entry.fetches > 0 else "discovered"
+
+
+def _leased(entry: FrontierEntry, now: float, lease_end: float) -> FrontierEntry:
+    update = {"status": "in_flight", "attempts": entry.attempts + 1, "next_fetch_at": lease_end, "updated_at": now}
+    return entry.model_copy(update=update)
+
+
+def _released(entry: FrontierEntry) -> FrontierEntry:
+    """Not worked on: due again at once, no attempt spent."""
+    update = {"status": _unclaimed(entry), "attempts": max(entry.attempts - 1, 0), "next_fetch_at": 0.0}
+    return entry.model_copy(update=update)
+
+
+class SolrFrontier:
+    """Same semantics as :class:`~snapmode.backends.frontier.sqlite.SqliteFrontier`, several
+    processes claiming from one core."""
+
+    def __init__(
+        self,
+        settings: SolrSettings,
+        *,
+        recrawl: RecrawlPolicy | None = None,
+        max_attempts: int = 4,
+        backoff_base: float = 30.0,
+        backoff_max: float = 6 * 3600.0,
+    ) -> None:
+        self._recrawl = recrawl or RecrawlPolicy()
+        self._max_attempts = max_attempts
+        self._backoff_base = backoff_base
+        self._backoff_max = backoff_max
+        self._core_url = f"{settings.url.rstrip('/')}/{settings.frontier_core}"
+        self._http = httpx.Client(base_url=self._core_url, timeout=settings.timeout)
+
+    # -- the Frontier protocol ------------------------------------------------------------
+
+    def add(self, site_id: str, urls: Iterable[tuple[str, int, str]]) -> int:
+        now = time.time()
+        new: dict[str, FrontierEntry] = {}
+        for url, depth, kind in urls:
+            if kind not in KINDS:
+                raise ValueError(f"kind {kind!r} is not one of {KINDS}")
+            if depth < 0:
+                raise ValueError(f"negative depth {depth} for {url}")
+            key = canonical(url)
+            new.setdefault(
+                key,
+                FrontierEntry(
+                    url=key,
+                    site_id=site_id,
+                    host=host_key(key),
+                    depth=depth,
+                    kind=kind,  # type: ignore[arg-type]
+                    status="discovered",
+                    attempts=0,
+                    next_fetch_at=0.0,
+                    updated_at=now,
+                ),
+            )
+        # Version -1: written only if no document has this URL yet, so the first sighting stays and each new
+        # URL is counted once, however many processes add it. (Cheaper than looking the URLs up first.)
+        return len(self._write([(entry, -1) for entry in new.values()]))
+
+    def claim_due(
+        self, limit: int, now: float, lease_seconds: float, site_ids: Collection[str] | None = None
+    ) -> list[FrontierEntry]:
+        self._expire_leases(now)
+        if limit <= 0 or (site_ids is not None and not site_ids):
+            return []
+        filters = [self._due_filter(now)]
+        if site_ids is not None:
+            filters.append(_either("site_id", site_ids))
+        # Ties in a random order of this claim's own, so concurrent claimers mostly pick different URLs.
+        order = f"depth asc, next_fetch_at asc, random_{secrets.randbelow(2**31)} asc"
+        claimed: list[FrontierEntry] = []
+        lost: list[str] = []
+        for _ in range(_CLAIM_ROUNDS):
+            # Until the winners' commits show, a search still finds the URLs they took: leave those out.
+            taken = [f"*:* -{_either('url', lost)}"] if lost else []
+            candidates = self._search(filters + taken, rows=limit - len(claimed), sort=order)
+            leases = [(_leased(entry, now, now + lease_seconds), version) for entry, version in candidates]
+            won = self._write(leases)
+            claimed += [entry for entry, _ in leases if entry.url in won]
+            lost += [entry.url for entry, _ in leases if entry.url not in won]
+            if len(won) == len(leases) or len(claimed) >= limit:
+                break  # no contention left to retry for
+        return sorted(claimed, key=lambda entry: (entry.depth, entry.url))
+
+    def release(self, urls: Iterable[str]) -> int:
+        held = self._fetch([canonical(url) for url in urls])
+        releases = [(_released(entry), version) for entry, version in held.values() if entry.status == "in_flight"]
+        return len(self._write(releases))
+
+    def complete(self, completion: Completion, *, now: float | None = None) -> Status:
+        """A transient error is retried after an exponential backoff (or at ``retry_at`` when later,
+        e.g. from Retry-After) until the attempts run out; then it is an error. A fetched page is
+        due again after its recrawl interval: halved when its fingerprint changed, doubled if not."""
+        now = time.time() if now is None else now
+        key = canonical(completion.url)
+        for _ in range(_WRITE_TRIES):
+            found = self._fetch([key]).get(key)
+            if found is None:
+                raise KeyError(f"{completion.url} is not in the frontier")
+            entry, version = found
+            updated = self._completed(entry, completion, now)
+            if self._write([(updated, version)]):
+                return updated.status
+        raise BackendUnavailable(f"Solr at {self._core_url}: {key} kept changing under {_WRITE_TRIES} writes")
+
+    def get(self, url: str) -> FrontierEntry | None:
+        key = canonical(url)
+        found = self._fetch([key]).get(key)
+        return found[0] if found else None
+
+    def counts(self, site_id: str | None = None) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        counts.update(self._facet("status", _site_filter(site_id)))
+        return counts
+
+    def error_counts(self, site_id: str | None = None) -> dict[str, int]:
+        return self._facet("last_error", ["status:(error OR transient_error)", *_site_filter(site_id)])
+
+    def queued_by_host(self, site_id: str | None = None) -> dict[str, int]:
+        return self._facet("host", ["status:(discovered OR transient_error)", *_site_filter(site_id)])
+
+    def outstanding(self, site_id: str | None = None, *, now: float | None = None) -> int:
+        now = time.time() if now is None else now
+        retryable = f"attempts:[* TO {self._max_attempts - 1}]"
+        unsettled = (
+            f"(status:(discovered OR transient_error) AND {retryable})"
+            f" OR (status:in_flight AND ({retryable} OR next_fetch_at:{{{now!r} TO *]))"
+        )
+        return self._count([unsettled, *_site_filter(site_id)])
+
+    def due(self, now: float, site_id: str | None = None) -> int:
+        return self._count([self._due_filter(now), *_site_filter(site_id)])
+
+    def reset_in_flight(self) -> int:
+        now = time.time()
+        reset = 0
+        while held := self._search(["status:in_flight"], rows=_PAGE):
+            written = self._write([(self._interrupted(entry, now), version) for entry, version in held])
+            reset += len(written)
+            if not written:
+                break  # all taken by someone else meanwhile
+        return reset
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SolrFrontier:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- scheduling -----------------------------------------------------------------------
+
+    def _due_filter(self, now: float) -> str:
+        # A fetched URL is due again for its recrawl; its status while waiting stays 'fetched'.
+        retryable = f"(status:(discovered OR transient_error) AND attempts:[* TO {self._max_attempts - 1}])"
+        waiting = f"({retryable} OR status:fetched)" if self._recrawl.enabled else retryable
+        return f"{waiting} AND next_fetch_at:[* TO {now!r}]"
+
+    def _expire_leases(self, now: float) -> None:
+        """A lease that ran out means the worker died: a transient error, or the end on the last attempt."""
+        while expired := self._search([f"status:in_flight AND next_fetch_at:[* TO {now!r}]"], rows=_PAGE):
+            if not self._write([(self._lapsed(entry, now), version) for entry, version in expired]):
+                break
+
+    def _lapsed(self, entry: FrontierEntry, now: float) -> FrontierEntry:
+        status = "error" if entry.attempts >= self._max_attempts else "transient_error"
+        return entry.model_copy(update={"status": status, "last_error": "lease_expired", "updated_at": now})
+
+    def _interrupted(self, entry: FrontierEntry, now: float) -> FrontierEntry:
+        update: dict[str, Any] = {"status": _unclaimed(entry), "next_fetch_at": 0.0, "updated_at": now}
+        if entry.attempts >= self._max_attempts:
+            update |= {"status": "error", "last_error": "interrupted"}
+        return entry.model_copy(update=update)
+
+    def _completed(self, entry: FrontierEntry, completion: Completion, now: float) -> FrontierEntry:
+        update = completion_update(
+            entry,
+            completion,
+            now,
+            recrawl=self._recrawl,
+            max_attempts=self._max_attempts,
+            backoff_base=self._backoff_base,
+            backoff_max=self._backoff_max,
+        )
+        return entry.model_copy(update=update)
+
+    # -- Solr -----------------------------------------------------------------------------
+
+    def _call(self, path: str, *, params: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        try:
+            response = self._http.post(path, params=params, **kwargs)
+        except httpx.HTTPError as exc:
+            raise BackendUnavailable(f"Solr at {self._core_url} cannot be reached: {exc!r}") from exc
+        if response.status_code != 200:
+            raise BackendUnavailable(
+                f"Solr at {self._core_url}{path} answered {response.status_code}: {response.text[:500]}"
+            )
+        return response.json()
+
+    def _fetch(self, keys: list[str]) -> dict[str, tuple[FrontierEntry, int]]:
+        """Current documents by URL, with their versions (real-time get: sees every write)."""
+        found: dict[str, tuple[FrontierEntry, int]] = {}
+        for start in range(0, len(keys), _PAGE):
+            answer = self._call("/get", data={"ids": keys[start : start + _PAGE], "fl": "*,_version_", "wt": "json"})
+            for doc in answer["response"]["docs"]:
+                version = doc.pop("_version_")
+                found[doc["url"]] = (FrontierEntry(**doc), version)
+        return found
+
+    def _search(self, filters: list[str], *, rows: int, sort: str = "url asc") -> list[tuple[FrontierEntry, int]]:
+        answer = self._call(
+            "/select", data={"q": "*:*", "fq": filters, "rows": rows, "sort": sort, "fl": "*,_version_", "wt": "json"}
+        )
+        found = []
+        for doc in answer["response"]["docs"]:
+            version = doc.pop("_version_")
+            found.append((FrontierEntry(**doc), version))
+        return found
+
+    def _count(self, filters: list[str]) -> int:
+        answer = self._call("/select", data={"q": "*:*", "fq": filters, "rows": 0, "wt": "json"})
+        return answer["response"]["numFound"]
+
+    def _facet(self, field: str, filters: list[str]) -> dict[str, int]:
+        """Documents per value, largest first, ties in value order."""
+        answer = self._call(
+            "/select",
+            data={
+                "q": "*:*",
+                "fq": filters,
+                "rows": 0,
+                "facet": "true",
+                "facet.field": field,
+                "facet.limit": -1,
+                "facet.mincount": 1,
+                "facet.sort": "count",
+                "json.nl": "arrarr",
+                "wt": "json",
+            },
+        )
+        return dict(answer["facet_counts"]["facet_fields"][field])
+
+    def _write(self, writes: list[tuple[FrontierEntry, int]]) -> set[str]:
+        """Write each entry only if its document is still at the given version (-1: absent); returns
+        the URLs written. The others changed meanwhile (another process won) and are skipped."""
+        if not writes:
+            return set()
+        docs = [entry.model_dump(exclude_none=True) | {"_version_": version} for entry, version in writes]
+        answer = self._call(
+            "/update",
+            params={"failOnVersionConflicts": "false", "versions": "true", "wt": "json", **_COMMIT},
+            json=docs,
+        )
+        return set(answer.get("adds", [])[::2])

@@ -1,0 +1,26 @@
+"""Site registry in a Solr core (solr/configsets/sites): one document per site, its record as JSON."""
+
+from __future__ import annotations
+
+from snapmode.backends.solr_client import SolrCore
+from snapmode.config import SolrSettings
+from snapmode.domain import Site
+
+
+class SolrSiteRegistry:
+    def __init__(self, settings: SolrSettings) -> None:
+        self._core = SolrCore(settings, settings.sites_core)
+
+    def upsert(self, site: Site) -> None:
+        self._core.update([{"id": site.id, "data": site.model_dump_json()}])
+
+    def get(self, site_id: str) -> Site | None:
+        docs = self._core.get([site_id], "data")
+        return Site.model_validate_json(docs[0]["data"]) if docs else None
+
+    def all(self) -> list[Site]:
+        docs = self._core.query_all({"query": "*:*", "sort": "id asc", "fields": "data"})
+        return [Site.model_validate_json(doc["data"]) for doc in docs]
+
+    def close(self) -> None:
+        self._core.close()
