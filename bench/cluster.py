@@ -60,9 +60,21 @@ def cluster_settings(home: Path, access: dict) -> Settings:
         SolrCore(solr, core).delete_all()
     run = uuid.uuid4().hex[:8]
     return Settings(
-        home=home, product_index="solr", frontier="solr", sites="solr", rejects="solr", queue="kafka", solr=solr,
-        kafka={"images_topic": f"bench-images-{run}", "failed_topic": f"bench-failed-{run}", "group_id": f"bench-{run}"},
-        vectors_uri="http://127.0.0.1:19530", vectors_collection=f"bench_{run}", crawl=access,
+        home=home,
+        product_index="solr",
+        frontier="solr",
+        sites="solr",
+        rejects="solr",
+        queue="kafka",
+        solr=solr,
+        kafka={
+            "images_topic": f"bench-images-{run}",
+            "failed_topic": f"bench-failed-{run}",
+            "group_id": f"bench-{run}",
+        },
+        vectors_uri="http://127.0.0.1:19530",
+        vectors_collection=f"bench_{run}",
+        crawl=access,
     )
 
 
@@ -83,7 +95,8 @@ def on_storm(shop: str, settings: Settings, images: int) -> Run:
     services = Services.shared(settings)
     register_site(services, shop + "/")
     crawl_s = storm_until(
-        CrawlerTopology, settings,
+        CrawlerTopology,
+        settings,
         lambda: services.frontier.outstanding() == 0 and services.frontier.due(time.time()) == 0,
     )
     pages = services.frontier.counts()["fetched"]
@@ -105,7 +118,10 @@ def embedded(shop: str, settings: Settings, images: int) -> Run:
     started = time.monotonic()
     run_until_indexed(fresh.settings)
     return Run(
-        pages=pages, products=services.products.count(), crawl_s=crawl_s, images=len(tasks),
+        pages=pages,
+        products=services.products.count(),
+        crawl_s=crawl_s,
+        images=len(tasks),
         imaging_s=time.monotonic() - started,
     )
 
@@ -129,12 +145,24 @@ def main() -> None:
         table.add_column(column, justify="right")
     for name, run in (("storm + servers", storm), ("embedded", peer)):
         table.add_row(
-            name, str(run.pages), str(run.products), f"{run.crawl_s:.1f}", f"{run.pages / run.crawl_s:.1f}",
-            str(run.images), f"{run.imaging_s:.1f}", f"{run.images / run.imaging_s:.2f}",
+            name,
+            str(run.pages),
+            str(run.products),
+            f"{run.crawl_s:.1f}",
+            f"{run.pages / run.crawl_s:.1f}",
+            str(run.images),
+            f"{run.imaging_s:.1f}",
+            f"{run.images / run.imaging_s:.2f}",
         )
     table.add_row(
-        "ratio storm/embedded", "", "", f"{storm.crawl_s / peer.crawl_s:.2f}", "", "",
-        f"{storm.imaging_s / peer.imaging_s:.2f}", "",
+        "ratio storm/embedded",
+        "",
+        "",
+        f"{storm.crawl_s / peer.crawl_s:.2f}",
+        "",
+        "",
+        f"{storm.imaging_s / peer.imaging_s:.2f}",
+        "",
     )
     Console().print(table)
 

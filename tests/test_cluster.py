@@ -9,9 +9,6 @@ Milvus server, all started by the project's own scripts.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -29,7 +26,7 @@ from snapmode.pipeline.crawling import register_site
 from snapmode.runner.local import run_crawl, run_until_indexed
 from snapmode.services import Services
 from snapmode.shop.catalog import load_catalog
-from snapmode.storm.local import run_local, stop
+from tests.support.storm import crash_when, run_storm_until
 from tests.support.tiny_shop import tiny_shop
 from topologies.crawler import CrawlerTopology
 from topologies.imaging import ImagingTopology
@@ -73,45 +70,20 @@ def cluster(solr_server: str, kafka_server: str, milvus_server: str, tmp_path: P
 
     def settings(shop: str) -> Settings:
         return Settings(
-            home=tmp_path / "cluster", product_index="solr", frontier="solr", sites="solr", rejects="solr",
-            queue="kafka", solr=solr, kafka=kafka, vectors_uri=milvus_server, vectors_collection=f"regions_{run}",
+            home=tmp_path / "cluster",
+            product_index="solr",
+            frontier="solr",
+            sites="solr",
+            rejects="solr",
+            queue="kafka",
+            solr=solr,
+            kafka=kafka,
+            vectors_uri=milvus_server,
+            vectors_collection=f"regions_{run}",
             crawl=shop_access(shop),
         )
 
     return settings
-
-
-def run_storm_until(topologies: list[type], settings: Settings, done: Callable[[], bool]) -> float:
-    """Run the topologies side by side in Storm local mode until `done()`; the seconds it took."""
-    log = settings.ensure_home() / "storm.log"
-    started = time.monotonic()
-    processes = [run_local(topology, settings, log_file=log) for topology in topologies]
-    try:
-        while not done():
-            if any(process.poll() is not None for process in processes):
-                pytest.fail(f"Storm exited early:\n{log.read_text()[-5000:]}")
-            if time.monotonic() - started > TIMEOUT_S:
-                pytest.fail(f"not done in {TIMEOUT_S} s:\n{log.read_text()[-5000:]}")
-            time.sleep(1)
-        return time.monotonic() - started
-    finally:
-        for process in processes:
-            stop(process)
-
-
-def crash_when(topology: type, settings: Settings, ready: Callable[[], bool]) -> None:
-    """Start `topology` and kill -9 its JVM and every component process once `ready()`: a crash, no clean stop."""
-    log = settings.ensure_home() / "storm.log"
-    process: subprocess.Popen = run_local(topology, settings, log_file=log)
-    started = time.monotonic()
-    try:
-        while not ready():
-            assert process.poll() is None, log.read_text()[-5000:]
-            assert time.monotonic() - started < TIMEOUT_S, log.read_text()[-5000:]
-            time.sleep(0.2)
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(30)
 
 
 def all_products(services: Services) -> dict[str, dict]:
@@ -158,7 +130,7 @@ def test_a_shop_crawled_on_the_cluster_answers_a_photo_search_as_the_embedded_mo
             and on_cluster.queue.pending() == 0
         )
 
-    seconds = run_storm_until([CrawlerTopology, ImagingTopology], on_cluster.settings, indexed)
+    seconds = run_storm_until([CrawlerTopology, ImagingTopology], on_cluster.settings, indexed, TIMEOUT_S)
     print(f"cluster: {SEARCH_SHOP_PRODUCTS} products, {images} images indexed in {seconds:.0f} s (start included)")
 
     assert all_products(on_cluster) == all_products(embedded)
@@ -184,13 +156,15 @@ def test_killing_the_imaging_topology_mid_stream_embeds_every_image_exactly_once
     ][:CRASH_IMAGES]
     services.queue.publish(tasks)
 
-    crash_when(ImagingTopology, settings, lambda: services.vectors.count(label="image") >= 3)
+    crash_when(ImagingTopology, settings, lambda: services.vectors.count(label="image") >= 3, TIMEOUT_S)
     after_crash = services.vectors.count(label="image")
     assert 3 <= after_crash < len(tasks), "the crash should come mid-stream"
 
     run_storm_until(
-        [ImagingTopology], settings,
+        [ImagingTopology],
+        settings,
         lambda: services.vectors.count(label="image") == len(tasks) and services.queue.pending() == 0,
+        TIMEOUT_S,
     )
     per_image = {task.image_url: services.vectors.records_for_image(task.image_url) for task in tasks}
     assert all(len([r for r in records if r.label == "image"]) == 1 for records in per_image.values())
@@ -209,10 +183,10 @@ def test_killing_the_crawler_topology_mid_crawl_loses_no_page(
     settings = cluster(crash_shop)
     services = Services.shared(settings)
     register_site(services, crash_shop + "/")
-    crash_when(CrawlerTopology, settings, lambda: services.products.count() >= 5)
+    crash_when(CrawlerTopology, settings, lambda: services.products.count() >= 5, TIMEOUT_S)
     assert services.products.count() < CRASH_SHOP_PRODUCTS, "the crash should come mid-crawl"
 
-    run_storm_until([CrawlerTopology], settings, lambda: crawl_drained(services))
+    run_storm_until([CrawlerTopology], settings, lambda: crawl_drained(services), TIMEOUT_S)
 
     assert all_products(services) == all_products(embedded)
     assert services.frontier.counts() == embedded.frontier.counts()

@@ -23,8 +23,20 @@ def test_matches_the_compose_specification() -> None:
 
 
 def test_has_every_engine_of_the_production_shape() -> None:
-    expected = {"zookeeper", "kafka", "solr", "nimbus", "supervisor", "imaging-worker", "storm-ui",
-                "milvus", "etcd", "minio", "api", "web"}
+    expected = {
+        "zookeeper",
+        "kafka",
+        "solr",
+        "nimbus",
+        "supervisor",
+        "imaging-worker",
+        "storm-ui",
+        "milvus",
+        "etcd",
+        "minio",
+        "api",
+        "web",
+    }
     assert expected <= set(SERVICES)
 
 

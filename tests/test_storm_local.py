@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +22,7 @@ from snapmode.pipeline.crawling import register_site
 from snapmode.runner.local import run_crawl, run_until_indexed
 from snapmode.services import Services
 from snapmode.shop.catalog import load_catalog
-from snapmode.storm.local import run_local, stop
+from tests.support.storm import run_storm_until
 from tests.support.tiny_shop import tiny_shop
 from topologies.crawler import CrawlerTopology
 from topologies.imaging import ImagingTopology
@@ -46,26 +46,6 @@ def settings_for(shop: str, home: Path, **overrides) -> Settings:
     return Settings(home=home, crawl={"allow_hosts": [host], "no_delay_hosts": [host]}, **backends, **overrides)
 
 
-def run_storm_until(
-    topology: type, settings: Settings, done: Callable[[], bool], timeout: float
-) -> float:
-    """Run `topology` in Storm local mode until `done()`; the seconds it took. Fails with Storm's log."""
-    log = settings.home / "storm.log"
-    started = time.monotonic()
-    process = run_local(topology, settings, log_file=log)
-    try:
-        while not done():
-            if process.poll() is not None:
-                pytest.fail(f"Storm exited with {process.returncode}:\n{log.read_text()[-5000:]}")
-            if time.monotonic() - started > timeout:
-                pytest.fail(f"{topology.__name__} did not finish in {timeout} s:\n{log.read_text()[-5000:]}")
-            time.sleep(1)
-        return time.monotonic() - started
-    finally:
-        stop(process)
-        assert process.poll() is not None
-
-
 def queued_tasks(services: Services) -> set[tuple[str, str, int]]:
     return {(m.task.product_id, m.task.image_url, m.task.position) for m in services.queue.poll(10_000, 600)}
 
@@ -87,7 +67,7 @@ def test_the_crawler_topology_on_storm_indexes_what_the_embedded_runner_does(sho
     def drained() -> bool:
         return storm.frontier.outstanding() == 0 and storm.frontier.due(time.time()) == 0
 
-    seconds = run_storm_until(CrawlerTopology, storm.settings, drained, CRAWL_TIMEOUT_S)
+    seconds = run_storm_until([CrawlerTopology], storm.settings, drained, CRAWL_TIMEOUT_S)
     print(f"Storm crawler topology: start + crawl of {SHOP_PRODUCTS} products in {seconds:.0f} s")
 
     expected = indexed_products(embedded)
@@ -125,7 +105,7 @@ def test_the_imaging_topology_on_storm_stores_the_vectors_the_embedded_runner_do
     def embedded_all() -> bool:
         return storm.queue.pending() == 0 and storm.vectors.count(label="image") == len(tasks)
 
-    seconds = run_storm_until(ImagingTopology, storm.settings, embedded_all, IMAGING_TIMEOUT_S)
+    seconds = run_storm_until([ImagingTopology], storm.settings, embedded_all, IMAGING_TIMEOUT_S)
     print(f"Storm imaging topology: start + {len(tasks)} images in {seconds:.0f} s")
 
     assert storm.vectors.count() == embedded.vectors.count() > len(tasks)
