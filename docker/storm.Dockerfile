@@ -3,7 +3,7 @@
 ARG SNAPMODE_IMAGE=snapmode/app:0.1.0
 FROM ${SNAPMODE_IMAGE} AS app
 
-FROM storm:2.8.4
+FROM storm:2.8.3
 USER root
 RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv fonts-dejavu-core \
     libgl1 libglib2.0-0 && rm -rf /var/lib/apt/lists/*
