@@ -58,6 +58,10 @@ class SolrCore:
         """Send documents (a list) or commands (``{"delete": ...}``) and soft-commit them."""
         self._call("POST", "/update", params={"softCommit": "true"}, json=commands)
 
+    def post(self, path: str, **kwargs: Any) -> dict[str, Any]:
+        """Any request to the core (``params``, ``data`` or ``json`` as httpx takes them), errors mapped."""
+        return self._call("POST", path, **kwargs)
+
     def delete_all(self) -> None:
         self.update({"delete": {"query": "*:*"}})
 
@@ -72,7 +76,7 @@ class SolrCore:
         if response.status_code == 409:
             raise VersionConflict(_message(response))
         if response.status_code == 404:
-            raise BackendUnavailable(f"Solr core at {self.url} not found (scripts/services/solr start creates it)")
+            raise BackendUnavailable(f"Solr core at {self.url} not found (404; scripts/services/solr start creates it)")
         if response.status_code == 400:
             raise InvalidRequest(f"Solr at {self.url} refused the request: {_message(response)}")
         if response.status_code != 200:

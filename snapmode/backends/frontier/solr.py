@@ -22,10 +22,9 @@ import time
 from collections.abc import Collection, Iterable
 from typing import Any
 
-import httpx
-
 from snapmode.backends.frontier.base import KINDS, STATUSES, Completion, FrontierEntry, Status
 from snapmode.backends.frontier.schedule import completion_update
+from snapmode.backends.solr_client import SolrCore
 from snapmode.config import SolrSettings
 from snapmode.crawl.politeness import host_key
 from snapmode.crawl.recrawl import RecrawlPolicy
@@ -80,8 +79,7 @@ class SolrFrontier:
         self._max_attempts = max_attempts
         self._backoff_base = backoff_base
         self._backoff_max = backoff_max
-        self._core_url = f"{settings.url.rstrip('/')}/{settings.frontier_core}"
-        self._http = httpx.Client(base_url=self._core_url, timeout=settings.timeout)
+        self._core = SolrCore(settings, settings.frontier_core)
 
     # -- the Frontier protocol ------------------------------------------------------------
 
@@ -156,7 +154,7 @@ class SolrFrontier:
             updated = self._completed(entry, completion, now)
             if self._write([(updated, version)]):
                 return updated.status
-        raise BackendUnavailable(f"Solr at {self._core_url}: {key} kept changing under {_WRITE_TRIES} writes")
+        raise BackendUnavailable(f"Solr at {self._core.url}: {key} kept changing under {_WRITE_TRIES} writes")
 
     def get(self, url: str) -> FrontierEntry | None:
         key = canonical(url)
@@ -197,7 +195,7 @@ class SolrFrontier:
         return reset
 
     def close(self) -> None:
-        self._http.close()
+        self._core.close()
 
     def __enter__(self) -> SolrFrontier:
         return self
@@ -243,29 +241,20 @@ class SolrFrontier:
 
     # -- Solr -----------------------------------------------------------------------------
 
-    def _call(self, path: str, *, params: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
-        try:
-            response = self._http.post(path, params=params, **kwargs)
-        except httpx.HTTPError as exc:
-            raise BackendUnavailable(f"Solr at {self._core_url} cannot be reached: {exc!r}") from exc
-        if response.status_code != 200:
-            raise BackendUnavailable(
-                f"Solr at {self._core_url}{path} answered {response.status_code}: {response.text[:500]}"
-            )
-        return response.json()
-
     def _fetch(self, keys: list[str]) -> dict[str, tuple[FrontierEntry, int]]:
         """Current documents by URL, with their versions (real-time get: sees every write)."""
         found: dict[str, tuple[FrontierEntry, int]] = {}
         for start in range(0, len(keys), _PAGE):
-            answer = self._call("/get", data={"ids": keys[start : start + _PAGE], "fl": "*,_version_", "wt": "json"})
+            answer = self._core.post(
+                "/get", data={"ids": keys[start : start + _PAGE], "fl": "*,_version_", "wt": "json"}
+            )
             for doc in answer["response"]["docs"]:
                 version = doc.pop("_version_")
                 found[doc["url"]] = (FrontierEntry(**doc), version)
         return found
 
     def _search(self, filters: list[str], *, rows: int, sort: str = "url asc") -> list[tuple[FrontierEntry, int]]:
-        answer = self._call(
+        answer = self._core.post(
             "/select", data={"q": "*:*", "fq": filters, "rows": rows, "sort": sort, "fl": "*,_version_", "wt": "json"}
         )
         found = []
@@ -275,12 +264,12 @@ class SolrFrontier:
         return found
 
     def _count(self, filters: list[str]) -> int:
-        answer = self._call("/select", data={"q": "*:*", "fq": filters, "rows": 0, "wt": "json"})
+        answer = self._core.post("/select", data={"q": "*:*", "fq": filters, "rows": 0, "wt": "json"})
         return answer["response"]["numFound"]
 
     def _facet(self, field: str, filters: list[str]) -> dict[str, int]:
         """Documents per value, largest first, ties in value order."""
-        answer = self._call(
+        answer = self._core.post(
             "/select",
             data={
                 "q": "*:*",
@@ -303,7 +292,7 @@ class SolrFrontier:
         if not writes:
             return set()
         docs = [entry.model_dump(exclude_none=True) | {"_version_": version} for entry, version in writes]
-        answer = self._call(
+        answer = self._core.post(
             "/update",
             params={"failOnVersionConflicts": "false", "versions": "true", "wt": "json", **_COMMIT},
             json=docs,
