@@ -7,19 +7,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from snapmode.backends.frontier.base import Completion, Frontier
+from snapmode.backends.frontier.schedule import FrontierSchedule
 from snapmode.backends.frontier.solr import SolrFrontier
 from snapmode.backends.frontier.sqlite import SqliteFrontier
+from snapmode.backends.solr_client import SolrCore
 from snapmode.config import SolrSettings
 from snapmode.crawl.recrawl import RecrawlPolicy
 from snapmode.errors import BackendUnavailable
 
 SITE = "site-1"
 
-Opener = Callable[..., Frontier]  # keyword options of the backends (recrawl, max_attempts, backoff_*)
+Opener = Callable[..., Frontier]  # keyword options of FrontierSchedule (recrawl, max_attempts, backoff_*)
 
 
 @pytest.fixture(params=["sqlite", "solr"])
@@ -28,21 +29,15 @@ def open_frontier(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Op
     opened: list[Frontier] = []
     if request.param == "solr":
         settings = SolrSettings(url=request.getfixturevalue("solr_server"))
-        empty = httpx.post(
-            f"{settings.url}/{settings.frontier_core}/update",
-            params={"commit": "true"},
-            json={"delete": {"query": "*:*"}},
-            timeout=30,
-        )
-        empty.raise_for_status()
+        SolrCore(settings, settings.frontier_core).delete_all()
 
         def opener(**options: Any) -> Frontier:
-            opened.append(SolrFrontier(settings, **options))
+            opened.append(SolrFrontier(settings, FrontierSchedule(**options)))
             return opened[-1]
     else:
 
         def opener(**options: Any) -> Frontier:
-            opened.append(SqliteFrontier(tmp_path / "frontier.db", **options))
+            opened.append(SqliteFrontier(tmp_path / "frontier.db", FrontierSchedule(**options)))
             return opened[-1]
 
     yield opener

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from snapmode.backends.frontier.base import Frontier
+from snapmode.backends.frontier.schedule import FrontierSchedule
 from snapmode.backends.frontier.sqlite import SqliteFrontier
 from snapmode.backends.products.base import ProductIndex
 from snapmode.backends.products.sqlite import SqliteProductIndex
@@ -26,7 +27,6 @@ from snapmode.config import Settings
 Backend = TypeVar("Backend")
 
 
-
 def _solr_products(settings: Settings) -> ProductIndex:
     from snapmode.backends.products.solr import SolrProductIndex
 
@@ -36,7 +36,7 @@ def _solr_products(settings: Settings) -> ProductIndex:
 def _solr_frontier(settings: Settings) -> Frontier:
     from snapmode.backends.frontier.solr import SolrFrontier
 
-    return SolrFrontier(settings.solr, recrawl=settings.crawl.recrawl)
+    return SolrFrontier(settings.solr, FrontierSchedule(recrawl=settings.crawl.recrawl))
 
 
 def _solr_sites(settings: Settings) -> SiteRegistry:
@@ -62,7 +62,9 @@ PRODUCT_INDEXES: dict[str, Callable[[Settings], ProductIndex]] = {
     "solr": _solr_products,
 }
 FRONTIERS: dict[str, Callable[[Settings], Frontier]] = {
-    "sqlite": lambda settings: SqliteFrontier(settings.home / "frontier.sqlite3", recrawl=settings.crawl.recrawl),
+    "sqlite": lambda settings: SqliteFrontier(
+        settings.home / "frontier.sqlite3", FrontierSchedule(recrawl=settings.crawl.recrawl)
+    ),
     "solr": _solr_frontier,
 }
 SITE_REGISTRIES: dict[str, Callable[[Settings], SiteRegistry]] = {

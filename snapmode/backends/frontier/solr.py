@@ -23,11 +23,10 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from snapmode.backends.frontier.base import KINDS, STATUSES, Completion, FrontierEntry, Status
-from snapmode.backends.frontier.schedule import completion_update
+from snapmode.backends.frontier.schedule import FrontierSchedule
 from snapmode.backends.solr_client import SolrCore
 from snapmode.config import SolrSettings
 from snapmode.crawl.politeness import host_key
-from snapmode.crawl.recrawl import RecrawlPolicy
 from snapmode.errors import BackendUnavailable
 from snapmode.ids import canonical
 
@@ -69,16 +68,9 @@ class SolrFrontier:
     def __init__(
         self,
         settings: SolrSettings,
-        *,
-        recrawl: RecrawlPolicy | None = None,
-        max_attempts: int = 4,
-        backoff_base: float = 30.0,
-        backoff_max: float = 6 * 3600.0,
+        schedule: FrontierSchedule | None = None,
     ) -> None:
-        self._recrawl = recrawl or RecrawlPolicy()
-        self._max_attempts = max_attempts
-        self._backoff_base = backoff_base
-        self._backoff_max = backoff_max
+        self._schedule = schedule or FrontierSchedule()
         self._core = SolrCore(settings, settings.frontier_core)
 
     # -- the Frontier protocol ------------------------------------------------------------
@@ -174,7 +166,7 @@ class SolrFrontier:
 
     def outstanding(self, site_id: str | None = None, *, now: float | None = None) -> int:
         now = time.time() if now is None else now
-        retryable = f"attempts:[* TO {self._max_attempts - 1}]"
+        retryable = f"attempts:[* TO {self._schedule.max_attempts - 1}]"
         unsettled = (
             f"(status:(discovered OR transient_error) AND {retryable})"
             f" OR (status:in_flight AND ({retryable} OR next_fetch_at:{{{now!r} TO *]))"
@@ -207,8 +199,8 @@ class SolrFrontier:
 
     def _due_filter(self, now: float) -> str:
         # A fetched URL is due again for its recrawl; its status while waiting stays 'fetched'.
-        retryable = f"(status:(discovered OR transient_error) AND attempts:[* TO {self._max_attempts - 1}])"
-        waiting = f"({retryable} OR status:fetched)" if self._recrawl.enabled else retryable
+        retryable = f"(status:(discovered OR transient_error) AND attempts:[* TO {self._schedule.max_attempts - 1}])"
+        waiting = f"({retryable} OR status:fetched)" if self._schedule.recrawl.enabled else retryable
         return f"{waiting} AND next_fetch_at:[* TO {now!r}]"
 
     def _expire_leases(self, now: float) -> None:
@@ -218,25 +210,17 @@ class SolrFrontier:
                 break
 
     def _lapsed(self, entry: FrontierEntry, now: float) -> FrontierEntry:
-        status = "error" if entry.attempts >= self._max_attempts else "transient_error"
+        status = "error" if entry.attempts >= self._schedule.max_attempts else "transient_error"
         return entry.model_copy(update={"status": status, "last_error": "lease_expired", "updated_at": now})
 
     def _interrupted(self, entry: FrontierEntry, now: float) -> FrontierEntry:
         update: dict[str, Any] = {"status": _unclaimed(entry), "next_fetch_at": 0.0, "updated_at": now}
-        if entry.attempts >= self._max_attempts:
+        if entry.attempts >= self._schedule.max_attempts:
             update |= {"status": "error", "last_error": "interrupted"}
         return entry.model_copy(update=update)
 
     def _completed(self, entry: FrontierEntry, completion: Completion, now: float) -> FrontierEntry:
-        update = completion_update(
-            entry,
-            completion,
-            now,
-            recrawl=self._recrawl,
-            max_attempts=self._max_attempts,
-            backoff_base=self._backoff_base,
-            backoff_max=self._backoff_max,
-        )
+        update = self._schedule.after(entry, completion, now)
         return entry.model_copy(update=update)
 
     # -- Solr -----------------------------------------------------------------------------

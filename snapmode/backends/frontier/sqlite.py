@@ -14,9 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from snapmode.backends.frontier.base import KINDS, OUTCOMES, STATUSES, Completion, FrontierEntry, Status
-from snapmode.backends.frontier.schedule import completion_update
+from snapmode.backends.frontier.schedule import FrontierSchedule
 from snapmode.crawl.politeness import host_key
-from snapmode.crawl.recrawl import RecrawlPolicy
 from snapmode.ids import canonical
 from snapmode.sqlite import connect
 
@@ -61,16 +60,9 @@ class SqliteFrontier:
     def __init__(
         self,
         path: Path,
-        *,
-        recrawl: RecrawlPolicy | None = None,
-        max_attempts: int = 4,
-        backoff_base: float = 30.0,
-        backoff_max: float = 6 * 3600.0,
+        schedule: FrontierSchedule | None = None,
     ) -> None:
-        self._recrawl = recrawl or RecrawlPolicy()
-        self._max_attempts = max_attempts
-        self._backoff_base = backoff_base
-        self._backoff_max = backoff_max
+        self._schedule = schedule or FrontierSchedule()
         # Autocommit; multi-statement work takes BEGIN IMMEDIATE so writers queue on busy_timeout.
         self._db = connect(path)
         self._db.row_factory = sqlite3.Row
@@ -102,9 +94,9 @@ class SqliteFrontier:
         params: dict[str, object] = {
             "now": now,
             "lease_end": now + lease_seconds,
-            "max": self._max_attempts,
+            "max": self._schedule.max_attempts,
             "limit": limit,
-            "recrawl": self._recrawl.enabled,
+            "recrawl": self._schedule.recrawl.enabled,
         }
         site_filter = ""
         if site_ids is not None:
@@ -149,15 +141,7 @@ class SqliteFrontier:
             row = self._db.execute("SELECT * FROM frontier WHERE url = ?", (key,)).fetchone()
             if row is None:
                 raise KeyError(f"{completion.url} is not in the frontier")
-            update = completion_update(
-                FrontierEntry(**dict(row)),
-                completion,
-                now,
-                recrawl=self._recrawl,
-                max_attempts=self._max_attempts,
-                backoff_base=self._backoff_base,
-                backoff_max=self._backoff_max,
-            )
+            update = self._schedule.after(FrontierEntry(**dict(row)), completion, now)
             assignments = ", ".join(f"{column} = :{column}" for column in update)
             self._db.execute(f"UPDATE frontier SET {assignments} WHERE url = :url", update | {"url": key})
         return update["status"]  # type: ignore[return-value]
@@ -182,7 +166,7 @@ class SqliteFrontier:
             "SELECT count(*) FROM frontier WHERE ((status IN ('discovered', 'transient_error') AND attempts < :max)"
             " OR (status = 'in_flight' AND (attempts < :max OR next_fetch_at > :now)))"
         )
-        params: dict[str, object] = {"max": self._max_attempts, "now": time.time() if now is None else now}
+        params: dict[str, object] = {"max": self._schedule.max_attempts, "now": time.time() if now is None else now}
         if site_id is not None:
             query += " AND site_id = :site"
             params["site"] = site_id
@@ -190,7 +174,11 @@ class SqliteFrontier:
 
     def due(self, now: float, site_id: str | None = None) -> int:
         query = f"SELECT count(*) FROM frontier WHERE {_DUE}"
-        params: dict[str, object] = {"now": now, "max": self._max_attempts, "recrawl": self._recrawl.enabled}
+        params: dict[str, object] = {
+            "now": now,
+            "max": self._schedule.max_attempts,
+            "recrawl": self._schedule.recrawl.enabled,
+        }
         if site_id is not None:
             query += " AND site_id = :site"
             params["site"] = site_id
@@ -203,7 +191,7 @@ class SqliteFrontier:
                 " last_error = CASE WHEN attempts >= :max THEN 'interrupted' ELSE last_error END,"
                 " next_fetch_at = 0, updated_at = :now"
                 " WHERE status = 'in_flight'",
-                {"max": self._max_attempts, "now": time.time()},
+                {"max": self._schedule.max_attempts, "now": time.time()},
             )
         return cursor.rowcount
 
