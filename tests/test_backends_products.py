@@ -5,8 +5,9 @@ from functools import partial
 import pytest
 
 from snapmode.backends.products.base import ProductFilters, ProductIndex
+from snapmode.backends.products.indexing import category_paths
 from snapmode.backends.products.solr import SolrProductIndex
-from snapmode.backends.products.sqlite import SqliteProductIndex, category_paths, fts_match_expression
+from snapmode.backends.products.sqlite import SqliteProductIndex, fts_match_expression
 from snapmode.backends.solr_client import SolrCore
 from snapmode.config import SolrSettings
 from snapmode.domain import Product

@@ -8,25 +8,23 @@ them back with their ``_version_``: when another process wrote one in between, S
 from __future__ import annotations
 
 import json
-import re
 import time
 from typing import Any
 
 from snapmode.backends.products.base import FacetCount, ProductFilters, ProductPage
-from snapmode.backends.products.sqlite import (
+from snapmode.backends.products.indexing import (
     FACET_LIMIT,
-    FTS_WEIGHTS,
-    MAX_QUERY_TERMS,
+    FIELD_WEIGHTS,
     PRICE_BUCKETS,
-    _price_value,
     category_paths,
+    price_value,
+    query_words,
 )
 from snapmode.backends.solr_client import SolrCore, VersionConflict
 from snapmode.config import SolrSettings
 from snapmode.domain import PricePoint, Product
 from snapmode.errors import BackendUnavailable
 
-_WORD = re.compile(r"[^\W_]+")  # the same words as the SQLite index's full text search
 # Ranked (stemmed) field and its unstemmed twin for prefixes, per SQLite full-text column.
 _TEXT_FIELDS = {
     "name": ("name", "name_words"),
@@ -153,7 +151,7 @@ def _product_doc(product: Product) -> dict[str, Any]:
         "name_sort": (product.name or "").lower(),
         "category_path": sorted({path for category in product.categories for path in category_paths(category)}),
         "site": product.site,
-        "price": _price_value(product.price),
+        "price": price_value(product.price),
         "availability": product.availability,
         "fetched_at": product.fetched_at,
     }
@@ -175,16 +173,14 @@ def _text_query(q: str) -> str:
     Words hold letters and digits only, and lower case keeps AND/OR/NOT from reading as operators, so
     user text cannot reach the query syntax.
     """
-    words = [word.lower() for word in _WORD.findall(q)]
-    if len(words) > MAX_QUERY_TERMS:
-        raise ValueError(f"query has {len(words)} words; at most {MAX_QUERY_TERMS} are supported")
+    words = [word.lower() for word in query_words(q)]
     if not words:
         return "*:*"
     return " ".join(
         "+("
         + " ".join(
             f"{stemmed}:{word}^{weight} {prefix}:{word[:_MAX_PREFIX]}*^{weight}"
-            for column, weight in FTS_WEIGHTS.items()
+            for column, weight in FIELD_WEIGHTS.items()
             for stemmed, prefix in [_TEXT_FIELDS[column]]
         )
         + ")"
@@ -233,4 +229,6 @@ _FACETS = {
 
 
 def _buckets(facets: dict[str, Any], name: str) -> list[FacetCount]:
-    return [FacetCount(value=bucket["val"], count=bucket["count"]) for bucket in facets.get(name, {}).get("buckets", [])]
+    return [
+        FacetCount(value=bucket["val"], count=bucket["count"]) for bucket in facets.get(name, {}).get("buckets", [])
+    ]

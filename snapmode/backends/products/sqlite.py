@@ -8,21 +8,21 @@ connection's context manager) so readers never see half a batch.
 from __future__ import annotations
 
 import json
-import math
-import re
 import threading
 from pathlib import Path
 
 from snapmode.backends.products.base import FacetCount, ProductFilters, ProductPage
+from snapmode.backends.products.indexing import (
+    FACET_LIMIT,
+    FIELD_WEIGHTS,
+    PRICE_BUCKETS,
+    category_paths,
+    category_segments,
+    price_value,
+    query_words,
+)
 from snapmode.domain import PricePoint, Product
 from snapmode.sqlite import connect
-
-FACET_LIMIT = 30
-MAX_QUERY_TERMS = 32
-# Columns of products_fts, and their bm25 weights: a hit in the name counts most.
-FTS_WEIGHTS = {"name": 10.0, "brand": 4.0, "description": 1.0, "categories": 2.0}
-# (label, exclusive upper bound); each bucket starts where the previous one ends.
-PRICE_BUCKETS = (("0-25", 25), ("25-50", 50), ("50-100", 100), ("100+", None))
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS products (
@@ -58,18 +58,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS products_fts USING fts5 (
 );
 """
 
-_WORD = re.compile(r"[^\W_]+")
-
-
-def _segments(category: str) -> list[str]:
-    return [segment.strip() for segment in category.split("/") if segment.strip()]
-
-
-def category_paths(category: str) -> list[str]:
-    """``"Men/Tops/Jackets"`` → ``["Men", "Men/Tops", "Men/Tops/Jackets"]`` (blank segments dropped)."""
-    segments = _segments(category)
-    return ["/".join(segments[: depth + 1]) for depth in range(len(segments))]
-
 
 def fts_match_expression(q: str) -> str | None:
     """Turn user text into a safe FTS5 query: every word a quoted prefix term, all ANDed.
@@ -77,18 +65,7 @@ def fts_match_expression(q: str) -> str | None:
     Quoting each word disarms FTS5 syntax (operators, quotes, parentheses, column
     filters); None when the text holds no word at all.
     """
-    words = _WORD.findall(q)
-    if len(words) > MAX_QUERY_TERMS:
-        raise ValueError(f"query has {len(words)} words; at most {MAX_QUERY_TERMS} are supported")
-    return " ".join(f'"{word}"*' for word in words) or None
-
-
-def _price_value(price: str | None) -> float | None:
-    try:
-        value = float(price) if price is not None else None
-    except ValueError:
-        return None
-    return value if value is not None and math.isfinite(value) and value >= 0 else None
+    return " ".join(f'"{word}"*' for word in query_words(q)) or None
 
 
 class SqliteProductIndex:
@@ -120,7 +97,7 @@ class SqliteProductIndex:
                         product.name,
                         product.brand,
                         product.site,
-                        _price_value(product.price),
+                        price_value(product.price),
                         product.availability,
                         product.model_dump_json(),
                     ),
@@ -237,7 +214,7 @@ def _hits_query(match: str | None, filters: ProductFilters) -> tuple[str, list[o
     conditions: list[str] = []
     params: list[object] = []
     if match is not None:
-        weights = ", ".join(str(weight) for weight in FTS_WEIGHTS.values())
+        weights = ", ".join(str(weight) for weight in FIELD_WEIGHTS.values())
         sql = (
             f"SELECT p.pk, bm25(products_fts, {weights}) FROM products_fts "
             "JOIN products p ON p.pk = products_fts.rowid"
@@ -246,7 +223,7 @@ def _hits_query(match: str | None, filters: ProductFilters) -> tuple[str, list[o
         params.append(match)
     else:
         sql = "SELECT p.pk, 0.0 FROM products p"
-    category = "/".join(_segments(filters.category or ""))
+    category = "/".join(category_segments(filters.category or ""))
     if category:  # a blank category is the root: every product is under it
         conditions.append("EXISTS (SELECT 1 FROM product_categories c WHERE c.product_pk = p.pk AND c.path = ?)")
         params.append(category)
