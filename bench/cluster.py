@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from snapmode.backends.solr_client import SolrCore  # noqa: E402
-from snapmode.config import Settings, SolrSettings  # noqa: E402
+from snapmode.config import CLUSTER_BACKENDS, Settings, SolrSettings  # noqa: E402
 from snapmode.pipeline.crawling import register_site  # noqa: E402
 from snapmode.runner.local import run_crawl, run_until_indexed  # noqa: E402
 from snapmode.services import Services  # noqa: E402
@@ -56,16 +56,12 @@ def start_servers() -> None:
 
 def cluster_settings(home: Path, access: dict) -> Settings:
     solr = SolrSettings(url="http://127.0.0.1:8983/solr")
-    for core in (solr.products_core, solr.frontier_core, solr.sites_core, solr.rejects_core):
+    for core in solr.cores:
         SolrCore(solr, core).delete_all()
     run = uuid.uuid4().hex[:8]
     return Settings(
         home=home,
-        product_index="solr",
-        frontier="solr",
-        sites="solr",
-        rejects="solr",
-        queue="kafka",
+        **CLUSTER_BACKENDS,
         solr=solr,
         kafka={
             "images_topic": f"bench-images-{run}",

@@ -78,6 +78,10 @@ class SolrSettings(BaseModel):
     rejects_core: str = "rejects"
     timeout: float = Field(10.0, description="Seconds per Solr request")
 
+    @property
+    def cores(self) -> tuple[str, ...]:
+        return (self.products_core, self.frontier_core, self.sites_core, self.rejects_core)
+
 
 class KafkaSettings(BaseModel):
     bootstrap_servers: str = Field("127.0.0.1:9092", description="Kafka brokers, comma-separated (cluster mode)")
@@ -85,6 +89,10 @@ class KafkaSettings(BaseModel):
     failed_topic: str = Field("snapmode.images.failed", description="Image tasks given up on, with their errors")
     group_id: str = Field("snapmode-imaging", description="Consumer group of the imaging topology")
     partitions: int = Field(4, ge=1, description="Partitions of the images topic when SnapMode creates it")
+
+
+# The backend choices of a cluster deployment (docs/deploy.md); vectors go to a Milvus server by `vectors_uri`.
+CLUSTER_BACKENDS = {"product_index": "solr", "frontier": "solr", "sites": "solr", "rejects": "solr", "queue": "kafka"}
 
 
 class Settings(BaseSettings):

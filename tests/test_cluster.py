@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from snapmode.backends.products.base import ProductFilters
 from snapmode.backends.solr_client import SolrCore
-from snapmode.config import Settings, SolrSettings
+from snapmode.config import CLUSTER_BACKENDS, Settings, SolrSettings
 from snapmode.domain import ImageTask
 from snapmode.pipeline.crawling import register_site
 from snapmode.runner.local import run_crawl, run_until_indexed
@@ -58,7 +58,7 @@ def shop_access(shop: str) -> dict:
 def cluster(solr_server: str, kafka_server: str, milvus_server: str, tmp_path: Path) -> Callable[[str], Settings]:
     """Settings for the cluster backends, on empty Solr cores, fresh Kafka topics and a fresh collection."""
     solr = SolrSettings(url=solr_server)
-    for core in (solr.products_core, solr.frontier_core, solr.sites_core, solr.rejects_core):
+    for core in solr.cores:
         SolrCore(solr, core).delete_all()
     run = uuid.uuid4().hex[:8]
     kafka = {
@@ -71,11 +71,7 @@ def cluster(solr_server: str, kafka_server: str, milvus_server: str, tmp_path: P
     def settings(shop: str) -> Settings:
         return Settings(
             home=tmp_path / "cluster",
-            product_index="solr",
-            frontier="solr",
-            sites="solr",
-            rejects="solr",
-            queue="kafka",
+            **CLUSTER_BACKENDS,
             solr=solr,
             kafka=kafka,
             vectors_uri=milvus_server,

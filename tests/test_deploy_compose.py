@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from snapmode.config import Settings
+from snapmode.config import CLUSTER_BACKENDS, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -79,7 +79,7 @@ def test_snapmode_environment_is_a_valid_configuration(name: str, monkeypatch: p
     for key, value in snapmode.items():
         monkeypatch.setenv(key, value)
     settings = Settings()  # extra="forbid": a misspelt key fails here
-    assert settings.product_index == "solr" and settings.queue == "kafka"
+    assert {name: getattr(settings, name) for name in CLUSTER_BACKENDS} == CLUSTER_BACKENDS
     assert re.match(r"http://milvus:\d+", settings.vectors_uri)
 
 
