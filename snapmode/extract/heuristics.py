@@ -9,9 +9,11 @@ turn into products.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from functools import cached_property
 from itertools import islice
+from typing import Any
 
 from lxml import etree
 
@@ -67,31 +69,71 @@ BREADCRUMB_TRAIL = etree.XPath(
 )
 
 
-def heuristic_layer(page: Page, found_so_far: ExtractedProduct) -> ExtractedProduct:
-    """Fields read from the layout. Only pages that look like a product page get any: earlier
-    layers found product data, or a price sits next to the page's title."""
-    title = product_title(page)
-    scope = product_scope(title) if title is not None else page.selector.root.find("body")
-    if scope is None:
+# Field groups read separately (the crawler topology can read them in parallel bolts), in the order
+# their fields appear in ExtractedProduct.
+FIELD_GROUPS: dict[str, tuple[str, ...]] = {
+    "identity": ("name", "brand", "sku", "categories"),
+    "price": ("price", "regular_price", "currency", "availability"),
+    "description": ("description",),
+    "images": ("images",),
+}
+
+
+class Layout:
+    """The page's product block: its title and the scope around it, found once and shared by the readers."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.title = product_title(page)
+        self.scope = product_scope(self.title) if self.title is not None else page.selector.root.find("body")
+
+    @cached_property
+    def offer(self) -> tuple[etree._Element, tuple[str | None, str | None, str | None]]:
+        """The block holding the prices, and the prices (price, regular price, currency)."""
+        prices = read_prices(self.scope)
+        if prices[0] is None and self.title is not None:
+            return read_prices_beside(self.scope)
+        return self.scope, prices
+
+    def looks_like_product(self, found_so_far: ExtractedProduct) -> bool:
+        """Only pages that look like a product page are read: earlier layers found product data,
+        or a price sits next to the page's title."""
+        if self.scope is None:
+            return False
+        earlier = bool(found_so_far.name or found_so_far.price or found_so_far.sku)
+        return earlier or (self.title is not None and self.offer[1][0] is not None)
+
+    def read(self, group: str, found_so_far: ExtractedProduct) -> dict[str, Any]:
+        """One field group's values, read from the layout."""
+        scope = self.scope
+        if group == "identity":
+            name = inline_text(self.title) if self.title is not None else None
+            return {
+                "name": name,
+                "brand": read_brand(scope),
+                "sku": read_sku(scope),
+                "categories": read_breadcrumbs(self.page, name or found_so_far.name),
+            }
+        if group == "price":
+            offer_area, (price, regular_price, currency) = self.offer
+            availability = read_availability(offer_area)
+            return {"price": price, "regular_price": regular_price, "currency": currency, "availability": availability}
+        if group == "description":
+            return {"description": read_description(self.page, scope)}
+        if group == "images":
+            return {"images": read_photos(scope, self.page)}
+        raise ValueError(f"unknown field group {group!r}; known: {', '.join(FIELD_GROUPS)}")
+
+
+def heuristic_layer(
+    page: Page, found_so_far: ExtractedProduct, groups: Iterable[str] = FIELD_GROUPS
+) -> ExtractedProduct:
+    """Fields of the given groups read from the layout, or none when the page does not look like a product page."""
+    layout = Layout(page)
+    if not layout.looks_like_product(found_so_far):
         return ExtractedProduct()
-    offer_area, (price, regular_price, currency) = scope, read_prices(scope)
-    if price is None and title is not None:
-        offer_area, (price, regular_price, currency) = read_prices_beside(scope)
-    earlier = bool(found_so_far.name or found_so_far.price or found_so_far.sku)
-    if not earlier and (title is None or price is None):
-        return ExtractedProduct()
-    name = inline_text(title) if title is not None else None
     return ExtractedProduct(
-        name=name,
-        price=price,
-        regular_price=regular_price,
-        currency=currency,
-        brand=read_brand(scope),
-        sku=read_sku(scope),
-        availability=read_availability(offer_area),
-        description=read_description(page, scope),
-        categories=read_breadcrumbs(page, name or found_so_far.name),
-        images=read_photos(scope, page),
+        **{name: value for group in groups for name, value in layout.read(group, found_so_far).items()}
     )
 
 

@@ -31,12 +31,13 @@ log = logging.getLogger(__name__)
 
 SCALAR_FIELDS = ("name", "price", "regular_price", "currency", "brand", "sku", "availability", "description")
 LIST_FIELDS = ("categories", "variants")
-STRUCTURED_LAYERS: tuple[Callable[[Page], ExtractedProduct], ...] = (
-    json_ld_layer,
-    microdata_layer,
-    rdfa_layer,
-    opengraph_layer,
-    twitter_card_layer,
+# (source, layer) in precedence order; the source names what an extraction preview reports per field.
+STRUCTURED_LAYERS: tuple[tuple[str, Callable[[Page], ExtractedProduct]], ...] = (
+    ("json-ld", json_ld_layer),
+    ("microdata", microdata_layer),
+    ("rdfa", rdfa_layer),
+    ("opengraph", opengraph_layer),
+    ("twitter-card", twitter_card_layer),
 )
 
 
@@ -45,18 +46,57 @@ def extract_product(
 ) -> ExtractedProduct:
     """Everything the page says about its product. Never raises on bad HTML: a layer that
     fails is logged and skipped, and an unparsable page gives an empty result."""
-    try:
-        page = parse_page(html, url, encoding)
-    except Exception:  # noqa: BLE001 - a page lxml cannot take at all is simply not a product page
-        log.warning("unparsable page %s skipped", url, exc_info=True)
+    page = read_page(html, url, encoding)
+    if page is None:
         return ExtractedProduct()
-    layers = [(layer.__name__, layer) for layer in STRUCTURED_LAYERS]
-    if rules is not None:
-        layers.append(("site rules", rules.apply))
+    declared = declared_fields(page, rules)
+    return combine(declared, run_layer("heuristics", partial(heuristic_layer, found_so_far=declared), page))
+
+
+def read_page(html: str | bytes, url: str, encoding: str | None = None) -> Page | None:
+    """The parsed page, or None for a page lxml cannot take at all (simply not a product page)."""
+    try:
+        return parse_page(html, url, encoding)
+    except Exception:  # noqa: BLE001 - hostile markup must not stop a crawl
+        log.warning("unparsable page %s skipped", url, exc_info=True)
+        return None
+
+
+def declared_fields(page: Page, rules: SiteRules | None = None) -> ExtractedProduct:
+    """What the page declares (structured data) and what the site's rules pick, before the layout is read."""
     found = ExtractedProduct()
-    for name, layer in layers:
-        found = merge(found, run_layer(name, layer, page))
-    found = merge(found, run_layer("heuristics", partial(heuristic_layer, found_so_far=found), page))
+    for source, layer in _declared_layers(rules):
+        found = merge(found, run_layer(source, layer, page))
+    return found
+
+
+def extract_with_sources(
+    html: str | bytes, url: str, rules: SiteRules | None = None, encoding: str | None = None
+) -> tuple[ExtractedProduct, dict[str, str]]:
+    """``extract_product`` plus, for each field found, the layer it came from (json-ld, rules, heuristics...)."""
+    page = read_page(html, url, encoding)
+    if page is None:
+        return ExtractedProduct(), {}
+    found, sources = ExtractedProduct(), {}
+    for source, layer in [*_declared_layers(rules), ("heuristics", None)]:
+        result = run_layer(source, layer or partial(heuristic_layer, found_so_far=found), page)
+        for name in ExtractedProduct.model_fields:
+            if getattr(result, name) and not getattr(found, name):
+                sources[name] = source
+        found = merge(found, result)
+    product = consistent(found)
+    return product, {name: source for name, source in sources.items() if getattr(product, name)}
+
+
+def _declared_layers(rules: SiteRules | None) -> list[tuple[str, Callable[[Page], ExtractedProduct]]]:
+    return [*STRUCTURED_LAYERS, *([("rules", rules.apply)] if rules is not None else [])]
+
+
+def combine(declared: ExtractedProduct, *layout_parts: ExtractedProduct) -> ExtractedProduct:
+    """The product: declared fields win, the layout's fill the gaps."""
+    found = declared
+    for part in layout_parts:
+        found = merge(found, part)
     return consistent(found)
 
 

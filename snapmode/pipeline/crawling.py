@@ -21,6 +21,8 @@ from snapmode.crawl.politeness import host_key
 from snapmode.crawl.scope import SiteScope
 from snapmode.domain import ExtractedProduct, ImageTask, Product, Site
 from snapmode.extract import SiteRules, extract_product
+from snapmode.extract.heuristics import Layout
+from snapmode.extract.layered import combine, declared_fields, read_page
 from snapmode.services import Services
 
 
@@ -144,8 +146,67 @@ def fetch(services: Services, task: CrawlTask) -> FetchedPage | UrlOutcome:
     )
 
 
+class PageReading(BaseModel):
+    """An HTML page halfway through parsing: what it declares, before its layout is read.
+
+    The split crawler topology sends it to one bolt per field group, then joins their parts."""
+
+    page: FetchedPage  # the body is dropped from the copy that waits for the parts
+    site_id: str
+    root_url: str
+    declared: ExtractedProduct
+    links: list[tuple[str, str]]
+    canonical: str | None
+
+
 def parse(services: Services, page: FetchedPage) -> ParsedPage:
     """Extract the product (if any) and the links worth following from a fetched page."""
+    prepared = _prepare(services, page)
+    if isinstance(prepared, ParsedPage):
+        return prepared
+    site, rules = prepared
+    extracted = extract_product(page.body, page.final_url, rules, encoding=page.encoding)
+    found = page_links(page.body, page.final_url, site_root=site.root_url)
+    links = [(url, "unknown") for url in found.links]
+    return _parsed(page, site.id, site.root_url, extracted, links, found.canonical, noindex=found.noindex)
+
+
+def read_declared(services: Services, page: FetchedPage) -> ParsedPage | PageReading:
+    """The split topology's first step: a finished page when its layout need not be read (not HTML,
+    a listing, noindex, or structured data say it all), else the reading to send to the field groups."""
+    prepared = _prepare(services, page)
+    if isinstance(prepared, ParsedPage):
+        return prepared
+    site, rules = prepared
+    html = read_page(page.body, page.final_url, page.encoding)
+    declared = declared_fields(html, rules) if html is not None else ExtractedProduct()
+    found = page_links(page.body, page.final_url, site_root=site.root_url)
+    links = [(url, "unknown") for url in found.links]
+    if html is None or found.noindex or not Layout(html).looks_like_product(declared):
+        return _parsed(page, site.id, site.root_url, combine(declared), links, found.canonical, noindex=found.noindex)
+    return PageReading(
+        page=page, site_id=site.id, root_url=site.root_url, declared=declared, links=links, canonical=found.canonical
+    )
+
+
+def read_layout(reading: PageReading, group: str) -> ExtractedProduct:
+    """One field group read from the page's layout (the split topology runs one bolt per group)."""
+    page = read_page(reading.page.body, reading.page.final_url, reading.page.encoding)
+    if page is None:
+        return ExtractedProduct()
+    return ExtractedProduct(**Layout(page).read(group, reading.declared))
+
+
+def join_product(reading: PageReading, parts: list[ExtractedProduct]) -> ParsedPage:
+    """The page's product from its declared fields and every field group's part."""
+    product = combine(reading.declared, *parts)
+    return _parsed(
+        reading.page, reading.site_id, reading.root_url, product, reading.links, reading.canonical, noindex=False
+    )
+
+
+def _prepare(services: Services, page: FetchedPage) -> ParsedPage | tuple[Site, SiteRules | None]:
+    """A finished result for pages that are not HTML product candidates, else their site and its rules."""
     site = services.sites.get(page.task.site_id)
     if site is None:
         return ParsedPage(outcome=_outcome(page, error="site_unregistered"))
@@ -158,14 +219,23 @@ def parse(services: Services, page: FetchedPage) -> ParsedPage:
         return ParsedPage(outcome=_outcome(page, links=links, kind="sitemap", fingerprint=_links_fingerprint(links)))
     if not (page.content_type or "").startswith(("text/html", "application/xhtml")):
         return ParsedPage(outcome=_outcome(page, error="not_html"))
-    rules = _site_rules(site.rules_yaml) if site.rules_yaml else None
-    extracted = extract_product(page.body, page.final_url, rules, encoding=page.encoding)
-    found = page_links(page.body, page.final_url, site_root=site.root_url)
-    links = [(url, "unknown") for url in found.links]
-    if not (extracted.is_product and not found.noindex):
+    return site, _site_rules(site.rules_yaml) if site.rules_yaml else None
+
+
+def _parsed(
+    page: FetchedPage,
+    site_id: str,
+    root_url: str,
+    extracted: ExtractedProduct,
+    links: list[tuple[str, str]],
+    canonical: str | None,
+    *,
+    noindex: bool,
+) -> ParsedPage:
+    if not (extracted.is_product and not noindex):
         return ParsedPage(outcome=_outcome(page, links=links, kind="listing", fingerprint=_links_fingerprint(links)))
-    product_url = found.canonical if found.canonical and same_site(found.canonical, site.root_url) else page.final_url
-    product = to_product(extracted, product_url, site.id)
+    product_url = canonical if canonical and same_site(canonical, root_url) else page.final_url
+    product = to_product(extracted, product_url, site_id)
     return ParsedPage(
         outcome=_outcome(page, links=links, kind="product", fingerprint=_product_fingerprint(product)),
         product=product,

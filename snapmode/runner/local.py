@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -15,6 +16,9 @@ from snapmode import metrics
 from snapmode.config import Settings
 from snapmode.runner.embedded import EmbeddedRunner
 from snapmode.services import Services
+
+if TYPE_CHECKING:
+    from streamparse import Topology
 
 IDLE_SLEEP = 0.02
 SETTLED_PAGES = ("fetched", "redirect")
@@ -84,9 +88,10 @@ def run_crawl(
     max_pages: int | None = None,
     on_progress: Callable[[CrawlStats], None] = lambda stats: None,
     progress_every: float = 1.0,
+    topology: type[Topology] | None = None,
 ) -> CrawlStats:
     """Crawl the given sites (default: all) until no URL is outstanding or due (recrawls included),
-    or ``max_pages`` were fetched.
+    or ``max_pages`` were fetched. ``topology`` defaults to topologies/crawler.py's.
 
     Image URLs are queued for a later ``run_until_indexed``. Interrupting (Ctrl-C) loses
     nothing: URLs claimed but not finished are due again on the next run.
@@ -127,7 +132,7 @@ def run_crawl(
         )
 
     crawler = EmbeddedRunner(
-        CrawlerTopology,
+        topology or CrawlerTopology,
         conf,
         finished=lambda: drained() or (max_pages is not None and counters.pages() >= max_pages),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import signal
 import subprocess
 import sys
@@ -18,25 +19,27 @@ from snapmode.storm.local import flux_jar, run_local, stop, storm_classpath
 NIMBUS_PORT = 6627
 
 
+# Topology modules import the bolts and the core: only the one asked for is loaded.
+TOPOLOGIES = {
+    "crawler": "topologies.crawler:CrawlerTopology",
+    "crawler-split": "topologies.crawler_split:SplitExtractionCrawlerTopology",
+    "imaging": "topologies.imaging:ImagingTopology",
+}
+
+
 def topology_class(name: str) -> type[Topology]:
-    # Topology modules import the bolts and the core: load only the one asked for.
-    if name == "crawler":
-        from topologies.crawler import CrawlerTopology
-
-        return CrawlerTopology
-    from topologies.imaging import ImagingTopology
-
-    return ImagingTopology
+    module, _, cls = TOPOLOGIES[name].partition(":")
+    return getattr(importlib.import_module(module), cls)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="scripts/storm", description="Run SnapMode's topologies on Apache Storm")
     commands = parser.add_subparsers(dest="command", required=True)
     local = commands.add_parser("local", help="Storm local mode on this machine")
-    local.add_argument("topology", choices=("crawler", "imaging"))
+    local.add_argument("topology", choices=tuple(TOPOLOGIES))
     local.add_argument("--seconds", type=float, help="stop after this long (default: until Ctrl-C or TERM)")
     submit = commands.add_parser("submit", help="submit to a running Storm cluster")
-    submit.add_argument("topology", choices=("crawler", "imaging"))
+    submit.add_argument("topology", choices=tuple(TOPOLOGIES))
     submit.add_argument("--nimbus", required=True, help="Nimbus host")
     submit.add_argument("--port", type=int, default=NIMBUS_PORT, help="Nimbus Thrift port")
     submit.add_argument("--workers", type=int, default=2, help="worker JVMs of the topology")
