@@ -91,6 +91,17 @@ class KafkaSettings(BaseModel):
     partitions: int = Field(4, ge=1, description="Partitions of the images topic when SnapMode creates it")
 
 
+class ApiSettings(BaseModel):
+    """Limits of the public API: uploads, photo URLs, rate limits, readiness."""
+
+    max_image_side: int = Field(8000, ge=32, description="Longest side in pixels of a photo to search with")
+    image_url_timeout: float = Field(10.0, gt=0, description="Whole-fetch deadline of a photo given by URL")
+    rate_limit_storage: str = Field("memory://", description="`limits` storage URI, e.g. redis://host:6379")
+    search_rate: str = Field("120/minute", description="Text searches per client (`limits` syntax)")
+    upload_rate: str = Field("20/minute", description="Photo searches per client (`limits` syntax)")
+    ready_timeout: float = Field(3.0, gt=0, description="Seconds each backend gets to answer a readiness check")
+
+
 # The backend choices of a cluster deployment (docs/deploy.md); vectors go to a Milvus server by `vectors_uri`.
 CLUSTER_BACKENDS = {"product_index": "solr", "frontier": "solr", "sites": "solr", "rejects": "solr", "queue": "kafka"}
 
@@ -106,15 +117,22 @@ class Settings(BaseSettings):
     queue: str = Field("sqlite", description="Image-URL queue backend: sqlite | kafka")
     vectors_uri: str = Field("", description="pymilvus URI: a local .db path (Milvus Lite) or http://host:port")
     vectors_collection: str = "snapmode_regions"
+    vectors_nlist: int = Field(
+        1, ge=1, description="IVF lists of a new vector collection: 1 = exact search; ~4 x sqrt(vectors) = approximate"
+    )
     models_dir: Path = REPO_ROOT / "models"
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     web_dist: Path = REPO_ROOT / "web" / "dist"
+    crawl_worker: bool = Field(
+        True, description="Crawl and embed every active site in the background while `snapmode serve` runs"
+    )
     crawl: CrawlSettings = CrawlSettings()
     imaging: ImagingSettings = ImagingSettings()
     search: SearchSettings = SearchSettings()
     solr: SolrSettings = SolrSettings()
     kafka: KafkaSettings = KafkaSettings()
+    api: ApiSettings = ApiSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -112,6 +112,7 @@ class Site(BaseModel):
     include: list[str] = Field(default_factory=list)  # regexes: when given, only matching pages are crawled
     exclude: list[str] = Field(default_factory=list)  # regexes: matching pages are never crawled
     created_at: float
+    state: Literal["active", "paused"] = "active"  # paused: none of its URLs is fetched (records before: active)
 
     @field_validator("include", "exclude")
     @classmethod

@@ -24,3 +24,7 @@ class BackendUnavailable(SnapModeError):
 
 class InvalidRequest(SnapModeError):
     pass
+
+
+class ImageURLRefused(SnapModeError):
+    """A photo URL that is malformed, points into a private network, or cannot be fetched."""

@@ -13,6 +13,7 @@ from snapmode.backends import registry
 from snapmode.config import Settings
 
 if TYPE_CHECKING:
+    from snapmode.access.keys import KeyStore
     from snapmode.crawl.fetcher import Fetcher
     from snapmode.backends.frontier.base import Frontier
     from snapmode.backends.rejects.base import RejectLog
@@ -64,10 +65,23 @@ class Services:
         return registry.open_frontier(self.settings)
 
     @cached_property
+    def keys(self) -> KeyStore:
+        from snapmode.access.keys import KeyStore
+
+        return KeyStore(self.settings.home / "keys.sqlite3")
+
+    @cached_property
     def fetcher(self) -> Fetcher:
         from snapmode.crawl.fetcher import Fetcher
 
         return Fetcher(self.settings.crawl, total_timeout=self.settings.crawl.total_timeout)
+
+    @cached_property
+    def image_fetcher(self) -> Fetcher:
+        """The crawler's fetcher (SSRF guard, vetted redirects, size cap) with a deadline fit for an API request."""
+        from snapmode.crawl.fetcher import Fetcher
+
+        return Fetcher(self.settings.crawl, total_timeout=self.settings.api.image_url_timeout)
 
     @cached_property
     def robots(self) -> RobotsCache:
@@ -114,7 +128,8 @@ class Services:
         _ = self.detector, self.embedder, self.classifier  # cached properties: reading them loads the models
 
     def close(self) -> None:
-        for name in ("products", "queue", "vectors", "sites", "rejects", "frontier", "fetcher"):
+        handles = ("products", "queue", "vectors", "sites", "rejects", "frontier", "fetcher", "image_fetcher", "keys")
+        for name in handles:
             if name in self.__dict__:
                 self.__dict__.pop(name).close()
         _shared.pop(self.settings.model_dump_json(), None)

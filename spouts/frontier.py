@@ -8,8 +8,10 @@ from streamparse import Spout
 from bolts.base import UsesServices
 from snapmode.backends.frontier.base import Completion
 from snapmode.pipeline.crawling import CrawlTask
+from snapmode.pipeline.operators import paused_sites
 
 LEASE_SECONDS = 600.0  # a URL claimed but never completed (crash) is due again after this
+PAUSED_REFRESH_SECONDS = 1.0  # how stale the spout's view of paused sites may be
 SITES_CONF = "snapmode.crawl_sites"  # topology conf key: crawl only these site ids (default: every site)
 
 
@@ -24,13 +26,19 @@ class FrontierSpout(UsesServices, Spout):
         self.services.frontier.reset_in_flight()
         self.site_ids = storm_conf.get(SITES_CONF)
         self.buffer: deque = deque()
+        self.paused: frozenset[str] = frozenset()
+        self.paused_read_at = float("-inf")
 
     def next_tuple(self) -> None:
+        now = time.monotonic()
+        if now - self.paused_read_at >= PAUSED_REFRESH_SECONDS:
+            self._hold_paused_sites(now)
         if not self.buffer:
             self.buffer.extend(
-                self.services.frontier.claim_due(16, time.time(), LEASE_SECONDS, site_ids=self.site_ids)
+                self.services.frontier.claim_due(
+                    16, time.time(), LEASE_SECONDS, site_ids=self.site_ids, exclude_sites=self.paused
+                )
             )
-        now = time.monotonic()
         for _ in range(len(self.buffer)):
             entry = self.buffer.popleft()
             if self.services.host_slots.wait_time(entry.host, now) > 0:
@@ -38,6 +46,14 @@ class FrontierSpout(UsesServices, Spout):
                 continue
             self.emit([entry.host, CrawlTask.from_entry(entry).model_dump_json()], tup_id=entry.url)
             return
+
+    def _hold_paused_sites(self, now: float) -> None:
+        """Re-read which sites are paused and hand back what is claimed of them, so a pause holds in a second."""
+        self.paused, self.paused_read_at = paused_sites(self.services), now
+        held = [entry for entry in self.buffer if entry.site_id in self.paused]
+        if held:
+            self.services.frontier.release(entry.url for entry in held)
+            self.buffer = deque(entry for entry in self.buffer if entry.site_id not in self.paused)
 
     def fail(self, tup_id) -> None:
         """A bolt failed on this URL (or its tree timed out): retry after a backoff, as an attempt spent."""

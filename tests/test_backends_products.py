@@ -206,9 +206,12 @@ def test_facets_count_the_filtered_result(index):
     assert categories["Women"] == 1 and categories["Sale"] == 1 and categories["Gear/Bags"] == 1
     assert [f.value for f in page.facets["category"][:2]] == ["Men", "Men/Tops"]  # ties by name
     assert [(f.value, f.count) for f in page.facets["price"]] == [("0-25", 1), ("25-50", 1), ("50-100", 1), ("100+", 1)]
+    assert [(f.value, f.count) for f in page.facets["site"]] == [("luma", 4), ("other", 1)]
+    assert facet(page, "availability") == {"InStock": 3, "OutOfStock": 1}
 
     men = index.search(None, ProductFilters(category="Men"))
     assert facet(men, "brand") == {"Luma": 2, "Acme": 1}
+    assert facet(men, "availability") == {"InStock": 2, "OutOfStock": 1}
     assert "Women" not in facet(men, "category")
     assert facet(men, "price") == {"0-25": 1, "25-50": 1, "50-100": 1}
 

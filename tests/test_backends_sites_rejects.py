@@ -125,3 +125,19 @@ def test_solr_down_is_a_clear_error():
         rejects.record("page", "https://x.example/", "bad")
     sites.close()
     rejects.close()
+
+
+def test_site_state_is_kept_and_sites_can_be_deleted(open_sites) -> None:
+    registry = open_sites()
+    registry.upsert(make_site("a", state="paused"))
+    registry.upsert(make_site("b"))
+    assert registry.delete("b") is True and registry.delete("b") is False
+    other = open_sites()  # another process
+    assert [(site.id, site.state) for site in other.all()] == [("a", "paused")]
+    registry.close()
+    other.close()
+
+
+def test_sites_stored_before_states_existed_read_as_active() -> None:
+    old = '{"id": "a", "root_url": "https://a.example/", "include": [], "exclude": [], "created_at": 1.0}'
+    assert Site.model_validate_json(old).state == "active"

@@ -304,3 +304,57 @@ def test_missing_core_is_a_clear_error(solr_server: str) -> None:
     settings = SolrSettings(url=solr_server, frontier_core="no-such-core")
     with SolrFrontier(settings) as frontier, pytest.raises(BackendUnavailable, match="no-such-core.*404"):
         frontier.add(SITE, [("https://shop.test/a", 0, "listing")])
+
+
+# -- what operators see and do: paused sites, recent failures, recrawls, removal --------------------------
+
+
+def test_claims_leave_excluded_sites_alone(frontier: Frontier) -> None:
+    frontier.add("a", [("https://a.test/", 0, "listing")])
+    frontier.add("b", [("https://b.test/", 0, "listing"), ("https://b.test/x", 1, "product")])
+    claimed = frontier.claim_due(10, now=0.0, lease_seconds=60.0, exclude_sites=["b"])
+    assert [entry.url for entry in claimed] == ["https://a.test/"]
+    assert frontier.claim_due(10, now=1.0, lease_seconds=60.0, exclude_sites=["a", "b"]) == []
+    assert len(frontier.claim_due(10, now=2.0, lease_seconds=60.0, site_ids=["b"], exclude_sites=["a"])) == 2
+
+
+def test_finished_pages_and_failures_latest_first(frontier: Frontier) -> None:
+    frontier.add(SITE, [(f"https://shop.test/{i}", 1, "unknown") for i in range(4)])
+    frontier.add("other", [("https://other.test/", 0, "listing")])
+    frontier.claim_due(10, now=0.0, lease_seconds=600.0)
+    frontier.complete(Completion(url="https://shop.test/0", status="fetched"), now=10.0)
+    frontier.complete(Completion(url="https://shop.test/1", status="error", error="http_4xx"), now=20.0)
+    frontier.complete(Completion(url="https://shop.test/2", status="transient_error", error="timeout"), now=30.0)
+    frontier.complete(Completion(url="https://other.test/", status="error", error="ssrf"), now=40.0)
+    assert frontier.finished_since(15.0, SITE) == 2 and frontier.finished_since(0.0, SITE) == 3
+    assert frontier.finished_since(15.0) == 3
+    failures = frontier.failures(SITE, limit=10)
+    assert [(entry.url, entry.last_error) for entry in failures] == [
+        ("https://shop.test/2", "timeout"),
+        ("https://shop.test/1", "http_4xx"),
+    ]
+    assert [entry.url for entry in frontier.failures(limit=1)] == ["https://other.test/"]
+
+
+def test_recrawl_site_makes_its_settled_pages_due_with_fresh_attempts(open_frontier: Opener) -> None:
+    frontier = open_frontier(max_attempts=1, recrawl=RecrawlPolicy(initial=1000.0, minimum=1000.0))
+    frontier.add(SITE, [("https://shop.test/ok", 0, "listing"), ("https://shop.test/bad", 0, "product")])
+    frontier.add("other", [("https://other.test/", 0, "listing")])
+    frontier.claim_due(10, now=0.0, lease_seconds=60.0)
+    for url, status in (("https://shop.test/ok", "fetched"), ("https://shop.test/bad", "transient_error")):
+        frontier.complete(Completion(url=url, status=status, error=None if status == "fetched" else "timeout"), now=1.0)
+    frontier.complete(Completion(url="https://other.test/", status="fetched"), now=1.0)
+    assert frontier.get("https://shop.test/bad").status == "error"  # its only attempt spent
+    assert frontier.due(now=2.0) == 0
+    assert frontier.recrawl_site(SITE, now=2.0) == 2
+    assert frontier.due(now=2.0, site_id=SITE) == 2 and frontier.due(now=2.0, site_id="other") == 0
+    again = frontier.claim_due(10, now=3.0, lease_seconds=60.0)
+    assert sorted(entry.url for entry in again) == ["https://shop.test/bad", "https://shop.test/ok"]
+
+
+def test_remove_site_forgets_only_its_urls(frontier: Frontier) -> None:
+    frontier.add(SITE, [("https://shop.test/a", 0, "listing"), ("https://shop.test/b", 1, "product")])
+    frontier.add("other", [("https://other.test/", 0, "listing")])
+    assert frontier.remove_site(SITE) == 2
+    assert frontier.get("https://shop.test/a") is None
+    assert sum(frontier.counts(SITE).values()) == 0 and frontier.counts()["discovered"] == 1

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from api.deps import ServicesDep
-from api.schemas import SimilarResults
+from api.ratelimit import rate_limited
+from api.schemas import BACKEND_DOWN, RATE_LIMITED, SimilarResults
 from snapmode.domain import PricePoint, Product
 from snapmode.errors import NotFound
 from snapmode.pipeline.search import similar_to_product
@@ -32,6 +33,12 @@ def price_history(services: ServicesDep, product_id: str) -> list[PricePoint]:
     return services.products.history(product_id)
 
 
-@router.get("/{product_id}/similar", response_model=SimilarResults, summary="Products that look like this one")
+@router.get(
+    "/{product_id}/similar",
+    response_model=SimilarResults,
+    summary="Products that look like this one",
+    dependencies=[Depends(rate_limited("search"))],
+    responses={**RATE_LIMITED, **BACKEND_DOWN},
+)
 def similar(services: ServicesDep, product_id: str, k: Annotated[int, Query(ge=1, le=100)] = 12) -> SimilarResults:
     return SimilarResults(results=similar_to_product(services, product_id, k=k))

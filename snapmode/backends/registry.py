@@ -115,4 +115,4 @@ def open_vector_store(settings: Settings) -> VectorStore:
     # Imported here because pymilvus takes seconds to import and the crawler never needs it.
     from snapmode.backends.vectors.milvus import MilvusVectorStore
 
-    return MilvusVectorStore(settings.resolved_vectors_uri, settings.vectors_collection)
+    return MilvusVectorStore(settings.resolved_vectors_uri, settings.vectors_collection, nlist=settings.vectors_nlist)

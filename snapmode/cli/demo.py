@@ -35,6 +35,13 @@ def run_demo(settings: Settings, shop_port: int, port: int | None, until_indexed
 
         port = port or settings.api_port
         services.load_models()
+        key_file = settings.home / "operator-key.txt"
+        if not key_file.exists():
+            _, key = services.keys.create("demo operator", "operator")
+            key_file.touch(mode=0o600)
+            key_file.write_text(key + "\n")
+            console.print(f"operator API key (sign in at /operators): [bold]{key}[/] (kept in {key_file.resolve()})")
         console.print(f"[bold green]SnapMode is ready: open http://{settings.api_host}:{port}/ "
                       f"(API docs at http://{settings.api_host}:{port}/api/docs). Ctrl-C stops.")
-        uvicorn.run(create_app(settings), host=settings.api_host, port=port, log_level="warning")
+        app = create_app(settings, worker=settings.crawl_worker)
+        uvicorn.run(app, host=settings.api_host, port=port, log_level="warning")

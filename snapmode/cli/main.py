@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from snapmode.cli.keys import keys_app
 from snapmode.config import Settings
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app.add_typer(shop_app, name="shop")
 app.add_typer(train_app, name="train")
 eval_app = typer.Typer(help="Measure the models on labelled photos.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+app.add_typer(keys_app, name="keys")
 
 err = Console(stderr=True)
 
@@ -150,7 +152,7 @@ def serve(
     from api.main import create_app
 
     settings = Settings()
-    app = create_app(settings)
+    app = create_app(settings, worker=settings.crawl_worker)
     app.state.services.load_models()
     uvicorn.run(app, host=host or settings.api_host, port=port or settings.api_port, log_level="warning")
 

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel
 
 from snapmode.backends.products.base import ProductFilters, ProductPage
 from snapmode.domain import Region, SearchResult, VectorHit
-from snapmode.errors import InvalidRequest, NotFound
+from snapmode.errors import BadImage, ImageURLRefused, InvalidRequest, NotFound
 from snapmode.services import Services
 from snapmode.vision.images import crop, normalize_image
+
+if TYPE_CHECKING:
+    from snapmode.crawl.fetcher import Fetcher
+
+# A filtered photo search keeps to the products matching the filters, read from the product index
+# (best text matches first when there is text), at most this many of them.
+MAX_FILTER_MATCHES = 5_000
+_MATCHES_PAGE = 500
+# Vector hits fetched per round grow by this factor until k matching products are found.
+_OVERFETCH_FACTOR = 4
+MAX_VECTOR_CANDIDATES = 4_096
 
 
 class QueryCategory(BaseModel):
@@ -34,6 +47,9 @@ def search_by_image(
     region: int | None = None,
     box: tuple[int, int, int, int] | None = None,
     narrow: bool = False,
+    q: str | None = None,
+    filters: ProductFilters | None = None,
+    max_side: int | None = None,
 ) -> ImageSearch:
     """Detect regions in the photo, embed the chosen one, find products.
 
@@ -42,8 +58,9 @@ def search_by_image(
     region narrows the search to that garment. The searched region is tagged with the classifier's
     category; with ``narrow``, a confident category (``search.narrow_min_score``) limits the results
     to regions of that category, as large visual-search systems do, unless none is found.
+    Text ``q`` and ``filters`` (as in a text search) keep the results to matching products.
     """
-    image = normalize_image(data, services.settings.imaging).image
+    image = normalize_image(data, services.settings.imaging, max_side=max_side).image
     regions = services.detector.detect(image)
     width, height = image.size
     if box is not None:
@@ -58,9 +75,10 @@ def search_by_image(
     vector = services.embedder.embed([query])[0].tolist()
     k = k or services.settings.search.k
     narrowed = narrow and prediction.score >= services.settings.search.narrow_min_score
-    results = _products_for(services, vector, k, category=prediction.label) if narrowed else []
+    allowed = matching_products(services, q, filters or ProductFilters())
+    results = _products_for(services, vector, k, category=prediction.label, allowed=allowed) if narrowed else []
     if not results:
-        narrowed, results = False, _products_for(services, vector, k)
+        narrowed, results = False, _products_for(services, vector, k, allowed=allowed)
     category = QueryCategory(label=prediction.label, score=round(prediction.score, 4), narrowed=narrowed)
     return ImageSearch(
         regions=regions, region=chosen, width=width, height=height, category=category, results=results
@@ -79,6 +97,31 @@ def similar_to_product(services: Services, product_id: str, *, k: int | None = N
     return _products_for(services, whole[0].vector, k or services.settings.search.k, exclude=product_id)
 
 
+def fetch_image(fetcher: Fetcher, url: str, max_bytes: int) -> bytes:
+    """The bytes of a photo a shopper gave by URL, fetched like the crawler fetches (SSRF guard on every hop)."""
+    result = fetcher.fetch(url, max_bytes=max_bytes)
+    if result.error == "too_large":
+        raise BadImage(f"image at the URL is over the {max_bytes}-byte limit", too_large=True)
+    if result.error in ("ssrf", "invalid_url"):
+        raise ImageURLRefused(f"image URL refused: {result.error_detail}")
+    if not result.ok:
+        raise ImageURLRefused(f"image URL could not be fetched: {result.error_detail or f'HTTP {result.status}'}")
+    return result.body
+
+
+def matching_products(services: Services, q: str | None, filters: ProductFilters) -> set[str] | None:
+    """Ids of the products matching text and filters (None when there are neither: every product matches)."""
+    if not q and filters == ProductFilters():
+        return None
+    ids: set[str] = set()
+    for offset in range(0, MAX_FILTER_MATCHES, _MATCHES_PAGE):
+        page = services.products.search(q, filters, offset=offset, limit=_MATCHES_PAGE)
+        ids.update(product.id for product in page.items)
+        if len(page.items) < _MATCHES_PAGE:
+            break
+    return ids
+
+
 def search_text(
     services: Services, q: str | None, filters: ProductFilters, *, offset: int = 0, limit: int = 20
 ) -> ProductPage:
@@ -86,14 +129,26 @@ def search_text(
 
 
 def _products_for(
-    services: Services, vector: list[float], k: int, exclude: str | None = None, category: str | None = None
+    services: Services,
+    vector: list[float],
+    k: int,
+    exclude: str | None = None,
+    category: str | None = None,
+    allowed: set[str] | None = None,
 ) -> list[SearchResult]:
-    hits = services.vectors.search(
-        vector, services.settings.search.candidates, exclude_product=exclude, category=category
-    )
-    best: dict[str, VectorHit] = {}
-    for hit in hits:  # hits come best first: keep each product's best region
-        best.setdefault(hit.product_id, hit)
+    if allowed is not None and not allowed:
+        return []
+    candidates = services.settings.search.candidates
+    while True:
+        hits = services.vectors.search(vector, candidates, exclude_product=exclude, category=category)
+        best: dict[str, VectorHit] = {}
+        for hit in hits:  # hits come best first: keep each product's best region
+            if allowed is None or hit.product_id in allowed:
+                best.setdefault(hit.product_id, hit)
+        # Filters drop hits: fetch more until k products match or the store has no more to give.
+        if allowed is None or len(best) >= k or len(hits) < candidates or candidates >= MAX_VECTOR_CANDIDATES:
+            break
+        candidates = min(candidates * _OVERFETCH_FACTOR, MAX_VECTOR_CANDIDATES)
     products = services.products.get_many(list(best))
     # A vector whose product is not indexed yet (the two topologies race) is not a result.
     found = [(hit, products[hit.product_id]) for hit in best.values() if hit.product_id in products]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
@@ -104,14 +105,12 @@ def run_crawl(
     counters = _CrawlCounters()
 
     def outstanding() -> int:
-        if site_ids is None:
-            return services.frontier.outstanding()
-        return sum(services.frontier.outstanding(site_id) for site_id in site_ids)
+        return _unpaused_total(services, services.frontier.outstanding, site_ids)
 
     def drained() -> bool:
         """Nothing in progress and nothing due, recrawls included."""
         now = time.time()
-        return outstanding() == 0 and sum(services.frontier.due(now, site_id) for site_id in site_ids or [None]) == 0
+        return outstanding() == 0 and _unpaused_total(services, partial(services.frontier.due, now), site_ids) == 0
 
     def stats() -> CrawlStats:
         seconds = time.monotonic() - started
@@ -168,7 +167,9 @@ def run_until_indexed(
 
     services = Services.shared(settings)
     conf = settings.to_conf()
-    crawler = EmbeddedRunner(CrawlerTopology, conf, finished=lambda: services.frontier.outstanding() == 0)
+    crawler = EmbeddedRunner(
+        CrawlerTopology, conf, finished=lambda: _unpaused_total(services, services.frontier.outstanding, None) == 0
+    )
     imaging = EmbeddedRunner(
         ImagingTopology, conf, finished=lambda: crawler.done() and services.queue.pending() == 0
     )
@@ -189,6 +190,16 @@ def run_until_indexed(
     stats = index_stats(services, started)
     on_progress(stats)
     return stats
+
+
+def _unpaused_total(services: Services, count: Callable[[str | None], int], site_ids: list[str] | None) -> int:
+    """``count(site_id)`` over the given sites (None: all), paused sites left out: they wait for a resume."""
+    from snapmode.pipeline.operators import paused_sites
+
+    paused = paused_sites(services)
+    if site_ids is None:
+        return count(None) - sum(count(site_id) for site_id in paused)
+    return sum(count(site_id) for site_id in site_ids if site_id not in paused)
 
 
 def _deactivate(runner: EmbeddedRunner) -> None:

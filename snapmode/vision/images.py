@@ -15,7 +15,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from snapmode.config import ImagingSettings
 from snapmode.errors import BadImage
 
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP"}
+# Only these decoders ever see the bytes: the type is sniffed from the bytes by them, never taken from a
+# file name or Content-Type, and Pillow's many other parsers (EPS through Ghostscript, PSD...) stay out.
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
 MAX_SIDE = 1024  # larger photos only cost time: models see 64-320 px
 
 
@@ -29,7 +31,11 @@ class NormalizedImage:
         return self.image.size
 
 
-def normalize_image(data: bytes, limits: ImagingSettings) -> NormalizedImage:
+def normalize_image(data: bytes, limits: ImagingSettings, *, max_side: int | None = None) -> NormalizedImage:
+    """RGB pixels of an accepted image, or ``BadImage`` with the reason (never another exception).
+
+    ``max_side`` refuses images with a longer side (uploads), on top of the pixel-count limit.
+    """
     if not data:
         raise BadImage("empty body")
     if len(data) > limits.max_image_bytes:
@@ -37,13 +43,13 @@ def normalize_image(data: bytes, limits: ImagingSettings) -> NormalizedImage:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
-            if probe.format not in ACCEPTED_FORMATS:
-                raise BadImage(f"unsupported image format {probe.format}")
+            probe = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
             width, height = probe.size
             # Checked before decoding: the header alone tells a decompression bomb.
             if width * height > limits.max_pixels:
-                raise BadImage(f"image is {width}x{height} pixels, over the {limits.max_pixels}-pixel limit", too_large=True)
+                raise BadImage(f"image is {width}x{height} pixels, over the {limits.max_pixels}-pixel limit")
+            if max_side is not None and max(width, height) > max_side:
+                raise BadImage(f"image is {width}x{height}, over the {max_side}-pixel side limit")
             if min(width, height) < limits.min_side:
                 raise BadImage(f"image is {width}x{height}, smaller than {limits.min_side} px")
             probe.seek(0)
@@ -52,12 +58,12 @@ def normalize_image(data: bytes, limits: ImagingSettings) -> NormalizedImage:
     except BadImage:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-        raise BadImage(f"image is over the pixel limit: {exc}", too_large=True) from exc
+        raise BadImage(f"image is over the pixel limit: {exc}") from exc
     except UnidentifiedImageError as exc:
         # Pillow's message names an in-memory buffer, which tells the reader nothing.
         raise BadImage("not a decodable image: unknown format") from exc
     except (OSError, ValueError, SyntaxError) as exc:  # truncated or corrupt files surface as these
-        raise BadImage(f"corrupt image: {exc}") from exc
+        raise BadImage(f"corrupt image: {str(exc) or type(exc).__name__}") from exc
     image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=90)

@@ -58,9 +58,15 @@ class Frontier(Protocol):
         """Insert (url, depth, kind) rows not known yet (by canonical URL); returns how many were new."""
 
     def claim_due(
-        self, limit: int, now: float, lease_seconds: float, site_ids: Collection[str] | None = None
+        self,
+        limit: int,
+        now: float,
+        lease_seconds: float,
+        site_ids: Collection[str] | None = None,
+        exclude_sites: Collection[str] = (),
     ) -> list[FrontierEntry]:
-        """Lease up to ``limit`` due URLs (new, retryable or due for recrawl), shallowest first."""
+        """Lease up to ``limit`` due URLs (new, retryable or due for recrawl), shallowest first;
+        only of ``site_ids`` when given, never of ``exclude_sites`` (paused sites)."""
 
     def release(self, urls: Iterable[str]) -> int:
         """Give back leases not worked on (a stopping spout's buffer): due again at once, no attempt spent."""
@@ -87,5 +93,17 @@ class Frontier(Protocol):
 
     def reset_in_flight(self) -> int:
         """Make every in-flight URL due now; for a single spout restarting after a crash."""
+
+    def finished_since(self, since: float, site_id: str | None = None) -> int:
+        """URLs whose fetch was settled (fetched, redirect, failed or retrying) at ``since`` or later."""
+
+    def failures(self, site_id: str | None = None, limit: int = 50) -> list[FrontierEntry]:
+        """Failed or retrying URLs, the most recently updated first."""
+
+    def recrawl_site(self, site_id: str, now: float | None = None) -> int:
+        """Make every settled URL of a site due now, failed ones with a fresh set of attempts; returns how many."""
+
+    def remove_site(self, site_id: str) -> int:
+        """Forget every URL of a site; returns how many."""
 
     def close(self) -> None: ...

@@ -103,7 +103,12 @@ class SolrFrontier:
         return len(self._write([(entry, -1) for entry in new.values()]))
 
     def claim_due(
-        self, limit: int, now: float, lease_seconds: float, site_ids: Collection[str] | None = None
+        self,
+        limit: int,
+        now: float,
+        lease_seconds: float,
+        site_ids: Collection[str] | None = None,
+        exclude_sites: Collection[str] = (),
     ) -> list[FrontierEntry]:
         self._expire_leases(now)
         if limit <= 0 or (site_ids is not None and not site_ids):
@@ -111,6 +116,8 @@ class SolrFrontier:
         filters = [self._due_filter(now)]
         if site_ids is not None:
             filters.append(_either("site_id", site_ids))
+        if exclude_sites:
+            filters.append(f"*:* -{_either('site_id', exclude_sites)}")
         # Ties in a random order of this claim's own, so concurrent claimers mostly pick different URLs.
         order = f"depth asc, next_fetch_at asc, random_{secrets.randbelow(2**31)} asc"
         claimed: list[FrontierEntry] = []
@@ -186,6 +193,34 @@ class SolrFrontier:
                 break  # all taken by someone else meanwhile
         return reset
 
+    def finished_since(self, since: float, site_id: str | None = None) -> int:
+        settled = f"status:(fetched OR redirect OR transient_error OR error) AND updated_at:[{since!r} TO *]"
+        return self._count([settled, *_site_filter(site_id)])
+
+    def failures(self, site_id: str | None = None, limit: int = 50) -> list[FrontierEntry]:
+        found = self._search(
+            ["status:(error OR transient_error)", *_site_filter(site_id)], rows=limit, sort="updated_at desc, url asc"
+        )
+        return [entry for entry, _ in found]
+
+    def recrawl_site(self, site_id: str, now: float | None = None) -> int:
+        now = time.time() if now is None else now
+        settled = ["status:(fetched OR transient_error OR error)", *_site_filter(site_id)]
+        # A rewritten URL is due at 0, so the search leaves it out of the next page.
+        not_due_yet = "next_fetch_at:{0.0 TO *] OR (*:* -status:fetched -attempts:0)"
+        rescheduled = 0
+        while found := self._search([*settled, not_due_yet], rows=_PAGE):
+            written = self._write([(self._restarted(entry, now), version) for entry, version in found])
+            rescheduled += len(written)
+            if not written:
+                break  # all changed by someone else meanwhile
+        return rescheduled
+
+    def remove_site(self, site_id: str) -> int:
+        removed = self._count(_site_filter(site_id))
+        self._core.update({"delete": {"query": _either("site_id", [site_id])}})
+        return removed
+
     def close(self) -> None:
         self._core.close()
 
@@ -217,6 +252,13 @@ class SolrFrontier:
         update: dict[str, Any] = {"status": _unclaimed(entry), "next_fetch_at": 0.0, "updated_at": now}
         if entry.attempts >= self._schedule.max_attempts:
             update |= {"status": "error", "last_error": "interrupted"}
+        return entry.model_copy(update=update)
+
+    @staticmethod
+    def _restarted(entry: FrontierEntry, now: float) -> FrontierEntry:
+        update: dict[str, Any] = {"next_fetch_at": 0.0, "updated_at": now}
+        if entry.status != "fetched":
+            update |= {"status": "transient_error", "attempts": 0}
         return entry.model_copy(update=update)
 
     def _completed(self, entry: FrontierEntry, completion: Completion, now: float) -> FrontierEntry:

@@ -7,7 +7,9 @@ the CLI) can share it. A claimed URL carries a lease: if its worker dies before
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import threading
 import time
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
@@ -51,6 +53,8 @@ _DUE = (
 )
 # An interrupted recrawl goes back to 'fetched' (due now), not to 'discovered'.
 _UNCLAIMED = "CASE WHEN fetches > 0 THEN 'fetched' ELSE 'discovered' END"
+_SETTLED = "('fetched', 'redirect', 'transient_error', 'error')"
+_FAILED = "('transient_error', 'error')"
 
 
 class SqliteFrontier:
@@ -63,6 +67,8 @@ class SqliteFrontier:
         schedule: FrontierSchedule | None = None,
     ) -> None:
         self._schedule = schedule or FrontierSchedule()
+        # One connection shared by the threads of a process (the API and its crawl worker): one user at a time.
+        self._lock = threading.RLock()
         # Autocommit; multi-statement work takes BEGIN IMMEDIATE so writers queue on busy_timeout.
         self._db = connect(path)
         self._db.row_factory = sqlite3.Row
@@ -89,7 +95,12 @@ class SqliteFrontier:
         return cursor.rowcount
 
     def claim_due(
-        self, limit: int, now: float, lease_seconds: float, site_ids: Collection[str] | None = None
+        self,
+        limit: int,
+        now: float,
+        lease_seconds: float,
+        site_ids: Collection[str] | None = None,
+        exclude_sites: Collection[str] = (),
     ) -> list[FrontierEntry]:
         params: dict[str, object] = {
             "now": now,
@@ -103,6 +114,9 @@ class SqliteFrontier:
             names = [f":site{i}" for i in range(len(site_ids))]
             params |= {name[1:]: site for name, site in zip(names, site_ids, strict=True)}
             site_filter = f" AND site_id IN ({', '.join(names) or 'NULL'})"
+        if exclude_sites:
+            params["excluded"] = json.dumps(list(exclude_sites))
+            site_filter += " AND site_id NOT IN (SELECT value FROM json_each(:excluded))"
         with self._transaction():
             # A lease that ran out means the worker died: a transient error, or the end on the last attempt.
             self._db.execute(
@@ -147,7 +161,8 @@ class SqliteFrontier:
         return update["status"]  # type: ignore[return-value]
 
     def get(self, url: str) -> FrontierEntry | None:
-        row = self._db.execute("SELECT * FROM frontier WHERE url = ?", (canonical(url),)).fetchone()
+        with self._lock:
+            row = self._db.execute("SELECT * FROM frontier WHERE url = ?", (canonical(url),)).fetchone()
         return FrontierEntry(**dict(row)) if row else None
 
     def counts(self, site_id: str | None = None) -> dict[str, int]:
@@ -170,7 +185,8 @@ class SqliteFrontier:
         if site_id is not None:
             query += " AND site_id = :site"
             params["site"] = site_id
-        return self._db.execute(query, params).fetchone()[0]
+        with self._lock:
+            return self._db.execute(query, params).fetchone()[0]
 
     def due(self, now: float, site_id: str | None = None) -> int:
         query = f"SELECT count(*) FROM frontier WHERE {_DUE}"
@@ -182,7 +198,8 @@ class SqliteFrontier:
         if site_id is not None:
             query += " AND site_id = :site"
             params["site"] = site_id
-        return self._db.execute(query, params).fetchone()[0]
+        with self._lock:
+            return self._db.execute(query, params).fetchone()[0]
 
     def reset_in_flight(self) -> int:
         with self._transaction():
@@ -195,8 +212,41 @@ class SqliteFrontier:
             )
         return cursor.rowcount
 
+    def finished_since(self, since: float, site_id: str | None = None) -> int:
+        query = f"SELECT count(*) FROM frontier WHERE status IN {_SETTLED} AND updated_at >= ?"
+        params: tuple[object, ...] = (since,)
+        if site_id is not None:
+            query, params = query + " AND site_id = ?", (since, site_id)
+        with self._lock:
+            return self._db.execute(query, params).fetchone()[0]
+
+    def failures(self, site_id: str | None = None, limit: int = 50) -> list[FrontierEntry]:
+        query = f"SELECT * FROM frontier WHERE status IN {_FAILED}"
+        params: tuple[object, ...] = (limit,)
+        if site_id is not None:
+            query, params = query + " AND site_id = ?", (site_id, limit)
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY updated_at DESC, url LIMIT ?", params).fetchall()
+        return [FrontierEntry(**dict(row)) for row in rows]
+
+    def recrawl_site(self, site_id: str, now: float | None = None) -> int:
+        with self._transaction():
+            cursor = self._db.execute(
+                "UPDATE frontier SET next_fetch_at = 0, updated_at = :now,"
+                " attempts = CASE WHEN status = 'fetched' THEN attempts ELSE 0 END,"
+                " status = CASE WHEN status = 'error' THEN 'transient_error' ELSE status END"
+                " WHERE site_id = :site AND status IN ('fetched', 'transient_error', 'error')",
+                {"site": site_id, "now": time.time() if now is None else now},
+            )
+        return cursor.rowcount
+
+    def remove_site(self, site_id: str) -> int:
+        with self._transaction():
+            return self._db.execute("DELETE FROM frontier WHERE site_id = ?", (site_id,)).rowcount
+
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
     def __enter__(self) -> SqliteFrontier:
         return self
@@ -209,15 +259,17 @@ class SqliteFrontier:
         params: tuple[str, ...] = ()
         if site_id is not None:
             query, params = query + " AND site_id = ?", (site_id,)
-        rows = self._db.execute(query + f" GROUP BY {column} ORDER BY n DESC, {column}", params).fetchall()
+        with self._lock:
+            rows = self._db.execute(query + f" GROUP BY {column} ORDER BY n DESC, {column}", params).fetchall()
         return {row[0]: row[1] for row in rows if row[0] is not None}
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")

@@ -26,7 +26,7 @@ class FacetCount(BaseModel):
 class ProductPage(BaseModel):
     total: int
     items: list[Product]
-    facets: dict[str, list[FacetCount]] = Field(default_factory=dict)  # "brand", "category", "price"
+    facets: dict[str, list[FacetCount]] = Field(default_factory=dict)  # brand, category, price, site, availability
 
 
 class ProductIndex(Protocol):

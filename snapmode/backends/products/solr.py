@@ -129,6 +129,8 @@ class SolrProductIndex:
                     for label, _ in PRICE_BUCKETS
                     if facets.get(f"price {label}", {}).get("count")
                 ],
+                "site": _buckets(facets, "site"),
+                "availability": _buckets(facets, "availability"),
             },
         )
 
@@ -224,6 +226,8 @@ def _price_facets() -> dict[str, dict[str, str]]:
 _FACETS = {
     "brand": {"type": "terms", "field": "brand", "limit": FACET_LIMIT, "sort": "count desc"},
     "category": {"type": "terms", "field": "category_path", "limit": FACET_LIMIT, "sort": "count desc"},
+    "site": {"type": "terms", "field": "site", "limit": FACET_LIMIT, "sort": "count desc"},
+    "availability": {"type": "terms", "field": "availability", "limit": FACET_LIMIT, "sort": "count desc"},
     **_price_facets(),
 }
 

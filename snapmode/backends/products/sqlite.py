@@ -173,6 +173,14 @@ class SqliteProductIndex:
                 "JOIN product_categories c ON c.product_pk = hits.pk GROUP BY c.path ORDER BY n DESC, c.path LIMIT ?",
                 [*params, FACET_LIMIT],
             ).fetchall()
+            terms = {
+                column: self._db.execute(
+                    with_hits + f"SELECT p.{column}, count(*) AS n FROM hits JOIN products p ON p.pk = hits.pk "
+                    f"WHERE p.{column} IS NOT NULL GROUP BY p.{column} ORDER BY n DESC, p.{column} LIMIT ?",
+                    [*params, FACET_LIMIT],
+                ).fetchall()
+                for column in ("site", "availability")
+            }
             buckets = dict(
                 self._db.execute(
                     with_hits + f"SELECT {_price_bucket_sql()} AS bucket, count(*) FROM hits "
@@ -189,6 +197,7 @@ class SqliteProductIndex:
                 "price": [
                     FacetCount(value=label, count=buckets[label]) for label, _ in PRICE_BUCKETS if label in buckets
                 ],
+                **{name: [FacetCount(value=value, count=n) for value, n in rows] for name, rows in terms.items()},
             },
         )
 

@@ -14,4 +14,7 @@ class SiteRegistry(Protocol):
 
     def all(self) -> list[Site]: ...
 
+    def delete(self, site_id: str) -> bool:
+        """Forget a site; False if it was not registered."""
+
     def close(self) -> None: ...

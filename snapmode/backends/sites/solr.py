@@ -22,5 +22,10 @@ class SolrSiteRegistry:
         docs = self._core.query_all({"query": "*:*", "sort": "id asc", "fields": "data"})
         return [Site.model_validate_json(doc["data"]) for doc in docs]
 
+    def delete(self, site_id: str) -> bool:
+        found = bool(self._core.get([site_id], "id"))
+        self._core.update({"delete": {"id": site_id}})
+        return found
+
     def close(self) -> None:
         self._core.close()

@@ -24,5 +24,8 @@ class SqliteSiteRegistry:
     def all(self) -> list[Site]:
         return [Site.model_validate_json(doc) for (doc,) in self._db.execute("SELECT doc FROM sites ORDER BY id")]
 
+    def delete(self, site_id: str) -> bool:
+        return self._db.execute("DELETE FROM sites WHERE id = ?", (site_id,)).rowcount > 0
+
     def close(self) -> None:
         self._db.close()

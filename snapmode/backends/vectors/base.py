@@ -24,4 +24,7 @@ class VectorStore(Protocol):
 
     def count(self, label: str | None = None) -> int: ...
 
+    def count_for_products(self, product_ids: list[str]) -> int:
+        """Vectors stored for the photos of these products."""
+
     def close(self) -> None: ...

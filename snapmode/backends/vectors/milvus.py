@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 from pymilvus import DataType, MilvusClient
-from pymilvus.exceptions import ConnectionConfigException
+from pymilvus.exceptions import ConnectionConfigException, MilvusException
 
 from snapmode.domain import VectorHit, VectorRecord
+from snapmode.errors import BackendUnavailable
 
 ID_MAX_LENGTH = 64
 PRODUCT_ID_MAX_LENGTH = 64
@@ -17,12 +20,18 @@ LABEL_MAX_LENGTH = 64
 CATEGORY_MAX_LENGTH = 64
 UPSERT_BATCH = 128  # 128 x 8192 floats is ~4 MiB of protobuf, far below gRPC's message limit
 MAX_SEARCH_K = 16_384  # Milvus' topk limit
-# Exact search: at catalogue scale (thousands of vectors) a scan of a flat index is
-# tens of milliseconds and needs no training, unlike IVF whose per-segment k-means
-# on 8192-d vectors costs more than it saves and loses recall on small segments.
-INDEX_TYPE = "FLAT"
+# IVF_FLAT with one list by default: an exact scan like FLAT, with no k-means to train, but
+# Milvus Lite runs it in FAISS while its FLAT copies every segment's whole vector matrix
+# with NumPy on each query (search p50 at 10k 8192-d vectors: 410 ms against 56-155 ms, bench/load_search.py).
+# More lists (about 4 x sqrt(rows)) make search approximate and fast at 100k vectors and
+# beyond, at the cost of a k-means per segment when it is sealed or compacted.
+INDEX_TYPE = "IVF_FLAT"
+EXACT_NLIST = 1
+NPROBE = 32  # lists scanned per query when there are more than one
 METRIC = "IP"  # on L2-normalised vectors, inner product is the cosine similarity
 OUTPUT_FIELDS = ["product_id", "image_url", "label", "category", "box"]
+COUNT_BATCH = 1000  # product ids per count query, to keep filter expressions small
+REQUEST_TIMEOUT_S = 10.0  # per call, so a server that accepts and never answers cannot hold a request
 
 
 class MilvusVectorStore:
@@ -38,16 +47,21 @@ class MilvusVectorStore:
     similarity whatever the caller's scaling.
     """
 
-    def __init__(self, uri: str, collection: str, dim: int = 8192) -> None:
+    def __init__(self, uri: str, collection: str, dim: int = 8192, nlist: int = EXACT_NLIST) -> None:
+        """``nlist`` applies to a collection created here; an existing one keeps the lists it was built with."""
         if dim < 1:
             raise ValueError(f"dim must be >= 1, got {dim}")
+        if nlist < 1:
+            raise ValueError(f"nlist must be >= 1, got {nlist}")
         self._collection = collection
         self._dim = dim
+        self._uri = uri
         self._embedded = uri.endswith(".db")
         if self._embedded:
             Path(uri).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._client = MilvusClient(uri)
+            with self._unavailable("connecting"):
+                self._client = MilvusClient(uri, timeout=REQUEST_TIMEOUT_S)
         except ConnectionConfigException as error:
             hint = (
                 " (Milvus Lite opens a data directory in one process only: is another process using it?)"
@@ -55,13 +69,25 @@ class MilvusVectorStore:
                 else ""
             )
             raise RuntimeError(f"cannot open the vector store at {uri!r}: {error.message}{hint}") from error
-        if self._client.has_collection(collection):
-            self._check_schema()
-        else:
-            self._create_collection()
-        self._client.load_collection(collection)
+        with self._unavailable("opening the collection"):
+            if self._client.has_collection(collection):
+                self._check_schema()
+            else:
+                self._create_collection(nlist)
+            self._client.load_collection(collection)
+            self._search_params = self._search_params_for_index()
 
-    def _create_collection(self) -> None:
+    @contextmanager
+    def _unavailable(self, action: str) -> Iterator[None]:
+        # The client reconnects by itself once the server is back; until then every call fails fast.
+        try:
+            yield
+        except MilvusException as error:
+            if isinstance(error, ConnectionConfigException):
+                raise
+            raise BackendUnavailable(f"Milvus at {self._uri} failed while {action}: {error.message}") from error
+
+    def _create_collection(self, nlist: int) -> None:
         schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
         schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=ID_MAX_LENGTH)
         schema.add_field("product_id", DataType.VARCHAR, max_length=PRODUCT_ID_MAX_LENGTH)
@@ -71,7 +97,10 @@ class MilvusVectorStore:
         schema.add_field("box", DataType.JSON)
         schema.add_field("vector", DataType.FLOAT_VECTOR, dim=self._dim)
         index_params = MilvusClient.prepare_index_params()
-        index_params.add_index(field_name="vector", index_type=INDEX_TYPE, metric_type=METRIC)
+        # Nested under "params", the JSON form both Milvus Lite and the server read (Lite drops flat keys).
+        index_params.add_index(
+            field_name="vector", index_type=INDEX_TYPE, metric_type=METRIC, params={"params": {"nlist": nlist}}
+        )
         self._client.create_collection(
             self._collection, schema=schema, index_params=index_params, consistency_level="Strong"
         )
@@ -90,6 +119,16 @@ class MilvusVectorStore:
                 f"collection {self._collection!r} holds {stored}-d vectors, this store was opened for {self._dim}-d"
             )
 
+    def _search_params_for_index(self) -> dict:
+        """Search parameters fitting the collection's index, which may predate this code (FLAT)."""
+        (name,) = self._client.list_indexes(self._collection, field_name="vector")
+        params = self._client.describe_index(self._collection, name)
+        if params.get("index_type") != "IVF_FLAT":
+            return {"metric_type": METRIC}
+        # Milvus Lite reports the build parameters nested under "params", a server flat.
+        nlist = int(params.get("nlist") or (params.get("params") or {}).get("nlist") or EXACT_NLIST)
+        return {"metric_type": METRIC, "params": {"nprobe": min(NPROBE, nlist)}}
+
     def _normalised(self, vectors: list[list[float]]) -> np.ndarray:
         matrix = np.asarray(vectors, dtype=np.float32)
         if matrix.ndim != 2 or matrix.shape[1] != self._dim:
@@ -103,26 +142,26 @@ class MilvusVectorStore:
         for start in range(0, len(records), UPSERT_BATCH):
             batch = records[start : start + UPSERT_BATCH]
             vectors = self._normalised([record.vector for record in batch])
-            self._client.upsert(
-                self._collection,
-                [
-                    {
-                        "id": record.id,
-                        "product_id": record.product_id,
-                        "image_url": record.image_url,
-                        "label": record.label,
-                        "category": record.category,
-                        "box": list(record.box),
-                        "vector": vector.tolist(),
-                    }
-                    for record, vector in zip(batch, vectors, strict=True)
-                ],
-            )
+            rows = [
+                {
+                    "id": record.id,
+                    "product_id": record.product_id,
+                    "image_url": record.image_url,
+                    "label": record.label,
+                    "category": record.category,
+                    "box": list(record.box),
+                    "vector": vector.tolist(),
+                }
+                for record, vector in zip(batch, vectors, strict=True)
+            ]
+            with self._unavailable("storing vectors"):
+                self._client.upsert(self._collection, rows, timeout=REQUEST_TIMEOUT_S)
         if records and self._embedded:
             # Milvus Lite scans unflushed rows by converting each vector to a Python list
             # on every search and query (seconds for a few hundred 8192-d rows); a flush
             # moves them into an indexed segment. A server seals segments by itself.
-            self._client.flush(self._collection)
+            with self._unavailable("flushing vectors"):
+                self._client.flush(self._collection, timeout=REQUEST_TIMEOUT_S)
 
     def search(
         self, vector: list[float], k: int, exclude_product: str | None = None, category: str | None = None
@@ -135,14 +174,16 @@ class MilvusVectorStore:
             conditions.append(f"product_id != {milvus_string(exclude_product)}")
         if category is not None:
             conditions.append(f"category == {milvus_string(category)}")
-        (hits,) = self._client.search(
-            self._collection,
-            data=[query.tolist()],
-            limit=k,
-            filter=" and ".join(conditions),
-            output_fields=OUTPUT_FIELDS,
-            search_params={"metric_type": METRIC},
-        )
+        with self._unavailable("searching"):
+            (hits,) = self._client.search(
+                self._collection,
+                data=[query.tolist()],
+                limit=k,
+                filter=" and ".join(conditions),
+                output_fields=OUTPUT_FIELDS,
+                search_params=self._search_params,
+                timeout=REQUEST_TIMEOUT_S,
+            )
         return [
             VectorHit(
                 id=hit["id"],
@@ -157,21 +198,25 @@ class MilvusVectorStore:
         ]
 
     def image_ids(self, image_url: str, label: str | None = None) -> list[str]:
-        rows = self._client.query(
-            self._collection,
-            filter=_image_filter(image_url, label),
-            output_fields=["id"],
-            consistency_level="Strong",
-        )
+        with self._unavailable("reading an image's vectors"):
+            rows = self._client.query(
+                self._collection,
+                filter=_image_filter(image_url, label),
+                output_fields=["id"],
+                consistency_level="Strong",
+                timeout=REQUEST_TIMEOUT_S,
+            )
         return sorted(row["id"] for row in rows)
 
     def records_for_image(self, image_url: str) -> list[VectorRecord]:
-        rows = self._client.query(
-            self._collection,
-            filter=_image_filter(image_url, None),
-            output_fields=["id", "vector", *OUTPUT_FIELDS],
-            consistency_level="Strong",
-        )
+        with self._unavailable("reading an image's vectors"):
+            rows = self._client.query(
+                self._collection,
+                filter=_image_filter(image_url, None),
+                output_fields=["id", "vector", *OUTPUT_FIELDS],
+                consistency_level="Strong",
+                timeout=REQUEST_TIMEOUT_S,
+            )
         return [
             VectorRecord(
                 id=row["id"],
@@ -186,13 +231,30 @@ class MilvusVectorStore:
         ]
 
     def count(self, label: str | None = None) -> int:
-        (row,) = self._client.query(
-            self._collection,
-            filter="" if label is None else f"label == {milvus_string(label)}",
-            output_fields=["count(*)"],
-            consistency_level="Strong",
-        )
+        with self._unavailable("counting vectors"):
+            (row,) = self._client.query(
+                self._collection,
+                filter="" if label is None else f"label == {milvus_string(label)}",
+                output_fields=["count(*)"],
+                consistency_level="Strong",
+                timeout=REQUEST_TIMEOUT_S,
+            )
         return int(row["count(*)"])
+
+    def count_for_products(self, product_ids: list[str]) -> int:
+        total = 0
+        for start in range(0, len(product_ids), COUNT_BATCH):
+            names = ", ".join(milvus_string(product_id) for product_id in product_ids[start : start + COUNT_BATCH])
+            with self._unavailable("counting vectors"):
+                (row,) = self._client.query(
+                    self._collection,
+                    filter=f"product_id in [{names}]",
+                    output_fields=["count(*)"],
+                    consistency_level="Strong",
+                    timeout=REQUEST_TIMEOUT_S,
+                )
+            total += int(row["count(*)"])
+        return total
 
     def close(self) -> None:
         self._client.close()

@@ -1,0 +1,230 @@
+"""Operator use cases: manage sites and their crawls, watch a crawl, preview extraction on a live page.
+
+A paused site keeps its frontier; the crawler's spout leaves its URLs alone until it is resumed.
+Deleting a site forgets its registration and its frontier (nothing of it is fetched again); the
+products already indexed and their vectors stay searchable, as the catalogue shoppers saw it.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, ValidationError
+
+from snapmode import ids
+from snapmode.backends.frontier.base import FrontierEntry
+from snapmode.backends.products.base import ProductFilters
+from snapmode.crawl.discovery import page_links
+from snapmode.crawl.ssrf import UnsafeURLError, check_url
+from snapmode.domain import Site
+from snapmode.errors import InvalidRequest, NotFound, SnapModeError
+from snapmode.extract import SiteRules
+from snapmode.extract.layered import extract_with_sources
+from snapmode.pipeline.crawling import register_site
+from snapmode.services import Services
+
+RATE_WINDOW_SECONDS = 60.0
+PRODUCTS_PAGE = 500
+PREVIEW_FIELDS = (
+    "name", "price", "currency", "brand", "description", "availability", "regular_price", "images", "categories",
+)
+
+
+class PreviewRefused(SnapModeError):
+    """The sample page cannot be fetched (blocked address, robots.txt, HTTP error, not HTML)."""
+
+
+class PageCounts(BaseModel):
+    queued: int = Field(description="Waiting for a first fetch")
+    in_flight: int
+    fetched: int
+    redirects: int
+    retrying: int = Field(description="Failed for now, to be retried after a backoff")
+    failed: int = Field(description="Given up on")
+
+
+class CrawlStatus(BaseModel):
+    site_id: str
+    state: Literal["active", "paused"]
+    updated_at: float
+    pages: PageCounts
+    pages_per_second: float = Field(description="Pages settled over the last 60 s, per second")
+    errors: dict[str, int] = Field(description="Failed or retrying URLs per error kind")
+    products: int
+    images: int = Field(description="Distinct photos of the site's indexed products (each an image task)")
+    vectors: int | None = Field(description="Vectors stored for those photos; null if the store cannot tell")
+
+
+class CrawlError(BaseModel):
+    url: str
+    kind: str
+    message: str
+    at: float
+
+
+class ExtractionPreview(BaseModel):
+    url: str
+    product: dict[str, object] | None = Field(description="The fields found, or null if the page is no product")
+    sources: dict[str, str] = Field(description="Which layer found each field")
+    links: int = Field(description="Same-site links the crawler would follow from this page")
+
+
+def paused_sites(services: Services) -> frozenset[str]:
+    return frozenset(site.id for site in services.sites.all() if site.state == "paused")
+
+
+def get_site(services: Services, site_id: str) -> Site:
+    site = services.sites.get(site_id)
+    if site is None:
+        raise NotFound(f"no site {site_id}")
+    return site
+
+
+def create_site(
+    services: Services,
+    root_url: str,
+    rules_yaml: str | None = None,
+    include: list[str] | None = None,
+    exclude: list[str] | None = None,
+) -> tuple[Site, bool]:
+    """Register (or re-register) a site and start crawling it; True when it is new."""
+    existing = services.sites.get(ids.site_id(ids.canonical(root_url))) if _is_http(root_url) else None
+    try:
+        site = register_site(services, root_url, rules_yaml, include=include, exclude=exclude)
+    except ValueError as exc:
+        raise InvalidRequest(str(exc)) from None
+    if existing is not None:
+        site = site.model_copy(update={"created_at": existing.created_at})
+        services.sites.upsert(site)
+    return site, existing is None
+
+
+def update_site(services: Services, site_id: str, changes: dict[str, object]) -> Site:
+    """Change rules or patterns (keys of ``changes``: rules_yaml, include, exclude); state is kept."""
+    site = get_site(services, site_id)
+    if changes.get("rules_yaml") is not None:
+        try:
+            SiteRules.from_yaml(str(changes["rules_yaml"]))
+        except ValueError as exc:
+            raise InvalidRequest(str(exc)) from None
+    try:
+        updated = Site.model_validate(site.model_dump() | changes)
+    except ValidationError as exc:
+        raise InvalidRequest("; ".join(error["msg"] for error in exc.errors())) from None
+    services.sites.upsert(updated)
+    return updated
+
+
+def start_site(services: Services, site_id: str) -> Site:
+    """Seed the root and sitemaps again and make every known page due: a recrawl from the top."""
+    site = get_site(services, site_id)
+    site, _ = create_site(services, site.root_url, site.rules_yaml, site.include, site.exclude)
+    services.frontier.recrawl_site(site.id)
+    return site
+
+
+def set_state(services: Services, site_id: str, state: Literal["active", "paused"]) -> Site:
+    site = get_site(services, site_id).model_copy(update={"state": state})
+    services.sites.upsert(site)
+    return site
+
+
+def delete_site(services: Services, site_id: str) -> None:
+    get_site(services, site_id)
+    services.sites.delete(site_id)
+    services.frontier.remove_site(site_id)
+
+
+def crawl_status(services: Services, site_id: str, now: float | None = None) -> CrawlStatus:
+    site = get_site(services, site_id)
+    now = time.time() if now is None else now
+    counts = services.frontier.counts(site_id)
+    product_ids, images = _site_products(services, site_id)
+    return CrawlStatus(
+        site_id=site_id,
+        state=site.state,
+        updated_at=now,
+        pages=PageCounts(
+            queued=counts["discovered"],
+            in_flight=counts["in_flight"],
+            fetched=counts["fetched"],
+            redirects=counts["redirect"],
+            retrying=counts["transient_error"],
+            failed=counts["error"],
+        ),
+        pages_per_second=round(
+            services.frontier.finished_since(now - RATE_WINDOW_SECONDS, site_id) / RATE_WINDOW_SECONDS, 3
+        ),
+        errors=services.frontier.error_counts(site_id),
+        products=len(product_ids),
+        images=images,
+        vectors=services.vectors.count_for_products(product_ids) if product_ids else 0,
+    )
+
+
+def recent_errors(services: Services, site_id: str, limit: int = 50) -> list[CrawlError]:
+    get_site(services, site_id)
+    return [
+        CrawlError(url=entry.url, kind=entry.last_error or "unknown", message=_describe(entry), at=entry.updated_at)
+        for entry in services.frontier.failures(site_id, limit)
+    ]
+
+
+def preview(services: Services, url: str, rules_yaml: str | None = None) -> ExtractionPreview:
+    """Fetch one page as the crawler would (SSRF guard, robots.txt) and show what the extractor finds."""
+    try:
+        rules = SiteRules.from_yaml(rules_yaml) if rules_yaml else None
+    except ValueError as exc:
+        raise InvalidRequest(str(exc)) from None
+    if not _is_http(url):
+        raise InvalidRequest(f"the sample page must be an http(s) URL: {url!r}")
+    try:
+        check_url(url, services.settings.crawl.allow_hosts)  # before robots.txt, which would be fetched too
+    except UnsafeURLError as exc:
+        raise PreviewRefused(f"blocked URL (ssrf): {exc}") from None
+    if not services.robots.allowed(url):
+        host = urlsplit(url).netloc
+        if services.robots.unreachable_until(url) is not None:
+            raise PreviewRefused(f"robots.txt of {host} cannot be read for now; try again later")
+        raise PreviewRefused(f"robots.txt of {host} does not allow fetching {url}")
+    result = services.fetcher.fetch(url)
+    if result.error:
+        raise PreviewRefused(f"cannot fetch {url}: {result.error} ({result.error_detail or 'no detail'})")
+    if not (result.content_type or "").startswith(("text/html", "application/xhtml")):
+        raise PreviewRefused(f"{url} is not an HTML page ({result.content_type or 'no content type'})")
+    product, sources = extract_with_sources(result.body, result.final_url, rules, result.encoding)
+    parts = urlsplit(result.final_url)
+    links = page_links(result.body, result.final_url, site_root=f"{parts.scheme}://{parts.netloc}/").links
+    return ExtractionPreview(
+        url=result.final_url,
+        product=product.model_dump(include=set(PREVIEW_FIELDS)) if product.is_product else None,
+        sources=sources if product.is_product else {},
+        links=len(links),
+    )
+
+
+def _site_products(services: Services, site_id: str) -> tuple[list[str], int]:
+    """Ids of the site's indexed products and the number of distinct photos they show."""
+    product_ids: list[str] = []
+    images: set[str] = set()
+    offset = 0
+    while True:
+        page = services.products.search(None, ProductFilters(site=site_id), offset=offset, limit=PRODUCTS_PAGE)
+        product_ids += [product.id for product in page.items]
+        images.update(url for product in page.items for url in product.images)
+        offset += len(page.items)
+        if not page.items or offset >= page.total:
+            return product_ids, len(images)
+
+
+def _describe(entry: FrontierEntry) -> str:
+    if entry.status == "error":
+        return f"gave up after {entry.attempts} attempt(s)"
+    retry_at = time.strftime("%H:%M:%S", time.gmtime(entry.next_fetch_at))
+    return f"attempt {entry.attempts} failed; retrying from {retry_at} UTC"
+
+
+def _is_http(url: str) -> bool:
+    return urlsplit(url).scheme in ("http", "https")

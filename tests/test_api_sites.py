@@ -1,0 +1,206 @@
+"""Operator routes over real HTTP (FastAPI's TestClient) against a tiny demo shop served on loopback.
+
+Crawls here are driven by the embedded runner (`run_crawl`), so each step is deterministic; the
+background worker has its own tests (test_crawl_worker.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from snapmode.config import CrawlSettings, Settings
+from snapmode.crawl.politeness import host_key
+from snapmode.runner.local import run_crawl
+from snapmode.services import Services
+from snapmode.shop.catalog import RULES_PATH
+from tests.support.tiny_shop import tiny_shop
+
+PLAIN_PAGE = "/p/bruno-compete-hoodie.html"  # no structured data: heuristics, or the shop's rules
+JSON_LD_PAGE = "/p/chaz-kangeroo-hoodie.html"
+
+
+@dataclass
+class Api:
+    client: TestClient
+    services: Services
+    settings: Settings
+    shop: str
+    operator: dict[str, str]
+    admin: dict[str, str]
+
+    def register(self, **body) -> dict:
+        answer = self.client.post("/api/v1/sites", json={"root_url": self.shop + "/"} | body, headers=self.operator)
+        assert answer.status_code in (200, 201), answer.text
+        return answer.json()
+
+    def status(self, site_id: str) -> dict:
+        answer = self.client.get(f"/api/v1/sites/{site_id}/status", headers=self.operator)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    home = tmp_path_factory.mktemp("home")
+    with tiny_shop(tmp_path_factory.mktemp("shop"), products=4) as shop:
+        host = host_key(shop)
+        settings = Settings(home=home, crawl=CrawlSettings(allow_hosts=[host], no_delay_hosts=[host]))
+        app = create_app(settings)
+        services = app.state.services
+        _, operator = services.keys.create("shop team", "operator")
+        _, admin = services.keys.create("ops lead", "admin")
+        with TestClient(app) as client:
+            yield Api(
+                client,
+                services,
+                settings,
+                shop,
+                operator={"Authorization": f"Bearer {operator}"},
+                admin={"X-API-Key": admin},
+            )
+        services.close()
+
+
+def test_operator_routes_need_a_valid_key(api: Api) -> None:
+    for headers in ({}, {"Authorization": "Bearer sm_nope_nope"}, {"X-API-Key": "garbage"}):
+        answer = api.client.get("/api/v1/sites", headers=headers)
+        assert answer.status_code == 401 and answer.headers["WWW-Authenticate"] == "Bearer"
+        assert "key" in answer.json()["detail"]
+    assert api.client.get("/api/v1/sites", headers=api.operator).status_code == 200
+    assert api.client.get("/api/v1/search").status_code == 200  # shoppers need no key
+
+
+def test_whoami_names_the_key(api: Api) -> None:
+    me = api.client.get("/api/v1/auth/whoami", headers=api.operator).json()
+    assert me["name"] == "shop team" and me["role"] == "operator" and len(me["key_id"]) == 12
+    assert api.client.get("/api/v1/auth/whoami", headers=api.admin).json()["role"] == "admin"
+    assert api.client.get("/api/v1/auth/whoami").status_code == 401
+
+
+def test_a_revoked_key_is_refused_at_once(api: Api) -> None:
+    key, raw = api.services.keys.create("temp")
+    headers = {"X-API-Key": raw}
+    assert api.client.get("/api/v1/auth/whoami", headers=headers).status_code == 200
+    api.services.keys.revoke(key.key_id)
+    assert api.client.get("/api/v1/auth/whoami", headers=headers).status_code == 401
+
+
+def test_the_openapi_document_declares_the_key_schemes(api: Api) -> None:
+    document = api.client.get("/api/v1/openapi.json").json()
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["HTTPBearer"]["scheme"] == "bearer" and schemes["APIKeyHeader"]["name"] == "X-API-Key"
+    assert document["paths"]["/api/v1/sites"]["get"]["security"]
+    assert "security" not in document["paths"]["/api/v1/search"]["get"]
+    assert document["components"]["schemas"]["SiteView"]["examples"]
+
+
+def test_invalid_sites_are_422_with_the_reason(api: Api) -> None:
+    cases = [
+        ({"root_url": "file:///etc/passwd"}, "http"),
+        ({"root_url": api.shop + "/", "rules_yaml": "name: [unclosed"}, "YAML"),
+        ({"root_url": api.shop + "/", "rules_yaml": "colour: h1::text"}, "unknown field"),
+        ({"root_url": api.shop + "/", "include": ["(unbalanced"]}, "pattern"),
+    ]
+    for body, reason in cases:
+        answer = api.client.post("/api/v1/sites", json=body, headers=api.operator)
+        assert answer.status_code == 422 and reason in answer.json()["detail"], answer.text
+    assert api.client.get("/api/v1/sites", headers=api.operator).json() == []
+
+
+def test_preview_fetches_a_shop_page_and_shows_what_rules_add(api: Api) -> None:
+    url = api.shop + PLAIN_PAGE
+    without = api.client.post("/api/v1/sites/preview", json={"url": url}, headers=api.operator).json()
+    assert set(without["sources"].values()) == {"heuristics"}  # the layout guesses; rules say it for sure
+    rules = RULES_PATH.read_text()
+    found = api.client.post("/api/v1/sites/preview", json={"url": url, "rules_yaml": rules}, headers=api.operator)
+    assert found.status_code == 200, found.text
+    preview = found.json()
+    assert preview["product"]["name"] == "Bruno Compete Hoodie" and preview["product"]["price"]
+    assert preview["product"]["images"] and preview["links"] > 0
+    assert preview["sources"]["name"] == "rules" and preview["sources"]["price"] == "rules"
+    structured = api.client.post("/api/v1/sites/preview", json={"url": api.shop + JSON_LD_PAGE}, headers=api.operator)
+    assert structured.json()["sources"]["name"] == "json-ld"
+
+
+def test_preview_refuses_bad_rules_blocked_pages_and_robots(api: Api) -> None:
+    page = api.shop + PLAIN_PAGE
+    bad = api.client.post("/api/v1/sites/preview", json={"url": page, "rules_yaml": "name: 'xpath://h1['"},
+                          headers=api.operator)
+    assert bad.status_code == 422 and "name" in bad.json()["detail"]
+    private = api.client.post("/api/v1/sites/preview", json={"url": "http://10.1.2.3/p.html"}, headers=api.operator)
+    assert private.status_code == 400 and "ssrf" in private.json()["detail"]
+    robots = api.client.post("/api/v1/sites/preview", json={"url": api.shop + "/cart"}, headers=api.operator)
+    assert robots.status_code == 400 and "robots.txt" in robots.json()["detail"]
+    missing = api.client.post("/api/v1/sites/preview", json={"url": api.shop + "/p/nope.html"}, headers=api.operator)
+    assert missing.status_code == 400 and "http_4xx" in missing.json()["detail"]
+
+
+def test_a_site_is_crawled_paused_resumed_and_deleted(api: Api) -> None:
+    created = api.client.post(
+        "/api/v1/sites", json={"root_url": api.shop + "/", "rules_yaml": RULES_PATH.read_text()}, headers=api.operator
+    )
+    assert created.status_code == 201
+    site = created.json()
+    assert site["state"] == "active" and site["rules_yaml"] and site["created_at"] > 0
+    again = api.register(rules_yaml=RULES_PATH.read_text(), exclude=["/search"])
+    assert again["id"] == site["id"] and again["created_at"] == site["created_at"] and again["exclude"] == ["/search"]
+    assert [listed["id"] for listed in api.client.get("/api/v1/sites", headers=api.operator).json()] == [site["id"]]
+    site_id = site["id"]
+    # A page that fails, for the errors list.
+    api.services.frontier.add(site_id, [(api.shop + "/p/gone.html", 1, "product")])
+
+    before = api.status(site_id)
+    assert before["pages"]["queued"] >= 2 and before["pages"]["fetched"] == 0 and before["products"] == 0
+
+    run_crawl(api.settings, site_ids=[site_id], max_pages=6)
+    during = api.status(site_id)
+    assert during["pages"]["fetched"] + during["pages"]["failed"] >= 5 and during["pages_per_second"] > 0
+
+    paused = api.client.post(f"/api/v1/sites/{site_id}/pause", headers=api.operator)
+    assert paused.status_code == 200 and paused.json()["state"] == "paused"
+    stopped = run_crawl(api.settings, site_ids=[site_id], max_pages=6)
+    assert stopped.pages_fetched == 0
+    held = api.status(site_id)
+    assert held["state"] == "paused" and held["pages"] == during["pages"]  # the frontier did not advance
+
+    assert api.client.post(f"/api/v1/sites/{site_id}/resume", headers=api.operator).json()["state"] == "active"
+    run_crawl(api.settings, site_ids=[site_id])
+    done = api.status(site_id)
+    assert done["pages"]["queued"] == 0 and done["pages"]["fetched"] > during["pages"]["fetched"]
+    assert done["products"] == 4 and done["images"] >= 4 and done["vectors"] == 0  # nothing embedded here
+    assert done["errors"] == {"http_4xx": 1}
+
+    errors = api.client.get(f"/api/v1/sites/{site_id}/errors?limit=5", headers=api.operator).json()
+    assert [(error["url"], error["kind"]) for error in errors] == [(api.shop + "/p/gone.html", "http_4xx")]
+    assert errors[0]["message"] and errors[0]["at"] > 0
+
+    assert api.services.frontier.due(time.time(), site_id) == 0
+    started = api.client.post(f"/api/v1/sites/{site_id}/start", headers=api.operator)
+    assert started.status_code == 200 and started.json()["state"] == "active"
+    settled = done["pages"]["fetched"] + done["pages"]["failed"]
+    assert api.services.frontier.due(time.time(), site_id) == settled  # a recrawl from the top
+
+    patched = api.client.patch(f"/api/v1/sites/{site_id}", json={"rules_yaml": None}, headers=api.operator)
+    assert patched.status_code == 200 and patched.json()["rules_yaml"] is None
+    assert patched.json()["exclude"] == ["/search"]
+    bad_patch = api.client.patch(f"/api/v1/sites/{site_id}", json={"exclude": ["("]}, headers=api.operator)
+    assert bad_patch.status_code == 422
+
+    assert api.client.delete(f"/api/v1/sites/{site_id}", headers=api.operator).status_code == 403
+    assert api.client.delete(f"/api/v1/sites/{site_id}", headers=api.admin).status_code == 204
+    assert api.client.get(f"/api/v1/sites/{site_id}", headers=api.operator).status_code == 404
+    assert api.client.get(f"/api/v1/sites/{site_id}/status", headers=api.operator).status_code == 404
+    assert sum(api.services.frontier.counts(site_id).values()) == 0
+    assert api.client.get("/api/v1/search", params={"site": site_id}).json()["total"] == 4  # products stay
+
+
+def test_unknown_sites_are_404(api: Api) -> None:
+    for method, path in (("get", ""), ("post", "/pause"), ("get", "/errors"), ("patch", "")):
+        answer = api.client.request(method, f"/api/v1/sites/nope{path}", headers=api.admin, json={})
+        assert answer.status_code == 404 and "nope" in answer.json()["detail"]
