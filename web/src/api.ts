@@ -30,11 +30,18 @@ export interface SearchResult {
   label: string;
 }
 
+export interface QueryCategory {
+  label: string; // the classifier's product category for the searched region
+  score: number;
+  narrowed: boolean; // results were limited to that category
+}
+
 export interface ImageSearchResponse {
   regions: Region[]; // by score, the whole image always last
-  region: number; // index of the searched region
+  region: number; // index of the searched region, -1 for a manual crop
   width: number;
   height: number;
+  category?: QueryCategory;
   results: SearchResult[];
 }
 
@@ -54,6 +61,18 @@ export interface Product {
   images: string[];
   categories: string[];
   description: string | null;
+  site?: string; // the registered shop's id
+  discount_percent?: number | null;
+  fetched_at?: number; // unix seconds
+}
+
+/** One point of a product's price history: recorded each time a crawl saw the price or stock change. */
+export interface PricePoint {
+  observed_at: number; // unix seconds
+  price: string | null;
+  regular_price: string | null;
+  currency: string | null;
+  availability: Availability | null;
 }
 
 export interface FacetValue {
@@ -61,10 +80,14 @@ export interface FacetValue {
   count: number;
 }
 
+/** Facet counts over the filtered set; "price" values are bucket labels such as "25-50" or "100+". */
+export type FacetName = "brand" | "category" | "price" | "site";
+export type Facets = Partial<Record<FacetName, FacetValue[]>>;
+
 export interface CatalogSearchResponse {
   total: number;
   items: Product[];
-  facets: Record<string, FacetValue[]>;
+  facets: Facets;
 }
 
 /** What a result card shows; image search hits carry a score, catalogue items do not. */
@@ -98,33 +121,62 @@ export function productCard(product: Product): ProductCardData {
 /** A failed API call; `message` is the server's `detail` when it sent one. */
 export class ApiError extends Error {
   readonly status: number; // 0 when the server could not be reached
+  readonly retryAfter: number | null; // seconds, from the Retry-After header of a 429 or 503
 
-  constructor(status: number, message: string) {
+  constructor(status: number, message: string, retryAfter: number | null = null) {
     super(message);
     this.name = "ApiError";
     this.status = status;
+    this.retryAfter = retryAfter;
+  }
+
+  get rateLimited(): boolean {
+    return this.status === 429;
   }
 }
 
 const API_ROOT = `${import.meta.env.BASE_URL}api/v1`;
 
-export interface ImageSearchOptions {
+/** Text and filters shared by text search and photo search; empty ones are left out of the request. */
+export interface SearchFilters {
+  q?: string;
+  category?: string;
+  brand?: string;
+  site?: string;
+  min_price?: number;
+  max_price?: number;
+  in_stock?: boolean;
+}
+
+/** The photo to search with: an upload, or an http(s) URL the server fetches. */
+export type PhotoSource = { file: Blob } | { url: string };
+
+export interface ImageSearchOptions extends SearchFilters {
   k?: number;
   region?: number; // index into the regions of a previous answer for the same photo
   box?: Box; // a manual crop; the server prefers it over `region`
 }
 
 export function searchImage(
-  file: Blob,
+  source: PhotoSource,
   options: ImageSearchOptions = {},
   signal?: AbortSignal,
 ): Promise<ImageSearchResponse> {
   const form = new FormData();
-  form.append("file", file, file instanceof File ? file.name : "photo");
-  if (options.k !== undefined) form.append("k", String(options.k));
-  if (options.region !== undefined) form.append("region", String(options.region));
-  if (options.box !== undefined) form.append("box", options.box.map(Math.round).join(","));
+  if ("file" in source) form.append("file", source.file, source.file instanceof File ? source.file.name : "photo");
+  else form.append("url", source.url);
+  const { box, ...rest } = options;
+  for (const [name, value] of definedEntries(rest)) form.append(name, String(value));
+  if (box !== undefined) form.append("box", box.map(Math.round).join(","));
   return request<ImageSearchResponse>(`${API_ROOT}/search/image`, { method: "POST", body: form, signal });
+}
+
+export function getProduct(productId: string, signal?: AbortSignal): Promise<Product> {
+  return request<Product>(`${API_ROOT}/products/${encodeURIComponent(productId)}`, { signal });
+}
+
+export function priceHistory(productId: string, signal?: AbortSignal): Promise<PricePoint[]> {
+  return request<PricePoint[]>(`${API_ROOT}/products/${encodeURIComponent(productId)}/history`, { signal });
 }
 
 export function similarProducts(productId: string, k = 12, signal?: AbortSignal): Promise<SimilarResponse> {
@@ -134,24 +186,22 @@ export function similarProducts(productId: string, k = 12, signal?: AbortSignal)
   });
 }
 
-export interface CatalogQuery {
-  q?: string;
-  category?: string;
-  brand?: string;
-  min_price?: number;
-  max_price?: number;
-  in_stock?: boolean;
+export interface CatalogQuery extends SearchFilters {
   offset?: number;
   limit?: number;
 }
 
 export function searchCatalog(query: CatalogQuery, signal?: AbortSignal): Promise<CatalogSearchResponse> {
   const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    // Empty filters are left out so the server applies its defaults.
-    if (value !== undefined && value !== "") params.set(name, String(value));
-  }
+  for (const [name, value] of definedEntries(query)) params.set(name, String(value));
   return request<CatalogSearchResponse>(`${API_ROOT}/search?${params}`, { signal });
+}
+
+// Empty filters are left out so the server applies its defaults.
+function definedEntries(fields: object): [string, string | number | boolean][] {
+  return Object.entries(fields).filter(
+    (entry): entry is [string, string | number | boolean] => entry[1] !== undefined && entry[1] !== "",
+  );
 }
 
 async function request<T>(url: string, init: RequestInit): Promise<T> {
@@ -162,8 +212,24 @@ async function request<T>(url: string, init: RequestInit): Promise<T> {
     if ((error as { name?: unknown } | null)?.name === "AbortError") throw error; // the caller cancelled it
     throw new ApiError(0, "Cannot reach the SnapMode server. Check your connection and try again.");
   }
-  if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
+  if (!response.ok) {
+    const retryAfter = retryAfterSeconds(response.headers.get("Retry-After"));
+    let message = await errorMessage(response);
+    if (response.status === 429) {
+      message = `Too many searches right now. ${retryAfter === null ? "Wait a moment" : `Try again in ${retryAfter} s`}.`;
+    }
+    throw new ApiError(response.status, message, retryAfter);
+  }
   return (await response.json()) as T;
+}
+
+/** Retry-After is either seconds or an HTTP date. */
+function retryAfterSeconds(header: string | null): number | null {
+  if (!header) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
 /** FastAPI sends `detail` as a string, or as a list of field errors for 422. */

@@ -27,3 +27,21 @@ export function safeHttpUrl(url: string | null | undefined): string | undefined 
     return undefined;
   }
 }
+
+/** Whole percent off the regular price, or null when not on sale. */
+export function discountPercent(price: string | null, regularPrice: string | null): number | null {
+  if (!isOnSale(price, regularPrice)) return null;
+  return Math.round((1 - Number(price) / Number(regularPrice)) * 100);
+}
+
+/** The shop a product page belongs to, as a shopper recognises it: its host name without "www.". */
+export function shopName(url: string | null | undefined): string | null {
+  const href = safeHttpUrl(url);
+  return href ? new URL(href).hostname.replace(/^www\./, "") : null;
+}
+
+export function formatDate(unixSeconds: number, locale?: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(new Date(unixSeconds * 1000));
+}
+
+export const AVAILABILITY_TEXT = { InStock: "In stock", OutOfStock: "Out of stock" } as const;

@@ -1,5 +1,14 @@
 import { describe, expect, it, vi } from "vitest";
-import { ApiError, productCard, searchCatalog, searchImage, similarProducts, type Product } from "../api";
+import {
+  ApiError,
+  getProduct,
+  priceHistory,
+  productCard,
+  searchCatalog,
+  searchImage,
+  similarProducts,
+  type Product,
+} from "../api";
 
 function jsonResponse(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
@@ -19,7 +28,7 @@ describe("searchImage", () => {
   it("posts the photo and options as multipart form data to a relative URL", async () => {
     const fetchStub = stubFetch(() => jsonResponse(answer));
 
-    await expect(searchImage(photo, { k: 8, region: 2, box: [10.4, 20, 110.6, 220] })).resolves.toEqual(answer);
+    await expect(searchImage({ file: photo }, { k: 8, region: 2, box: [10.4, 20, 110.6, 220] })).resolves.toEqual(answer);
 
     const [url, init] = fetchStub.mock.calls[0]!;
     expect(url).toBe("/api/v1/search/image");
@@ -37,10 +46,29 @@ describe("searchImage", () => {
     expect(new Headers(init?.headers).has("Content-Type")).toBe(false);
   });
 
+  it("sends an image URL and the hybrid text and filters instead of a file", async () => {
+    const fetchStub = stubFetch(() => jsonResponse(answer));
+
+    await searchImage(
+      { url: "https://img.example/look.jpg" },
+      { q: "red dress", brand: "Luma", site: "", min_price: 0, max_price: 80, in_stock: true, category: undefined },
+    );
+
+    const form = fetchStub.mock.calls[0]![1]!.body as FormData;
+    expect(Object.fromEntries(form)).toEqual({
+      url: "https://img.example/look.jpg",
+      q: "red dress",
+      brand: "Luma",
+      min_price: "0",
+      max_price: "80",
+      in_stock: "true",
+    });
+  });
+
   it("sends only the photo when no options are given, so the server defaults apply", async () => {
     const fetchStub = stubFetch(() => jsonResponse(answer));
 
-    await searchImage(photo);
+    await searchImage({ file: photo });
 
     const form = fetchStub.mock.calls[0]![1]!.body as FormData;
     expect([...form.keys()]).toEqual(["file"]);
@@ -49,11 +77,46 @@ describe("searchImage", () => {
   it("surfaces the server's detail message with the status", async () => {
     stubFetch(() => jsonResponse({ detail: "The image is larger than 10 MB." }, 413));
 
-    const failure = await searchImage(photo).catch((error: unknown) => error);
+    const failure = await searchImage({ file: photo }).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(ApiError);
     expect((failure as ApiError).status).toBe(413);
     expect((failure as ApiError).message).toBe("The image is larger than 10 MB.");
+  });
+
+  it("tells a rate-limited shopper how long to wait, from Retry-After", async () => {
+    stubFetch(
+      () =>
+        new Response(JSON.stringify({ detail: "rate limit exceeded" }), {
+          status: 429,
+          headers: { "Content-Type": "application/json", "Retry-After": "7" },
+        }),
+    );
+
+    const failure = (await searchImage({ file: photo }).catch((error: unknown) => error)) as ApiError;
+
+    expect(failure).toBeInstanceOf(ApiError);
+    expect(failure.rateLimited).toBe(true);
+    expect(failure.retryAfter).toBe(7);
+    expect(failure.message).toBe("Too many searches right now. Try again in 7 s.");
+  });
+
+  it("keeps Retry-After of a 503 and reads it as an HTTP date too", async () => {
+    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
+    stubFetch(
+      () =>
+        new Response(JSON.stringify({ detail: "The vector store is unavailable." }), {
+          status: 503,
+          headers: { "Retry-After": inTenSeconds },
+        }),
+    );
+
+    const failure = (await similarProducts("p-1").catch((error: unknown) => error)) as ApiError;
+
+    expect(failure.rateLimited).toBe(false);
+    expect(failure.retryAfter).toBeGreaterThanOrEqual(9);
+    expect(failure.retryAfter).toBeLessThanOrEqual(10);
+    expect(failure.message).toBe("The vector store is unavailable.");
   });
 
   it("joins FastAPI's validation errors into one message", async () => {
@@ -69,19 +132,19 @@ describe("searchImage", () => {
       ),
     );
 
-    await expect(searchImage(photo)).rejects.toThrow("Input should be a valid integer; Input should be greater than 0");
+    await expect(searchImage({ file: photo })).rejects.toThrow("Input should be a valid integer; Input should be greater than 0");
   });
 
   it("explains a non-JSON error page by its status", async () => {
     stubFetch(() => new Response("<html>Bad gateway</html>", { status: 502, statusText: "Bad Gateway" }));
 
-    await expect(searchImage(photo)).rejects.toThrow("The server answered 502 Bad Gateway.");
+    await expect(searchImage({ file: photo })).rejects.toThrow("The server answered 502 Bad Gateway.");
   });
 
   it("reports an unreachable server as status 0", async () => {
     stubFetch(() => Promise.reject(new TypeError("Failed to fetch")));
 
-    const failure = await searchImage(photo).catch((error: unknown) => error);
+    const failure = await searchImage({ file: photo }).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(ApiError);
     expect((failure as ApiError).status).toBe(0);
@@ -96,7 +159,7 @@ describe("searchImage", () => {
       );
     });
 
-    const pending = searchImage(photo, {}, controller.signal);
+    const pending = searchImage({ file: photo }, {}, controller.signal);
     controller.abort();
 
     await expect(pending).rejects.toMatchObject({ name: "AbortError" });
@@ -122,16 +185,39 @@ describe("similarProducts", () => {
   });
 });
 
+describe("product details", () => {
+  it("reads a product and its price history by URL-escaped id", async () => {
+    const fetchStub = stubFetch(() => jsonResponse([]));
+
+    await getProduct("a/b");
+    await priceHistory("a/b");
+
+    expect(fetchStub.mock.calls.map(([url]) => url)).toEqual([
+      "/api/v1/products/a%2Fb",
+      "/api/v1/products/a%2Fb/history",
+    ]);
+  });
+});
+
 describe("searchCatalog", () => {
   it("builds the query string and leaves out empty filters", async () => {
     const fetchStub = stubFetch(() => jsonResponse({ total: 0, items: [], facets: {} }));
 
-    await searchCatalog({ q: "hoodie & top", brand: "", in_stock: true, min_price: 10, offset: 24, limit: 24 });
+    await searchCatalog({
+      q: "hoodie & top",
+      brand: "",
+      site: "shop-1",
+      in_stock: true,
+      min_price: 10,
+      offset: 24,
+      limit: 24,
+    });
 
     const url = new URL(fetchStub.mock.calls[0]![0] as string, "http://host");
     expect(url.pathname).toBe("/api/v1/search");
     expect(Object.fromEntries(url.searchParams)).toEqual({
       q: "hoodie & top",
+      site: "shop-1",
       in_stock: "true",
       min_price: "10",
       offset: "24",

@@ -13,72 +13,59 @@ const regions: Region[] = [
 function mountPicker(props: Partial<InstanceType<typeof RegionPicker>["$props"]> = {}) {
   return mount(RegionPicker, {
     props: { src: "blob:photo", width: 1000, height: 500, regions, selected: 0, ...props },
+    attachTo: document.body,
   });
 }
 
-/** Lay the overlay out as a browser would with the photo displayed at 500 x 250 CSS pixels. */
-function displayAt(picker: ReturnType<typeof mountPicker>, left: number, top: number, width: number, height: number) {
+type Picker = ReturnType<typeof mountPicker>;
+
+/** Lay the overlay out as a browser would with the photo displayed at the given CSS pixels. */
+function displayAt(picker: Picker, left: number, top: number, width: number, height: number) {
   const svg = picker.get("svg").element;
   svg.getBoundingClientRect = () => new DOMRect(left, top, width, height);
 }
 
+const button = (picker: Picker, name: string) => {
+  const found = picker.findAll("button").find((candidate) => candidate.text() === name);
+  if (!found) throw new Error(`no button ${name}`);
+  return found;
+};
+const box = (picker: Picker, index: number) => picker.get(`g[data-region="${index}"]`);
+const geometry = (rect: ReturnType<Picker["get"]>) =>
+  ["x", "y", "width", "height"].map((name) => Number(rect.attributes(name)));
+
 describe("RegionPicker", () => {
-  it("draws every box in the photo's pixel space so the overlay scales with the displayed photo", () => {
-    const picker = mountPicker();
-    const svg = picker.get("svg");
-
-    expect(svg.attributes("viewBox")).toBe("0 0 1000 500");
-    expect(svg.attributes("preserveAspectRatio")).toBe("none");
-    expect(svg.classes()).toContain("region-overlay");
-    const top = picker.get('[aria-label="Search with top, 91% confidence"] .region-line');
-    expect([top.attributes("x"), top.attributes("y"), top.attributes("width"), top.attributes("height")]).toEqual([
-      "100",
-      "50",
-      "400",
-      "250",
-    ]);
-  });
-
-  it("draws larger boxes first so smaller ones stay clickable on top", () => {
-    const labels = mountPicker()
-      .findAll("g.region")
-      .map((group) => group.attributes("aria-label"));
-
-    expect(labels).toEqual([
-      "Search with Whole photo",
-      "Search with top, 91% confidence",
-      "Search with trousers, 77% confidence",
-    ]);
-  });
-
-  it("emits the API index of the clicked region", async () => {
+  it("names one button per region in API order and emits its index", async () => {
     const picker = mountPicker();
 
-    await picker.get('[aria-label="Search with trousers, 77% confidence"]').trigger("click");
-    await picker.get('[aria-label="Search with Whole photo"]').trigger("click");
+    const names = picker.findAll(".region-list button").map((found) => found.text());
+    expect(names).toEqual(["Region 1: top", "Region 2: trousers", "Region 3: image", "Crop manually"]);
+    await button(picker, "Region 2: trousers").trigger("click");
+    await button(picker, "Region 3: image").trigger("click");
 
     expect(picker.emitted("select")).toEqual([[1], [2]]);
   });
 
-  it("lets keyboard users focus a box and pick it with Enter or Space", async () => {
+  it("draws boxes in the photo's pixel space, larger first so smaller ones stay clickable", async () => {
     const picker = mountPicker();
-    const trousers = picker.get('[aria-label="Search with trousers, 77% confidence"]');
 
-    expect(trousers.attributes("role")).toBe("button");
-    expect(trousers.attributes("tabindex")).toBe("0");
-    await trousers.trigger("keydown", { key: "Enter" });
-    await trousers.trigger("keydown", { key: " " });
-
-    expect(picker.emitted("select")).toEqual([[1], [1]]);
+    expect(picker.get("svg").attributes("viewBox")).toBe("0 0 1000 500");
+    expect(picker.findAll("g.region").map((group) => group.attributes("data-region"))).toEqual(["2", "0", "1"]);
+    expect(geometry(box(picker, 0).get(".region-line"))).toEqual([100, 50, 400, 250]);
+    await box(picker, 1).trigger("click");
+    expect(picker.emitted("select")).toEqual([[1]]);
   });
 
-  it("highlights the searched region", () => {
+  it("marks the searched region pressed and highlights a region's box while its button has focus", async () => {
     const picker = mountPicker({ selected: 1 });
-    const pressed = picker.findAll('g.region[aria-pressed="true"]');
 
-    expect(pressed.map((group) => group.attributes("aria-label"))).toEqual(["Search with trousers, 77% confidence"]);
-    expect(pressed[0]!.classes()).toContain("region-selected");
+    expect(button(picker, "Region 2: trousers").attributes("aria-pressed")).toBe("true");
+    expect(button(picker, "Region 1: top").attributes("aria-pressed")).toBe("false");
+    expect(box(picker, 1).classes()).toContain("region-selected");
     expect(picker.get("figcaption").text()).toContain("Searched with: trousers");
+
+    await button(picker, "Region 1: top").trigger("focus");
+    expect(box(picker, 0).classes()).toContain("region-highlighted");
   });
 
   it("turns a drag across the displayed photo into a crop in the photo's pixels", async () => {
@@ -91,7 +78,7 @@ describe("RegionPicker", () => {
     await svg.trigger("pointermove", { clientX: 170, clientY: 135, pointerId: 1 });
     await svg.trigger("pointerup", { clientX: 170, clientY: 135, pointerId: 1 });
     // The click that ends the drag lands on a region but must not select it.
-    await picker.get('[aria-label="Search with top, 91% confidence"]').trigger("click");
+    await box(picker, 0).trigger("click");
 
     expect(picker.emitted("crop")).toEqual([[[100, 50, 300, 250]]]);
     expect(picker.emitted("select")).toBeUndefined();
@@ -100,7 +87,7 @@ describe("RegionPicker", () => {
   it("treats a tiny pointer movement as a click, not a crop", async () => {
     const picker = mountPicker();
     displayAt(picker, 0, 0, 500, 250);
-    const top = picker.get('[aria-label="Search with top, 91% confidence"]');
+    const top = box(picker, 0);
 
     await top.trigger("pointerdown", { button: 0, clientX: 100, clientY: 100, pointerId: 1 });
     await top.trigger("pointermove", { clientX: 103, clientY: 102, pointerId: 1 });
@@ -111,17 +98,42 @@ describe("RegionPicker", () => {
     expect(picker.emitted("select")).toEqual([[0]]);
   });
 
+  it("crops with the keyboard: arrows move the box, Shift+arrows resize it, Enter searches", async () => {
+    const picker = mountPicker();
+
+    await button(picker, "Crop manually").trigger("click");
+    const stage = picker.get('[aria-label="Crop area"]');
+    expect(document.activeElement).toBe(stage.element);
+    expect(geometry(picker.get("rect.region-crop"))).toEqual([250, 125, 500, 250]); // the middle half
+
+    await stage.trigger("keydown", { key: "ArrowRight" }); // 2% of 1000 px
+    await stage.trigger("keydown", { key: "ArrowDown", shiftKey: true }); // 2% of 500 px taller
+    await stage.trigger("keydown", { key: "Enter" });
+
+    expect(picker.emitted("crop")).toEqual([[[270, 125, 770, 385]]]);
+    expect(picker.find('[aria-label="Crop area"]').exists()).toBe(false);
+  });
+
+  it("keeps a keyboard crop inside the photo and drops it on Escape", async () => {
+    const picker = mountPicker();
+    await button(picker, "Crop manually").trigger("click");
+    const stage = picker.get('[aria-label="Crop area"]');
+
+    for (let press = 0; press < 40; press++) await stage.trigger("keydown", { key: "ArrowLeft" });
+    expect(geometry(picker.get("rect.region-crop"))).toEqual([0, 125, 500, 250]);
+    await stage.trigger("keydown", { key: "Escape" });
+
+    expect(picker.find("rect.region-crop").exists()).toBe(false);
+    expect(picker.emitted("crop")).toBeUndefined();
+  });
+
   it("shows a searched crop instead of a region highlight", () => {
     const picker = mountPicker({ selected: null, crop: [10, 20, 110, 220] });
-    const crop = picker.get("rect.region-crop");
 
-    expect([crop.attributes("x"), crop.attributes("y"), crop.attributes("width"), crop.attributes("height")]).toEqual([
-      "10",
-      "20",
-      "100",
-      "200",
+    expect(geometry(picker.get("rect.region-crop"))).toEqual([10, 20, 100, 200]);
+    expect(picker.findAll('.region-list button[aria-pressed="true"]').map((found) => found.text())).toEqual([
+      "Crop manually",
     ]);
-    expect(picker.findAll('g.region[aria-pressed="true"]')).toHaveLength(0);
     expect(picker.get("figcaption").text()).toContain("Searched with: your selection");
   });
 });

@@ -20,34 +20,34 @@ function item(overrides: Partial<ProductCardData> = {}): ProductCardData {
 }
 
 describe("ResultCard", () => {
-  it("shows photo, name, brand, formatted price, stock and score", () => {
+  it("shows photo, name, brand, formatted price, stock, shop and score", () => {
     const card = mount(ResultCard, { props: { item: item() } });
 
-    const photo = card.get("img");
-    expect(photo.attributes("src")).toBe("https://shop.example/media/wh01-green_main.jpg");
-    expect(photo.attributes("alt")).toBe("Mona Pullover Hoodlie");
-    expect(card.get(".card-name").text()).toContain("Mona Pullover Hoodlie");
+    expect(card.get("img").attributes("src")).toBe("https://shop.example/media/wh01-green_main.jpg");
+    expect(card.get(".card-name").text()).toBe("Mona Pullover Hoodlie");
     expect(card.get(".card-brand").text()).toBe("Luma");
     expect(card.get(".card-price").text()).toBe("$57.00");
     expect(card.find("s").exists()).toBe(false);
     expect(card.get(".badge").text()).toBe("In stock");
+    expect(card.get(".card-shop").text()).toBe("shop.example");
     expect(card.get(".card-score").text()).toBe("Similarity 0.91");
   });
 
-  it("strikes through the regular price when on sale", () => {
+  it("strikes through the regular price and shows the discount when on sale", () => {
     const card = mount(ResultCard, {
       props: { item: item({ price: "45.60", regular_price: "57.00", currency: "EUR" }) },
     });
 
     expect(card.get(".price-sale").text()).toContain("€45.60");
     expect(card.get("s.price-regular").text()).toContain("€57.00");
+    expect(card.get(".badge-sale").text()).toBe("−20%");
   });
 
   it("is not on sale when the regular price is below the price", () => {
     const card = mount(ResultCard, { props: { item: item({ price: "57.00", regular_price: "45.00" }) } });
 
     expect(card.find("s").exists()).toBe(false);
-    expect(card.find(".price-sale").exists()).toBe(false);
+    expect(card.find(".badge-sale").exists()).toBe(false);
   });
 
   it("marks out-of-stock products and leaves the badge out when stock is unknown", () => {
@@ -59,9 +59,10 @@ describe("ResultCard", () => {
     expect(unknown.find(".badge").exists()).toBe(false);
   });
 
-  it("links out to the shop page in a new tab", () => {
-    const link = mount(ResultCard, { props: { item: item() } }).get(".card-name a");
+  it("links out to the shop page in a new tab with the exact name View in shop", () => {
+    const link = mount(ResultCard, { props: { item: item() } }).get("a");
 
+    expect(link.text()).toBe("View in shop");
     expect(link.attributes("href")).toBe("https://shop.example/mona-pullover-hoodlie.html");
     expect(link.attributes("target")).toBe("_blank");
     expect(link.attributes("rel")).toBe("noopener");
@@ -71,7 +72,7 @@ describe("ResultCard", () => {
     const card = mount(ResultCard, { props: { item: item({ url: "javascript:alert(1)" }) } });
 
     expect(card.find("a").exists()).toBe(false);
-    expect(card.get(".card-name").text()).toBe("Mona Pullover Hoodlie");
+    expect(card.find(".card-shop").exists()).toBe(false);
   });
 
   it("leaves the score out for catalogue items, which have none", () => {
@@ -80,11 +81,16 @@ describe("ResultCard", () => {
     expect(card.find(".card-score").exists()).toBe(false);
   });
 
-  it("asks for more like this product", async () => {
+  it("opens the product from its name or anywhere on the card, but not from its link or Similar items", async () => {
     const card = mount(ResultCard, { props: { item: item() } });
+    const similar = card.findAll("button").find((button) => button.text() === "Similar items")!;
 
-    await card.get("button").trigger("click");
+    await card.get(".card-name button").trigger("click");
+    await card.get("img").trigger("click");
+    await card.get("a").trigger("click");
+    await similar.trigger("click");
 
-    expect(card.emitted("more")).toEqual([["p-1"]]);
+    expect(card.emitted("open")).toEqual([[item()], [item()]]);
+    expect(card.emitted("similar")).toEqual([[item()]]);
   });
 });

@@ -1,0 +1,203 @@
+/**
+ * Typed client for the operator routes of the SnapMode API (`/api/v1/sites…`, `/api/v1/auth/whoami`).
+ *
+ * Every call sends the operator's key as `Authorization: Bearer`; failures become an
+ * `OperatorApiError` whose message a person can act on.
+ */
+
+export type Role = "operator" | "admin";
+export type SiteState = "active" | "paused";
+
+export interface Identity {
+  key_id: string;
+  name: string;
+  role: Role;
+}
+
+export interface SiteView {
+  id: string;
+  root_url: string;
+  state: SiteState;
+  rules_yaml: string | null;
+  include: string[];
+  exclude: string[];
+  created_at: number;
+}
+
+export interface NewSite {
+  root_url: string;
+  rules_yaml?: string;
+  include?: string[];
+  exclude?: string[];
+}
+
+export interface CrawlStatus {
+  site_id: string;
+  state: SiteState;
+  updated_at: number;
+  pages: Record<string, number>; // frontier counts by status: queued, in_flight, fetched, failed, …
+  pages_per_second: number;
+  errors: Record<string, number>; // by kind: http_404, timeout, robots, …
+  products: number;
+  images: number;
+  vectors: number | null; // null when the vector store cannot count per site
+}
+
+export interface CrawlError {
+  url: string;
+  kind: string;
+  message: string;
+  at: number;
+}
+
+export interface PreviewProduct {
+  name: string | null;
+  price: string | null;
+  currency: string | null;
+  brand: string | null;
+  description: string | null;
+  availability: string | null;
+  regular_price: string | null;
+  images: string[];
+  categories: string[];
+}
+
+export interface Preview {
+  url: string;
+  product: PreviewProduct | null;
+  sources: Record<string, string>; // field → json-ld | microdata | rdfa | opengraph | twitter-card | rules | heuristics
+  links: number;
+}
+
+/** A failed call. `status` is 0 when the server could not be reached. */
+export class OperatorApiError extends Error {
+  readonly status: number;
+  readonly retryAfter: number | null; // seconds, from the Retry-After header of 429 and 503
+
+  constructor(status: number, message: string, retryAfter: number | null = null) {
+    super(message);
+    this.name = "OperatorApiError";
+    this.status = status;
+    this.retryAfter = retryAfter;
+  }
+}
+
+export interface OperatorClient {
+  whoami(signal?: AbortSignal): Promise<Identity>;
+  listSites(signal?: AbortSignal): Promise<SiteView[]>;
+  registerSite(site: NewSite): Promise<SiteView>;
+  preview(url: string, rulesYaml: string | null, signal?: AbortSignal): Promise<Preview>;
+  start(siteId: string): Promise<SiteView>;
+  pause(siteId: string): Promise<SiteView>;
+  resume(siteId: string): Promise<SiteView>;
+  status(siteId: string, signal?: AbortSignal): Promise<CrawlStatus>;
+  errors(siteId: string, limit?: number, signal?: AbortSignal): Promise<CrawlError[]>;
+}
+
+const API_ROOT = `${import.meta.env.BASE_URL}api/v1`;
+
+/** `onUnauthorized` runs on every 401 so the page can drop a key the server no longer accepts. */
+export function createOperatorClient(key: string, onUnauthorized: (error: OperatorApiError) => void = () => {}): OperatorClient {
+  async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const headers = new Headers({ Accept: "application/json", Authorization: `Bearer ${key}` });
+    if (init.body !== undefined) headers.set("Content-Type", "application/json");
+    let response: Response;
+    try {
+      response = await fetch(`${API_ROOT}${path}`, { ...init, headers });
+    } catch (error) {
+      if ((error as { name?: unknown } | null)?.name === "AbortError") throw error; // the caller cancelled it
+      throw new OperatorApiError(0, "Cannot reach the SnapMode server. Check your connection and try again.");
+    }
+    if (!response.ok) {
+      const failure = await errorOf(response);
+      if (failure.status === 401) onUnauthorized(failure);
+      throw failure;
+    }
+    return (await response.json()) as T;
+  }
+
+  const site = (id: string) => `/sites/${encodeURIComponent(id)}`;
+  const post = (body?: unknown): RequestInit => ({
+    method: "POST",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+
+  return {
+    whoami: (signal) => call("/auth/whoami", { signal }),
+    listSites: (signal) => call("/sites", { signal }),
+    registerSite: (newSite) => call("/sites", post(newSite)),
+    preview: (url, rulesYaml, signal) => call("/sites/preview", { ...post({ url, rules_yaml: rulesYaml }), signal }),
+    start: (id) => call(`${site(id)}/start`, post()),
+    pause: (id) => call(`${site(id)}/pause`, post()),
+    resume: (id) => call(`${site(id)}/resume`, post()),
+    status: (id, signal) => call(`${site(id)}/status`, { signal }),
+    errors: (id, limit = 50, signal) => call(`${site(id)}/errors?limit=${limit}`, { signal }),
+  };
+}
+
+async function errorOf(response: Response): Promise<OperatorApiError> {
+  const detail = await detailOf(response);
+  const retryAfter = retryAfterOf(response.headers.get("Retry-After"));
+  switch (response.status) {
+    case 401:
+      return new OperatorApiError(401, "The API key was not accepted: it is unknown or has been revoked.");
+    case 403:
+      return new OperatorApiError(403, `This API key may not do that${detail ? `: ${detail}` : "."}`);
+    case 429:
+      return new OperatorApiError(
+        429,
+        `Too many requests. Try again ${retryAfter === null ? "shortly" : `in ${retryAfter} s`}.`,
+        retryAfter,
+      );
+    case 503:
+      return new OperatorApiError(
+        503,
+        `The server is temporarily unavailable${detail ? `: ${sentence(detail)}` : "."} Try again ${
+          retryAfter === null ? "shortly" : `in ${retryAfter} s`
+        }.`,
+        retryAfter,
+      );
+    default:
+      return new OperatorApiError(
+        response.status,
+        detail ?? `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""}.`,
+      );
+  }
+}
+
+/** FastAPI sends `detail` as a string, or as a list of field errors for 422. */
+async function detailOf(response: Response): Promise<string | null> {
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    return null; // not JSON, e.g. a proxy's HTML error page
+  }
+  const detail = (body as { detail?: unknown } | null)?.detail;
+  if (typeof detail === "string" && detail) return detail;
+  if (Array.isArray(detail)) {
+    const messages = detail
+      .map((item) => {
+        const { msg, loc } = (item ?? {}) as { msg?: unknown; loc?: unknown };
+        if (typeof msg !== "string") return null;
+        const field = Array.isArray(loc) ? loc.filter((part) => part !== "body").join(".") : "";
+        return field ? `${field}: ${msg}` : msg;
+      })
+      .filter((message): message is string => message !== null);
+    if (messages.length) return messages.join("; ");
+  }
+  return null;
+}
+
+/** Ends `text` with a full stop unless it already ends a sentence. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+function retryAfterOf(header: string | null): number | null {
+  if (header === null) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(header); // Retry-After may also be an HTTP date
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
