@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -34,9 +33,10 @@ from rich.table import Table
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.cluster import cluster_settings
 from bench.load_search import in_own_process
 from snapmode.backends.products.base import ProductFilters
-from snapmode.config import CLUSTER_BACKENDS, Settings, SolrSettings
+from snapmode.config import Settings
 from snapmode.pipeline.crawling import register_site
 from snapmode.services import Services
 from snapmode.shop.server import running_shop
@@ -231,13 +231,13 @@ def cluster_runs(products: int, scratch: Path) -> tuple[Outcome, list[Outcome]]:
 
         outcomes = []
         for topology in (CrawlerTopology, ImagingTopology):
-            settings = cluster_settings(scratch / f"kill-{topology.__name__}", shop_url)
+            settings = cluster_settings(scratch / f"kill-{topology.__name__}", access(shop_url))
             services = Services.shared(settings)
             register_site(services, shop_url + "/")
             outcomes.append(topology_crash(topology, settings, services, finished(services)))
             services.close()
         for backend in ("solr", "kafka", "milvus"):
-            settings = cluster_settings(scratch / f"kill-{backend}", shop_url)
+            settings = cluster_settings(scratch / f"kill-{backend}", access(shop_url))
             services = Services.shared(settings)
             register_site(services, shop_url + "/")
             outcomes.append(backend_crash(backend, settings, services, finished(services)))
@@ -303,25 +303,6 @@ def backend_crash(backend: str, settings: Settings, services: Services, done: Ca
         scenario=f"kill -9 {backend}, down {DOWN_S} s", killed_at_s=round(killed_at, 1), products_at_kill=at_kill,
         pages_at_kill=pages_at_kill,
         census=census(settings), recover_s=round(recover_s, 1),
-    )
-
-
-def cluster_settings(home: Path, shop_url: str) -> Settings:
-    solr = SolrSettings(url="http://127.0.0.1:8983/solr")
-    from snapmode.backends.solr_client import SolrCore
-
-    for core in solr.cores:
-        SolrCore(solr, core).delete_all()
-    run = uuid.uuid4().hex[:8]
-    return Settings(
-        home=home,
-        **CLUSTER_BACKENDS,
-        solr=solr,
-        kafka={"images_topic": f"faults-images-{run}", "failed_topic": f"faults-failed-{run}",
-               "group_id": f"faults-{run}"},
-        vectors_uri="http://127.0.0.1:19530",
-        vectors_collection=f"faults_{run}",
-        crawl=access(shop_url),
     )
 
 

@@ -9,7 +9,6 @@ Milvus server, all started by the project's own scripts.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,7 +17,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from snapmode.backends.products.base import ProductFilters
 from snapmode.backends.solr_client import SolrCore
 from snapmode.config import CLUSTER_BACKENDS, Settings, SolrSettings
 from snapmode.domain import ImageTask
@@ -26,6 +24,7 @@ from snapmode.pipeline.crawling import register_site
 from snapmode.runner.local import run_crawl, run_until_indexed
 from snapmode.services import Services
 from snapmode.shop.catalog import load_catalog
+from tests.support.crawl_results import crawl_drained, indexed_products, queued_tasks
 from tests.support.storm import crash_when, run_storm_until
 from tests.support.tiny_shop import tiny_shop
 from topologies.crawler import CrawlerTopology
@@ -82,24 +81,6 @@ def cluster(solr_server: str, kafka_server: str, milvus_server: str, tmp_path: P
     return settings
 
 
-def all_products(services: Services) -> dict[str, dict]:
-    page = services.products.search(None, ProductFilters(), limit=1000)
-    assert page.total == len(page.items)
-    return {p.id: p.model_dump(exclude={"fetched_at"}) for p in page.items}
-
-
-def crawl_drained(services: Services) -> bool:
-    return services.frontier.outstanding() == 0 and services.frontier.due(time.time()) == 0
-
-
-def queued_tasks(services: Services) -> set[tuple[str, str, int]]:
-    """Every task on the queue, read to the end (a Kafka poll returns what arrived within its wait)."""
-    tasks: set[tuple[str, str, int]] = set()
-    while messages := services.queue.poll(1000, 600):
-        tasks |= {(m.task.product_id, m.task.image_url, m.task.position) for m in messages}
-    return tasks
-
-
 def search_ids(settings: Settings, photo: Path) -> list[str]:
     with TestClient(create_app(settings)) as client:
         answer = client.post("/api/v1/search/image", files={"file": (photo.name, photo.read_bytes(), "image/jpeg")})
@@ -129,12 +110,12 @@ def test_a_shop_crawled_on_the_cluster_answers_a_photo_search_as_the_embedded_mo
     seconds = run_storm_until([CrawlerTopology, ImagingTopology], on_cluster.settings, indexed, TIMEOUT_S)
     print(f"cluster: {SEARCH_SHOP_PRODUCTS} products, {images} images indexed in {seconds:.0f} s (start included)")
 
-    assert all_products(on_cluster) == all_products(embedded)
+    assert indexed_products(on_cluster) == indexed_products(embedded)
     assert on_cluster.vectors.count() == embedded.vectors.count() == embedded_figures.vectors
     catalog = load_catalog()
     photo = catalog.image_path(catalog.products[2].images[0])
     expected = search_ids(embedded.settings, photo)
-    assert expected and expected[0] in all_products(embedded)
+    assert expected and expected[0] in indexed_products(embedded)
     assert search_ids(on_cluster.settings, photo) == expected
     embedded.close()
     on_cluster.close()
@@ -184,7 +165,7 @@ def test_killing_the_crawler_topology_mid_crawl_loses_no_page(
 
     run_storm_until([CrawlerTopology], settings, lambda: crawl_drained(services), TIMEOUT_S)
 
-    assert all_products(services) == all_products(embedded)
+    assert indexed_products(services) == indexed_products(embedded)
     assert services.frontier.counts() == embedded.frontier.counts()
     # Image tasks are published at least once: a page replayed after the crash may publish its photos again.
     checker = Services.shared(

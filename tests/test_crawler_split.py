@@ -12,7 +12,6 @@ from streamparse import Grouping, Spout, Stream, Topology
 
 from bolts.join_product import JoinProductBolt
 from bolts.read_fields import ReadFieldsBolt, ReadPriceBolt
-from snapmode.backends.products.base import ProductFilters
 from snapmode.config import Settings
 from snapmode.extract.heuristics import FIELD_GROUPS
 from snapmode.pipeline.crawling import register_site
@@ -21,6 +20,7 @@ from snapmode.runner.local import run_crawl
 from snapmode.services import Services
 from snapmode.shop.catalog import RULES_PATH
 from snapmode.shop.server import running_shop
+from tests.support.crawl_results import crawl_drained, indexed_products, queued_tasks
 from tests.support.storm import run_storm_until
 from tests.support.tiny_shop import tiny_shop
 from topologies.crawler_split import SplitExtractionCrawlerTopology
@@ -38,15 +38,6 @@ def crawled(shop: str, home: Path, topology: type[Topology] | None = None, rules
     site = register_site(services, shop + "/", RULES_PATH.read_text() if rules else None)
     run_crawl(services.settings, site_ids=[site.id], topology=topology)
     return services
-
-
-def indexed(services: Services) -> dict[str, dict]:
-    page = services.products.search(None, ProductFilters(), limit=1000)
-    return {p.id: p.model_dump(exclude={"fetched_at"}) for p in page.items}
-
-
-def queued(services: Services) -> set[tuple[str, str, int]]:
-    return {(m.task.product_id, m.task.image_url, m.task.position) for m in services.queue.poll(10_000, 600)}
 
 
 @pytest.fixture(scope="module")
@@ -70,11 +61,11 @@ def test_split_extraction_indexes_the_whole_demo_shop_like_one_parse_bolt(
 ) -> None:
     one_bolt = crawled(demo_shop, tmp_path / "one-bolt", rules=rules)
     split = crawled(demo_shop, tmp_path / "split", SplitExtractionCrawlerTopology, rules=rules)
-    expected = indexed(one_bolt)
+    expected = indexed_products(one_bolt)
     assert len(expected) > 100
-    assert indexed(split) == expected
+    assert indexed_products(split) == expected
     assert split.frontier.counts() == one_bolt.frontier.counts()
-    assert queued(split) == queued(one_bolt)
+    assert queued_tasks(split) == queued_tasks(one_bolt)
     one_bolt.close()
     split.close()
 
@@ -97,7 +88,7 @@ def test_a_field_bolt_failing_replays_the_page_and_loses_nothing(
         reference = crawled(shop, tmp_path / "one-bolt")
         split = crawled(shop, tmp_path / "split", SplitExtractionCrawlerTopology)
         assert len(failures) == 2
-        assert indexed(split) == indexed(reference)
+        assert indexed_products(split) == indexed_products(reference)
         assert split.frontier.counts() == reference.frontier.counts()
     reference.close()
     split.close()
@@ -147,13 +138,12 @@ def test_split_extraction_on_storm_indexes_what_the_embedded_runner_does(tmp_pat
         storm = Services.shared(settings_for(shop, tmp_path / "storm"))
         register_site(storm, shop + "/")
 
-        def drained() -> bool:
-            return storm.frontier.outstanding() == 0 and storm.frontier.due(time.time()) == 0
-
-        seconds = run_storm_until([SplitExtractionCrawlerTopology], storm.settings, drained, STORM_TIMEOUT_S)
+        seconds = run_storm_until(
+            [SplitExtractionCrawlerTopology], storm.settings, lambda: crawl_drained(storm), STORM_TIMEOUT_S
+        )
         print(f"Storm split-extraction crawler: start + crawl in {seconds:.0f} s")
-        assert indexed(storm) == indexed(embedded)
+        assert indexed_products(storm) == indexed_products(embedded)
         assert storm.frontier.counts() == embedded.frontier.counts()
-        assert queued(storm) == queued(embedded)
+        assert queued_tasks(storm) == queued_tasks(embedded)
     embedded.close()
     storm.close()

@@ -7,7 +7,6 @@ The backends are Settings values, so the same tests run on Solr and Kafka by cha
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,13 +14,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from snapmode.backends.products.base import ProductFilters
 from snapmode.config import Settings
 from snapmode.domain import ImageTask
 from snapmode.pipeline.crawling import register_site
 from snapmode.runner.local import run_crawl, run_until_indexed
 from snapmode.services import Services
 from snapmode.shop.catalog import load_catalog
+from tests.support.crawl_results import crawl_drained, indexed_products, queued_tasks
 from tests.support.storm import run_storm_until
 from tests.support.tiny_shop import tiny_shop
 from topologies.crawler import CrawlerTopology
@@ -46,16 +45,6 @@ def settings_for(shop: str, home: Path, **overrides) -> Settings:
     return Settings(home=home, crawl={"allow_hosts": [host], "no_delay_hosts": [host]}, **backends, **overrides)
 
 
-def queued_tasks(services: Services) -> set[tuple[str, str, int]]:
-    return {(m.task.product_id, m.task.image_url, m.task.position) for m in services.queue.poll(10_000, 600)}
-
-
-def indexed_products(services: Services) -> dict[str, dict]:
-    page = services.products.search(None, ProductFilters(), limit=1000)
-    assert page.total == len(page.items)
-    return {p.id: p.model_dump(exclude={"fetched_at"}) for p in page.items}
-
-
 def test_the_crawler_topology_on_storm_indexes_what_the_embedded_runner_does(shop: str, tmp_path: Path) -> None:
     embedded = Services.shared(settings_for(shop, tmp_path / "embedded"))
     site = register_site(embedded, shop + "/")
@@ -64,10 +53,7 @@ def test_the_crawler_topology_on_storm_indexes_what_the_embedded_runner_does(sho
     storm = Services.shared(settings_for(shop, tmp_path / "storm"))
     register_site(storm, shop + "/")
 
-    def drained() -> bool:
-        return storm.frontier.outstanding() == 0 and storm.frontier.due(time.time()) == 0
-
-    seconds = run_storm_until([CrawlerTopology], storm.settings, drained, CRAWL_TIMEOUT_S)
+    seconds = run_storm_until([CrawlerTopology], storm.settings, lambda: crawl_drained(storm), CRAWL_TIMEOUT_S)
     print(f"Storm crawler topology: start + crawl of {SHOP_PRODUCTS} products in {seconds:.0f} s")
 
     expected = indexed_products(embedded)

@@ -4,6 +4,8 @@
  * URLs are relative to the page's base so one build works behind any host.
  */
 
+import { detailOf, retryAfterSeconds, statusText } from "./http";
+
 /** x1, y1, x2, y2 in pixels of the uploaded image. */
 export type Box = [number, number, number, number];
 
@@ -214,7 +216,7 @@ async function request<T>(url: string, init: RequestInit): Promise<T> {
   }
   if (!response.ok) {
     const retryAfter = retryAfterSeconds(response.headers.get("Retry-After"));
-    let message = await errorMessage(response);
+    let message = (await detailOf(response)) ?? statusText(response);
     if (response.status === 429) {
       message = `Too many searches right now. ${retryAfter === null ? "Wait a moment" : `Try again in ${retryAfter} s`}.`;
     }
@@ -223,31 +225,3 @@ async function request<T>(url: string, init: RequestInit): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** Retry-After is either seconds or an HTTP date. */
-function retryAfterSeconds(header: string | null): number | null {
-  if (!header) return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
-}
-
-/** FastAPI sends `detail` as a string, or as a list of field errors for 422. */
-async function errorMessage(response: Response): Promise<string> {
-  const fallback = `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""}.`;
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    return fallback; // not JSON, e.g. a proxy's HTML error page
-  }
-  const detail = (body as { detail?: unknown } | null)?.detail;
-  if (typeof detail === "string" && detail) return detail;
-  if (Array.isArray(detail)) {
-    const messages = detail
-      .map((item) => (item as { msg?: unknown } | null)?.msg)
-      .filter((msg): msg is string => typeof msg === "string");
-    if (messages.length) return messages.join("; ");
-  }
-  return fallback;
-}

@@ -119,7 +119,7 @@ describe("searchImage", () => {
     expect(failure.message).toBe("The vector store is unavailable.");
   });
 
-  it("joins FastAPI's validation errors into one message", async () => {
+  it("joins FastAPI's validation errors into one message naming each field", async () => {
     stubFetch(() =>
       jsonResponse(
         {
@@ -132,7 +132,9 @@ describe("searchImage", () => {
       ),
     );
 
-    await expect(searchImage({ file: photo })).rejects.toThrow("Input should be a valid integer; Input should be greater than 0");
+    await expect(searchImage({ file: photo })).rejects.toThrow(
+      "region: Input should be a valid integer; k: Input should be greater than 0",
+    );
   });
 
   it("explains a non-JSON error page by its status", async () => {

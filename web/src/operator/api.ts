@@ -5,6 +5,8 @@
  * `OperatorApiError` whose message a person can act on.
  */
 
+import { detailOf, retryAfterSeconds, statusText } from "../http";
+
 export type Role = "operator" | "admin";
 export type SiteState = "active" | "paused";
 
@@ -137,7 +139,7 @@ export function createOperatorClient(key: string, onUnauthorized: (error: Operat
 
 async function errorOf(response: Response): Promise<OperatorApiError> {
   const detail = await detailOf(response);
-  const retryAfter = retryAfterOf(response.headers.get("Retry-After"));
+  const retryAfter = retryAfterSeconds(response.headers.get("Retry-After"));
   switch (response.status) {
     case 401:
       return new OperatorApiError(401, "The API key was not accepted: it is unknown or has been revoked.");
@@ -160,33 +162,9 @@ async function errorOf(response: Response): Promise<OperatorApiError> {
     default:
       return new OperatorApiError(
         response.status,
-        detail ?? `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""}.`,
+        detail ?? statusText(response),
       );
   }
-}
-
-/** FastAPI sends `detail` as a string, or as a list of field errors for 422. */
-async function detailOf(response: Response): Promise<string | null> {
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    return null; // not JSON, e.g. a proxy's HTML error page
-  }
-  const detail = (body as { detail?: unknown } | null)?.detail;
-  if (typeof detail === "string" && detail) return detail;
-  if (Array.isArray(detail)) {
-    const messages = detail
-      .map((item) => {
-        const { msg, loc } = (item ?? {}) as { msg?: unknown; loc?: unknown };
-        if (typeof msg !== "string") return null;
-        const field = Array.isArray(loc) ? loc.filter((part) => part !== "body").join(".") : "";
-        return field ? `${field}: ${msg}` : msg;
-      })
-      .filter((message): message is string => message !== null);
-    if (messages.length) return messages.join("; ");
-  }
-  return null;
 }
 
 /** Ends `text` with a full stop unless it already ends a sentence. */
@@ -194,10 +172,3 @@ function sentence(text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
-function retryAfterOf(header: string | null): number | null {
-  if (header === null) return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
-  const date = Date.parse(header); // Retry-After may also be an HTTP date
-  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
-}
