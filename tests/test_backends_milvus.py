@@ -165,3 +165,15 @@ def test_missing_parent_directories_are_created(tmp_path):
     store = MilvusVectorStore(uri, "created_parents", DIM)
     assert store.count() == 0
     store.close()
+
+
+def test_a_write_past_its_deadline_is_a_clear_backend_error_and_loses_nothing(store, monkeypatch):
+    from snapmode.backends.vectors import milvus
+    from snapmode.errors import BackendUnavailable
+
+    monkeypatch.setattr(milvus, "WRITE_TIMEOUT_S", 1e-6)  # no server answers a write that fast
+    with pytest.raises(BackendUnavailable, match="Milvus at .* failed while storing vectors"):
+        store.upsert(records(random_vectors(4)))
+    monkeypatch.undo()
+    store.upsert(records(random_vectors(4)))  # the replayed write goes through
+    assert store.count() == 4

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import grpc
 import numpy as np
 from pymilvus import DataType, MilvusClient
 from pymilvus.exceptions import ConnectionConfigException, MilvusException
@@ -32,6 +33,9 @@ METRIC = "IP"  # on L2-normalised vectors, inner product is the cosine similarit
 OUTPUT_FIELDS = ["product_id", "image_url", "label", "category", "box"]
 COUNT_BATCH = 1000  # product ids per count query, to keep filter expressions small
 REQUEST_TIMEOUT_S = 10.0  # per call, so a server that accepts and never answers cannot hold a request
+# Writes wait longer: sealing a segment of 8192-d rows stalls upserts and flushes for tens of seconds
+# on Milvus Lite (a 100k-vector fill hit 10 s), and a write that times out is replayed, not dropped.
+WRITE_TIMEOUT_S = 120.0
 
 
 class MilvusVectorStore:
@@ -86,6 +90,9 @@ class MilvusVectorStore:
             if isinstance(error, ConnectionConfigException):
                 raise
             raise BackendUnavailable(f"Milvus at {self._uri} failed while {action}: {error.message}") from error
+        except grpc.RpcError as error:  # a deadline or a dropped stream reaches us as gRPC's own error
+            detail = error.details() if isinstance(error, grpc.Call) else str(error)
+            raise BackendUnavailable(f"Milvus at {self._uri} failed while {action}: {detail}") from error
 
     def _create_collection(self, nlist: int) -> None:
         schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
@@ -155,13 +162,13 @@ class MilvusVectorStore:
                 for record, vector in zip(batch, vectors, strict=True)
             ]
             with self._unavailable("storing vectors"):
-                self._client.upsert(self._collection, rows, timeout=REQUEST_TIMEOUT_S)
+                self._client.upsert(self._collection, rows, timeout=WRITE_TIMEOUT_S)
         if records and self._embedded:
             # Milvus Lite scans unflushed rows by converting each vector to a Python list
             # on every search and query (seconds for a few hundred 8192-d rows); a flush
             # moves them into an indexed segment. A server seals segments by itself.
             with self._unavailable("flushing vectors"):
-                self._client.flush(self._collection, timeout=REQUEST_TIMEOUT_S)
+                self._client.flush(self._collection, timeout=WRITE_TIMEOUT_S)
 
     def search(
         self, vector: list[float], k: int, exclude_product: str | None = None, category: str | None = None
