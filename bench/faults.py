@@ -156,14 +156,19 @@ def pages_now(settings: Settings) -> int:
         services.close()
 
 
+def uninterrupted(scratch: Path, shop_url: str, scenario: str) -> Outcome:
+    """The reference: the embedded `snapmode index` over the shop, never killed."""
+    reference = embedded_settings(scratch / "reference", shop_url)
+    seconds = run_index(reference)
+    return Outcome(
+        scenario=scenario, killed_at_s=None, products_at_kill=None, pages_at_kill=None,
+        census=in_own_process(census, reference), recover_s=round(seconds, 1),
+    )
+
+
 def embedded_runs(products: int, scratch: Path) -> tuple[Outcome, list[Outcome]]:
     with shop(products, scratch) as shop_url:
-        reference = embedded_settings(scratch / "reference", shop_url)
-        reference_s = run_index(reference)
-        expected = Outcome(
-            scenario="uninterrupted", killed_at_s=None, products_at_kill=None, pages_at_kill=None,
-            census=in_own_process(census, reference), recover_s=round(reference_s, 1),
-        )
+        expected = uninterrupted(scratch, shop_url, "uninterrupted")
         products = expected.census.products
         outcomes = [
             index_crash(
@@ -209,12 +214,7 @@ def cluster_runs(products: int, scratch: Path) -> tuple[Outcome, list[Outcome]]:
     for name in ("solr", "kafka", "milvus"):
         subprocess.run([str(SERVICES / name), "start"], check=True)
     with shop(products, scratch) as shop_url:
-        reference = embedded_settings(scratch / "reference", shop_url)
-        reference_s = run_index(reference)
-        expected = Outcome(
-            scenario="uninterrupted (embedded)", killed_at_s=None, products_at_kill=None, pages_at_kill=None,
-            census=in_own_process(census, reference), recover_s=round(reference_s, 1),
-        )
+        expected = uninterrupted(scratch, shop_url, "uninterrupted (embedded)")
 
         def finished(services: Services) -> Callable[[], bool]:
             def done() -> bool:

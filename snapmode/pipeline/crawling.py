@@ -89,6 +89,7 @@ def register_site(
     if rules_yaml is not None:
         SiteRules.from_yaml(rules_yaml)
     root = ids.canonical(root_url)
+    existing = services.sites.get(ids.site_id(root))  # registering again keeps when the site was first registered
     try:
         site = Site(
             id=ids.site_id(root),
@@ -96,7 +97,7 @@ def register_site(
             rules_yaml=rules_yaml,
             include=include or [],
             exclude=exclude or [],
-            created_at=time.time(),
+            created_at=existing.created_at if existing is not None else time.time(),
         )
     except ValidationError as exc:
         raise ValueError("; ".join(error["msg"] for error in exc.errors())) from None

@@ -95,9 +95,6 @@ def create_site(
         site = register_site(services, root_url, rules_yaml, include=include, exclude=exclude)
     except ValueError as exc:
         raise InvalidRequest(str(exc)) from None
-    if existing is not None:
-        site = site.model_copy(update={"created_at": existing.created_at})
-        services.sites.upsert(site)
     return site, existing is None
 
 
