@@ -1,4 +1,5 @@
 import multiprocessing
+import time
 
 import numpy as np
 import pytest
@@ -177,3 +178,14 @@ def test_a_write_past_its_deadline_is_a_clear_backend_error_and_loses_nothing(st
     monkeypatch.undo()
     store.upsert(records(random_vectors(4)))  # the replayed write goes through
     assert store.count() == 4
+
+
+def test_a_client_opened_after_a_long_idle_connects(lite_uri):
+    # Idle pings past the server's allowance once broke the shared channel: the next client could not connect.
+    first = MilvusVectorStore(lite_uri, "idle", DIM)
+    first.upsert(records(random_vectors(5)))
+    time.sleep(75)
+    second = MilvusVectorStore(lite_uri, "idle", DIM)
+    assert second.count() == 5
+    second.close()
+    first.close()

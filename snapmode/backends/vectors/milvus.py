@@ -36,6 +36,11 @@ REQUEST_TIMEOUT_S = 10.0  # per call, so a server that accepts and never answers
 # Writes wait longer: sealing a segment of 8192-d rows stalls upserts and flushes for tens of seconds
 # on Milvus Lite (a 100k-vector fill hit 10 s), and a write that times out is replayed, not dropped.
 WRITE_TIMEOUT_S = 120.0
+# pymilvus pings an idle channel every 10 s; Milvus Lite's gRPC server allows one ping per 5 minutes
+# without traffic and answers more with GOAWAY "too many pings", which breaks the next connect after
+# a minute's idle. So ping only during calls, and no more often than that server allows; the
+# per-call deadlines above already catch a server that stops answering.
+GRPC_OPTIONS = {"grpc.keepalive_permit_without_calls": False, "grpc.keepalive_time_ms": 330_000}
 
 
 class MilvusVectorStore:
@@ -65,7 +70,7 @@ class MilvusVectorStore:
             Path(uri).parent.mkdir(parents=True, exist_ok=True)
         try:
             with self._unavailable("connecting"):
-                self._client = MilvusClient(uri, timeout=REQUEST_TIMEOUT_S)
+                self._client = MilvusClient(uri, timeout=REQUEST_TIMEOUT_S, grpc_options=GRPC_OPTIONS)
         except ConnectionConfigException as error:
             hint = (
                 " (Milvus Lite opens a data directory in one process only: is another process using it?)"
