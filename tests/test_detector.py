@@ -6,6 +6,7 @@ detector never trained on: they fell in the validation split of its dataset.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -117,6 +118,16 @@ def test_batch_matches_single_and_honours_max_regions(detector: GarmentDetector)
     assert detector.detect_batch([]) == []
     single = GarmentDetector(WEIGHTS, max_regions=1)
     assert single.detect(images[0]) == [Region(box=(0, 0, images[0].width, images[0].height), label="image", score=1.0)]
+
+
+def test_threads_detecting_at_once_each_get_their_own_photo_s_regions(detector: GarmentDetector) -> None:
+    # The API detects from a thread pool: every answer must match the photo it was asked about.
+    images = [Image.open(FIXTURES / name).convert("RGB") for name in FIXTURE_LABELS]
+    images += [image.transpose(Image.Transpose.FLIP_TOP_BOTTOM) for image in images]
+    alone = [detector.detect(image) for image in images]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for _ in range(3):
+            assert list(pool.map(detector.detect, images * 3)) == alone * 3
 
 
 def test_bad_weights_give_a_clear_error(tmp_path: Path) -> None:

@@ -130,9 +130,17 @@ def test_api_searches_by_photo_text_and_similarity(indexed, services):
         assert {r["category"] for r in narrowed["results"]} == {narrowed["category"]["label"]}
     assert narrowed["results"][0]["product_id"] == body["results"][0]["product_id"]
 
+    # The default query is the whole photo, detected beside the search: the same answer as picking it.
     whole = client.post("/api/v1/search/image", files={"file": ("q.jpg", photo, "image/jpeg")},
-                        data={"region": str(len(body["regions"]) - 1)})
-    assert whole.status_code == 200 and whole.json()["region"] == len(body["regions"]) - 1
+                        data={"k": "5", "region": str(len(body["regions"]) - 1)})
+    assert whole.status_code == 200 and whole.json() == body
+    box = f"0,0,{body['width']},{body['height']}"
+    manual = client.post("/api/v1/search/image", files={"file": ("q.jpg", photo, "image/jpeg")},
+                         data={"k": "5", "box": box}).json()
+    assert manual == {**body, "region": -1}
+    empty_box = client.post("/api/v1/search/image", files={"file": ("q.jpg", photo, "image/jpeg")},
+                            data={"box": "5,5,6,6"})
+    assert empty_box.status_code == 422 and "box" in empty_box.json()["detail"]
 
     pid = body["results"][0]["product_id"]
     detail = client.get(f"/api/v1/products/{pid}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
@@ -22,6 +23,9 @@ _MATCHES_PAGE = 500
 # Vector hits fetched per round grow by this factor until k matching products are found.
 _OVERFETCH_FACTOR = 4
 MAX_VECTOR_CANDIDATES = 4_096
+# Unless the query is a detected region, detection only lists the regions to offer: it runs beside the
+# classifier, embedder and vector search (in one thread: the detector predicts one photo at a time anyway).
+_DETECTION = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detect")
 
 
 class QueryCategory(BaseModel):
@@ -61,15 +65,17 @@ def search_by_image(
     Text ``q`` and ``filters`` (as in a text search) keep the results to matching products.
     """
     image = normalize_image(data, services.settings.imaging, max_side=max_side).image
-    regions = services.detector.detect(image)
     width, height = image.size
+    detecting = _DETECTION.submit(services.detector.detect, image)
     if box is not None:
-        query_box, chosen = _clamp(box, width, height), -1
+        query_box = _clamp(box, width, height)
+    elif region is None:
+        query_box = (0, 0, width, height)  # the whole photo, always the last region
     else:
-        chosen = len(regions) - 1 if region is None else region
-        if not 0 <= chosen < len(regions):
+        regions = detecting.result()
+        if not 0 <= region < len(regions):
             raise InvalidRequest(f"region must be between 0 and {len(regions) - 1}")
-        query_box = regions[chosen].box
+        query_box = regions[region].box
     query = crop(image, query_box)
     (prediction,) = services.classifier.classify([query])
     vector = services.embedder.embed([query])[0].tolist()
@@ -79,6 +85,8 @@ def search_by_image(
     results = _products_for(services, vector, k, category=prediction.label, allowed=allowed) if narrowed else []
     if not results:
         narrowed, results = False, _products_for(services, vector, k, allowed=allowed)
+    regions = detecting.result()
+    chosen = -1 if box is not None else len(regions) - 1 if region is None else region
     category = QueryCategory(label=prediction.label, score=round(prediction.score, 4), narrowed=narrowed)
     return ImageSearch(
         regions=regions, region=chosen, width=width, height=height, category=category, results=results
