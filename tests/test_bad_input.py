@@ -197,7 +197,8 @@ def send_chunked(request: BaseHTTPRequestHandler, pieces: list[bytes], pause: fl
 
 def test_slow_drip_times_out_within_the_deadline(shop: Shop) -> None:
     page = product_html("Never complete").encode()
-    shop.server.routes["/drip.html"] = lambda request: send_chunked(request, [bytes([b]) for b in page], pause=1.0)
+    # A byte every half second, under the 1 s read timeout: only the total deadline can end the fetch.
+    shop.server.routes["/drip.html"] = lambda request: send_chunked(request, [bytes([b]) for b in page], pause=0.5)
     started = time.monotonic()
     shop.crawl("/drip.html", within=TOTAL_TIMEOUT + 5)
     assert time.monotonic() - started >= TOTAL_TIMEOUT  # it was waited for, up to the deadline
