@@ -42,9 +42,6 @@ sys.path.insert(0, str(REPO))
 SHOP_PHOTOS = REPO / "snapmode" / "shop" / "data" / "images" / "large"
 FILL_BATCH = 2048  # records per upsert, so per Milvus Lite segment (and IVF build) before compaction
 SEED = 7
-# Derived vectors sit at cosine 0.80-0.95 from their source: near duplicates of a product photo, as
-# other shots and crops of the same product are, never exact copies.
-DERIVED_COSINE = (0.80, 0.95)
 UNLIMITED = "1000000/second"
 TARGETS_MS = {"p50_ms": 50, "p99_ms": 150}  # at 100k vectors on 2 cores
 # What search_by_image calls on Services, timed one by one for the breakdown.
@@ -152,6 +149,7 @@ def in_own_process(function, *args):
 
 def fill(base: Path, home: Path, vectors: int, nlist: int) -> dict:
     from snapmode.backends.products.base import ProductFilters
+    from bench.derived_vectors import derive
     from snapmode.backends.vectors.milvus import MilvusVectorStore
     from snapmode.config import Settings
     from snapmode.domain import VectorRecord
@@ -174,13 +172,7 @@ def fill(base: Path, home: Path, vectors: int, nlist: int) -> dict:
     started = time.monotonic()
     for start in range(0, vectors - len(real), FILL_BATCH):
         count = min(FILL_BATCH, vectors - len(real) - start)
-        sources = rng.integers(0, len(real), count)
-        # Noise of norm sqrt(1/c^2 - 1) around a unit vector leaves it at cosine c from its source.
-        cosine = rng.uniform(*DERIVED_COSINE, count)
-        noise = rng.standard_normal((count, matrix.shape[1])).astype(np.float32)
-        noise *= (np.sqrt(1 / cosine**2 - 1) / np.linalg.norm(noise, axis=1))[:, None]
-        derived = matrix[sources] + noise
-        derived /= np.linalg.norm(derived, axis=1, keepdims=True)
+        sources, derived = derive(rng, matrix, count)
         store.upsert(
             [
                 VectorRecord(

@@ -22,6 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/ importable from either interpreter
+from bench.derived_vectors import derive  # noqa: E402
+
 SOURCES = 1400
 FLUSH_EVERY = 2048
 UPSERT_BATCH = 128
@@ -47,7 +50,6 @@ def _sources():
 
 def fill(vectors: int, nlist: int, data_dir: str) -> dict:
     import milvus_lite
-    import numpy as np
     from pymilvus import DataType, MilvusClient
 
     client = _client(data_dir)
@@ -72,11 +74,7 @@ def fill(vectors: int, nlist: int, data_dir: str) -> dict:
     started = time.monotonic()
     for start in range(0, vectors, FLUSH_EVERY):
         count = min(FLUSH_EVERY, vectors - start)
-        picked, cosine = rng.integers(0, SOURCES, count), rng.uniform(0.8, 0.95, count)
-        noise = rng.standard_normal((count, DIM)).astype(np.float32)
-        noise *= (np.sqrt(1 / cosine**2 - 1) / np.linalg.norm(noise, axis=1))[:, None]
-        derived = sources[picked] + noise
-        derived /= np.linalg.norm(derived, axis=1, keepdims=True)
+        picked, derived = derive(rng, sources, count)
         rows = [
             {
                 "id": f"v{start + i}",
