@@ -6,10 +6,10 @@ beside the same query vectors sent straight to the vector store (VectorStore.sea
     .venv/bin/python bench/load_search.py --vectors 100000 --nlist 1024 --candidates 25
 
 The index: the demo shop crawled and embedded once (`snapmode demo --until-indexed`, cached under
---cache), then filled up to N with derived vectors (a real vector plus Gaussian noise, renormalised, with
+--cache, one folder per Milvus Lite version), then filled up to N with derived vectors (a real vector plus Gaussian noise, renormalised, with
 the payload of its real product), because embedding 100k real photos on a CPU takes hours. Queries are
 real shop photos uploaded as files. The API runs in its own uvicorn process (no access log) and every
-step that opens Milvus Lite runs in a process of its own (Milvus Lite locks its data directory to one
+step that opens Milvus Lite runs in a process of its own (Milvus Lite locks its database to one
 process). Each row shows the one-minute load average before the run: compare rows taken on a quiet
 machine only.
 """
@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from importlib.metadata import version
 from pathlib import Path
 from typing import Self
 
@@ -142,14 +143,14 @@ def ensure_filled(cache: Path, base: Path, vectors: int, nlist: int) -> Path:
 
 
 def in_own_process(function, *args):
-    """Run in a fresh interpreter that exits afterwards, releasing Milvus Lite's lock on the data directory."""
+    """Run in a fresh interpreter that exits afterwards, releasing Milvus Lite's lock on its database."""
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         return pool.submit(function, *args).result()
 
 
 def fill(base: Path, home: Path, vectors: int, nlist: int) -> dict:
-    from snapmode.backends.products.base import ProductFilters
     from bench.derived_vectors import derive
+    from snapmode.backends.products.base import ProductFilters
     from snapmode.backends.vectors.milvus import MilvusVectorStore
     from snapmode.config import Settings
     from snapmode.domain import VectorRecord
@@ -431,11 +432,12 @@ def main() -> None:
     if args.candidates:  # read by the in-process searches and the API alike
         os.environ["SNAPMODE_SEARCH__CANDIDATES"] = str(args.candidates)
     photos = query_photos(args.photos)
-    base = ensure_base(args.cache)
+    cache = args.cache / f"milvus-lite-{version('milvus-lite')}"  # engines cannot read each other's files
+    base = ensure_base(cache)
     directs, runs = [], []
     for vectors in args.vectors:
         for nlist in args.nlist:
-            home = ensure_filled(args.cache, base, vectors, nlist)
+            home = ensure_filled(cache, base, vectors, nlist)
             peer = in_own_process(direct, home, photos, args.seconds, nlist)
             directs.append(peer.model_copy(update={"recall": recall(peer, directs)}))
             for run in measure(home, photos, args.clients, args.seconds):

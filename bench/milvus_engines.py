@@ -1,15 +1,16 @@
 """The vector store's engine side by side: the same 8192-d vectors, collection and queries on the Milvus Lite
-this project pins and on another Milvus Lite installed in a second interpreter.
+this project pins and on another Milvus Lite installed in a second interpreter, such as the Python engine of
+Milvus Lite 3 that the project pinned before:
 
-    python3 -m venv /tmp/milvus-lite-2.5
-    /tmp/milvus-lite-2.5/bin/pip install pymilvus==2.5.18 milvus-lite==2.5.1 setuptools==81.0.0 numpy==2.4.6
-    .venv/bin/python bench/milvus_engines.py --peer /tmp/milvus-lite-2.5/bin/python --vectors 100000 --nlist 1024
+    python3 -m venv /tmp/milvus-lite-3
+    /tmp/milvus-lite-3/bin/pip install pymilvus==3.0.2 milvus-lite==3.2.2 setuptools==81.0.0 numpy==2.4.6
+    .venv/bin/python bench/milvus_engines.py --peer /tmp/milvus-lite-3/bin/python --vectors 100000 --nlist 1024
 
 Each interpreter fills a fresh collection in one process (the store's schema and IVF_FLAT index, rows
-upserted 128 at a time and flushed every 2,048, as `bench/load_search.py` fills its index) with derived
-vectors around 1,400 random sources, then, in a second process, as the API opens a filled store, times
-searches for 100 and for 25 hits with the store's output fields. Milvus Lite 2.5 has no nullable fields, so `category` is a plain string
-on both sides. The figures say what the engine costs, not what `MilvusVectorStore` does around it.
+upserted 128 at a time and flushed every 2,048, as Milvus Lite 3 needed) with derived vectors around 1,400
+random sources, then, in a second process, as the API opens a filled store, times searches for 100 and for 25
+hits with the store's output fields. `category` is a plain string on both sides, as the store keeps it. The
+figures say what the engine costs, not what `MilvusVectorStore` does around it.
 """
 
 from __future__ import annotations

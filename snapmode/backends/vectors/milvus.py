@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,11 +22,9 @@ LABEL_MAX_LENGTH = 64
 CATEGORY_MAX_LENGTH = 64
 UPSERT_BATCH = 128  # 128 x 8192 floats is ~4 MiB of protobuf, far below gRPC's message limit
 MAX_SEARCH_K = 16_384  # Milvus' topk limit
-# IVF_FLAT with one list by default: an exact scan like FLAT, with no k-means to train, but
-# Milvus Lite runs it in FAISS while its FLAT copies every segment's whole vector matrix
-# with NumPy on each query (search p50 at 10k 8192-d vectors: 410 ms against 56-155 ms, bench/load_search.py).
-# More lists (about 4 x sqrt(rows)) make search approximate and fast at 100k vectors and
-# beyond, at the cost of a k-means per segment when it is sealed or compacted.
+# IVF_FLAT with one list by default: an exact scan, with no k-means to train. More lists (about
+# 4 x sqrt(rows)) make search approximate and faster at 100k vectors and beyond, at the cost of a
+# k-means per segment when it is sealed; one index type either way keeps the search parameters one shape.
 INDEX_TYPE = "IVF_FLAT"
 EXACT_NLIST = 1
 NPROBE = 32  # lists scanned per query when there are more than one
@@ -33,24 +32,31 @@ METRIC = "IP"  # on L2-normalised vectors, inner product is the cosine similarit
 OUTPUT_FIELDS = ["product_id", "image_url", "label", "category", "box"]
 COUNT_BATCH = 1000  # product ids per count query, to keep filter expressions small
 REQUEST_TIMEOUT_S = 10.0  # per call, so a server that accepts and never answers cannot hold a request
-# Writes wait longer: sealing a segment of 8192-d rows stalls upserts and flushes for tens of seconds
-# on Milvus Lite (a 100k-vector fill hit 10 s), and a write that times out is replayed, not dropped.
+# A server that is up answers a connect in milliseconds; one that is down should cost a request little.
+# Milvus Lite's engine is a child process that may still be starting, so it gets the full timeout.
+SERVER_CONNECT_TIMEOUT_S = 2.0
+# Writes wait longer than reads: a write may wait on a segment being sealed and indexed, and one
+# that times out is replayed, not dropped. An acknowledged upsert is durable without a flush, on
+# Milvus Lite too (tests/test_backends_milvus.py kills the writer to show it).
 WRITE_TIMEOUT_S = 120.0
-# pymilvus pings an idle channel every 10 s; Milvus Lite's gRPC server allows one ping per 5 minutes
-# without traffic and answers more with GOAWAY "too many pings", which breaks the next connect after
-# a minute's idle. So ping only during calls, and no more often than that server allows; the
-# per-call deadlines above already catch a server that stops answering.
-GRPC_OPTIONS = {"grpc.keepalive_permit_without_calls": False, "grpc.keepalive_time_ms": 330_000}
+# pymilvus retries a failing call up to 75 times, minutes in all, unless told otherwise: retry a blip twice
+# (about 40 ms), then fail, so a request gets its 503 at once and a replayed write does the rest.
+RPC_RETRIES = 2
+READ = {"timeout": REQUEST_TIMEOUT_S, "retry_times": RPC_RETRIES}
+WRITE = {"timeout": WRITE_TIMEOUT_S, "retry_times": RPC_RETRIES}
+NO_CATEGORY = ""  # Milvus Lite has no nullable fields: an unclassified region stores the empty string
+# Milvus Lite reads its version through pkg_resources (hence the setuptools pin); its deprecation notice is noise.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning, module="milvus_lite")
 
 
 class MilvusVectorStore:
     """The ``VectorStore`` for every deployment; only ``uri`` differs.
 
-    ``uri`` ending in ``.db`` is a Milvus Lite data directory, served in-process on a
-    private port. Milvus Lite locks that directory to one process until the process
-    exits (closing the client does not release it): everything that touches the
-    embedded vector store must run in one process. Several processes need a Milvus
-    server (``http://host:port``).
+    ``uri`` ending in ``.db`` is a Milvus Lite database file, served by a Milvus Lite engine
+    process this process starts on a private socket. Milvus Lite locks the file to this
+    process until it exits, or is killed, and the engine stops with it (closing the client
+    does not release it): everything that touches the embedded vector store must run in one
+    process. Several processes need a Milvus server (``http://host:port``).
 
     Vectors are L2-normalised on the way in, so ``VectorHit.score`` is the cosine
     similarity whatever the caller's scaling.
@@ -67,23 +73,29 @@ class MilvusVectorStore:
         self._uri = uri
         self._embedded = uri.endswith(".db")
         if self._embedded:
+            if Path(uri).is_dir():
+                raise RuntimeError(
+                    f"{uri} is a directory written by Milvus Lite 3, which this Milvus Lite cannot read: "
+                    "delete it with the rest of its data home and crawl again"
+                )
             Path(uri).parent.mkdir(parents=True, exist_ok=True)
         try:
             with self._unavailable("connecting"):
-                self._client = MilvusClient(uri, timeout=REQUEST_TIMEOUT_S, grpc_options=GRPC_OPTIONS)
+                connect_timeout = REQUEST_TIMEOUT_S if self._embedded else SERVER_CONNECT_TIMEOUT_S
+                self._client = MilvusClient(uri, timeout=connect_timeout)
         except ConnectionConfigException as error:
             hint = (
-                " (Milvus Lite opens a data directory in one process only: is another process using it?)"
+                " (Milvus Lite opens a database file in one process only: is another process using it?)"
                 if self._embedded
                 else ""
             )
             raise RuntimeError(f"cannot open the vector store at {uri!r}: {error.message}{hint}") from error
         with self._unavailable("opening the collection"):
-            if self._client.has_collection(collection):
+            if self._client.has_collection(collection, **READ):
                 self._check_schema()
             else:
                 self._create_collection(nlist)
-            self._client.load_collection(collection)
+            self._client.load_collection(collection, **WRITE)
             self._search_params = self._search_params_for_index()
 
     @contextmanager
@@ -105,20 +117,17 @@ class MilvusVectorStore:
         schema.add_field("product_id", DataType.VARCHAR, max_length=PRODUCT_ID_MAX_LENGTH)
         schema.add_field("image_url", DataType.VARCHAR, max_length=IMAGE_URL_MAX_LENGTH)
         schema.add_field("label", DataType.VARCHAR, max_length=LABEL_MAX_LENGTH)
-        schema.add_field("category", DataType.VARCHAR, max_length=CATEGORY_MAX_LENGTH, nullable=True)
+        schema.add_field("category", DataType.VARCHAR, max_length=CATEGORY_MAX_LENGTH)
         schema.add_field("box", DataType.JSON)
         schema.add_field("vector", DataType.FLOAT_VECTOR, dim=self._dim)
         index_params = MilvusClient.prepare_index_params()
-        # Nested under "params", the JSON form both Milvus Lite and the server read (Lite drops flat keys).
-        index_params.add_index(
-            field_name="vector", index_type=INDEX_TYPE, metric_type=METRIC, params={"params": {"nlist": nlist}}
-        )
+        index_params.add_index(field_name="vector", index_type=INDEX_TYPE, metric_type=METRIC, params={"nlist": nlist})
         self._client.create_collection(
-            self._collection, schema=schema, index_params=index_params, consistency_level="Strong"
+            self._collection, schema=schema, index_params=index_params, consistency_level="Strong", **WRITE
         )
 
     def _check_schema(self) -> None:
-        fields = self._client.describe_collection(self._collection)["fields"]
+        fields = self._client.describe_collection(self._collection, **READ)["fields"]
         if not any(field["name"] == "category" for field in fields):
             # Milvus Lite cannot add a field to an existing collection: the vectors must be rebuilt.
             raise ValueError(
@@ -133,12 +142,11 @@ class MilvusVectorStore:
 
     def _search_params_for_index(self) -> dict:
         """Search parameters fitting the collection's index, which may predate this code (FLAT)."""
-        (name,) = self._client.list_indexes(self._collection, field_name="vector")
-        params = self._client.describe_index(self._collection, name)
+        (name,) = self._client.list_indexes(self._collection, field_name="vector", **READ)
+        params = self._client.describe_index(self._collection, name, **READ)
         if params.get("index_type") != "IVF_FLAT":
             return {"metric_type": METRIC}
-        # Milvus Lite reports the build parameters nested under "params", a server flat.
-        nlist = int(params.get("nlist") or (params.get("params") or {}).get("nlist") or EXACT_NLIST)
+        nlist = int(params.get("nlist", EXACT_NLIST))
         return {"metric_type": METRIC, "params": {"nprobe": min(NPROBE, nlist)}}
 
     def _normalised(self, vectors: list[list[float]]) -> np.ndarray:
@@ -160,20 +168,14 @@ class MilvusVectorStore:
                     "product_id": record.product_id,
                     "image_url": record.image_url,
                     "label": record.label,
-                    "category": record.category,
+                    "category": record.category or NO_CATEGORY,
                     "box": list(record.box),
                     "vector": vector.tolist(),
                 }
                 for record, vector in zip(batch, vectors, strict=True)
             ]
             with self._unavailable("storing vectors"):
-                self._client.upsert(self._collection, rows, timeout=WRITE_TIMEOUT_S)
-        if records and self._embedded:
-            # Milvus Lite scans unflushed rows by converting each vector to a Python list
-            # on every search and query (seconds for a few hundred 8192-d rows); a flush
-            # moves them into an indexed segment. A server seals segments by itself.
-            with self._unavailable("flushing vectors"):
-                self._client.flush(self._collection, timeout=WRITE_TIMEOUT_S)
+                self._client.upsert(self._collection, rows, **WRITE)
 
     def search(
         self, vector: list[float], k: int, exclude_product: str | None = None, category: str | None = None
@@ -194,7 +196,7 @@ class MilvusVectorStore:
                 filter=" and ".join(conditions),
                 output_fields=OUTPUT_FIELDS,
                 search_params=self._search_params,
-                timeout=REQUEST_TIMEOUT_S,
+                **READ,
             )
         return [
             VectorHit(
@@ -202,7 +204,7 @@ class MilvusVectorStore:
                 product_id=hit["entity"]["product_id"],
                 image_url=hit["entity"]["image_url"],
                 label=hit["entity"]["label"],
-                category=hit["entity"]["category"],
+                category=hit["entity"]["category"] or None,
                 box=tuple(hit["entity"]["box"]),
                 score=hit["distance"],
             )
@@ -216,7 +218,7 @@ class MilvusVectorStore:
                 filter=_image_filter(image_url, label),
                 output_fields=["id"],
                 consistency_level="Strong",
-                timeout=REQUEST_TIMEOUT_S,
+                **READ,
             )
         return sorted(row["id"] for row in rows)
 
@@ -227,7 +229,7 @@ class MilvusVectorStore:
                 filter=_image_filter(image_url, None),
                 output_fields=["id", "vector", *OUTPUT_FIELDS],
                 consistency_level="Strong",
-                timeout=REQUEST_TIMEOUT_S,
+                **READ,
             )
         return [
             VectorRecord(
@@ -235,7 +237,7 @@ class MilvusVectorStore:
                 product_id=row["product_id"],
                 image_url=row["image_url"],
                 label=row["label"],
-                category=row["category"],
+                category=row["category"] or None,
                 box=tuple(row["box"]),
                 vector=[float(x) for x in row["vector"]],
             )
@@ -249,7 +251,7 @@ class MilvusVectorStore:
                 filter="" if label is None else f"label == {milvus_string(label)}",
                 output_fields=["count(*)"],
                 consistency_level="Strong",
-                timeout=REQUEST_TIMEOUT_S,
+                **READ,
             )
         return int(row["count(*)"])
 
@@ -263,7 +265,7 @@ class MilvusVectorStore:
                     filter=f"product_id in [{names}]",
                     output_fields=["count(*)"],
                     consistency_level="Strong",
-                    timeout=REQUEST_TIMEOUT_S,
+                    **READ,
                 )
             total += int(row["count(*)"])
         return total
