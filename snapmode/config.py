@@ -118,7 +118,10 @@ class Settings(BaseSettings):
     vectors_uri: str = Field("", description="pymilvus URI: a local .db path (Milvus Lite) or http://host:port")
     vectors_collection: str = "snapmode_regions"
     vectors_nlist: int = Field(
-        1, ge=1, description="IVF lists of a new vector collection: 1 = exact search; ~4 x sqrt(vectors) = approximate"
+        1,
+        ge=1,
+        description="IVF lists of a new vector collection: 1 = exact up to tens of thousands of vectors; "
+        "~4 x sqrt(vectors) = approximate",
     )
     models_dir: Path = REPO_ROOT / "models"
     api_host: str = "127.0.0.1"

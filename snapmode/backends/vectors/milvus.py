@@ -22,8 +22,9 @@ LABEL_MAX_LENGTH = 64
 CATEGORY_MAX_LENGTH = 64
 UPSERT_BATCH = 128  # 128 x 8192 floats is ~4 MiB of protobuf, far below gRPC's message limit
 MAX_SEARCH_K = 16_384  # Milvus' topk limit
-# IVF_FLAT with one list by default: an exact scan, with no k-means to train. More lists (about
-# 4 x sqrt(rows)) make search approximate and faster at 100k vectors and beyond, at the cost of a
+# IVF_FLAT with one list by default: no k-means to train, and an exact scan up to tens of thousands of
+# vectors (at 100k Milvus Lite 2.5 answered with recall@100 0.992, docs/operations.md). More lists
+# (about 4 x sqrt(rows)) make search approximate and faster on large collections, at the cost of a
 # k-means per segment when it is sealed; one index type either way keeps the search parameters one shape.
 INDEX_TYPE = "IVF_FLAT"
 EXACT_NLIST = 1
