@@ -131,14 +131,20 @@ def _write_and_hold(uri: str, written, release) -> None:
     store.close()
 
 
-def test_lite_directory_is_one_process_at_a_time_and_persists(tmp_path):
-    uri = str(tmp_path / "milvus.db")
+def _writer_holding(uri: str):
+    """A process that has written 40 vectors to ``uri`` and holds it open until ``release`` is set."""
     context = multiprocessing.get_context("spawn")
     written, release = context.Event(), context.Event()
     writer = context.Process(target=_write_and_hold, args=(uri, written, release))
     writer.start()
+    assert written.wait(60)
+    return writer, release
+
+
+def test_lite_directory_is_one_process_at_a_time_and_persists(tmp_path):
+    uri = str(tmp_path / "milvus.db")
+    writer, release = _writer_holding(uri)
     try:
-        assert written.wait(60)
         with pytest.raises(RuntimeError, match="one process only"):
             MilvusVectorStore(uri, "persisted", DIM)
     finally:
@@ -195,11 +201,7 @@ def test_a_client_opened_after_a_long_idle_connects(lite_uri):
 
 def test_a_killed_writer_loses_no_acknowledged_vector_and_leaves_no_lock(tmp_path):
     uri = str(tmp_path / "milvus.db")
-    context = multiprocessing.get_context("spawn")
-    written, release = context.Event(), context.Event()
-    writer = context.Process(target=_write_and_hold, args=(uri, written, release))
-    writer.start()
-    assert written.wait(60)
+    writer, _ = _writer_holding(uri)
     os.kill(writer.pid, signal.SIGKILL)  # no exit handler runs: the kernel drops the lock, the engine follows
     writer.join(60)
     store = MilvusVectorStore(uri, "persisted", DIM)
