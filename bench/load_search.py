@@ -8,10 +8,10 @@ beside the same query vectors sent straight to the vector store (VectorStore.sea
 The index: the demo shop crawled and embedded once (`snapmode demo --until-indexed`, cached under
 --cache, one folder per Milvus Lite version), then filled up to N with derived vectors (a real vector
 plus Gaussian noise, renormalised, with the payload of its real product), because embedding 100k real
-photos on a CPU takes hours. Queries are real shop photos uploaded as files. The API runs in its own uvicorn process (no access log) and every
-step that opens Milvus Lite runs in a process of its own (Milvus Lite locks its database to one
-process). Each row shows the one-minute load average before the run: compare rows taken on a quiet
-machine only.
+photos on a CPU takes hours. Queries are real shop photos uploaded as files. The API runs in its own
+uvicorn process (no access log) and every step that opens Milvus Lite runs in a process of its own
+(Milvus Lite locks its database to one process). Each row shows the one-minute load average before
+the run: compare rows taken on a quiet machine only.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 SHOP_PHOTOS = REPO / "snapmode" / "shop" / "data" / "images" / "large"
-FILL_BATCH = 2048  # records per upsert, so per Milvus Lite segment (and IVF build) before compaction
+FILL_BATCH = 2048  # vectors derived and handed to one store upsert at a time (the store sends them 128 per call)
 SEED = 7
 UNLIMITED = "1000000/second"
 TARGETS_MS = {"p50_ms": 50, "p99_ms": 150}  # at 100k vectors on 2 cores
