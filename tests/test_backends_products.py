@@ -1,4 +1,6 @@
 import multiprocessing
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from functools import partial
 
@@ -333,3 +335,20 @@ def test_missing_solr_core_is_a_clear_error(solr_server):
     with pytest.raises(BackendUnavailable, match="no_such_core not found"):
         index.search("tee", ProductFilters())
     index.close()
+
+
+def test_text_search_works_in_a_process_that_loaded_the_embedder_first(tmp_path):
+    """TensorFlow carries a SQLite without FTS5: loaded before sqlite3, it broke the embedded index's search."""
+    script = f"""
+from pathlib import Path
+import snapmode.vision.embedder
+from snapmode.backends.products.base import ProductFilters
+from snapmode.backends.products.sqlite import SqliteProductIndex
+from snapmode.domain import Product
+index = SqliteProductIndex(Path({str(tmp_path / "products.sqlite3")!r}))
+index.upsert([Product(id="tee", url="https://shop.example/tee", site="luma", fetched_at=0.0, name="Running Tee")])
+print([product.id for product in index.search("tee", ProductFilters()).items])
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "['tee']"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3  # noqa: F401  before TensorFlow: see below
 import sys
 from collections.abc import Iterator
 
@@ -29,6 +30,8 @@ def _native_stderr_muted() -> Iterator[None]:
         os.close(devnull)
 
 
+# TensorFlow's library carries its own SQLite, built without FTS5. Loaded before Python's sqlite3, it would
+# serve sqlite3's symbols, and the embedded product index's full-text search would fail ("no such module: fts5").
 with _native_stderr_muted():
     import tensorflow as tf
 
