@@ -14,11 +14,12 @@ from snapmode.vision.preprocess import square_resize, to_model_input
 
 REPO = Path(__file__).resolve().parent.parent
 WEIGHTS = REPO / "models" / "dcgan_discriminator.weights.h5"
+GAN_STAGE_WEIGHTS = REPO / "models" / "dcgan" / "gan_discriminator.weights.h5"
 HELDOUT = REPO / "tests" / "fixtures" / "heldout"
 SHOP_IMAGES = REPO / "snapmode" / "shop" / "data" / "images" / "large"
-# Held-out back view -> its product's main photo in the top 10 of the shop's 417 main photos:
-# the shipped weights reach 25/38 = 0.66, a randomly initialised discriminator 21/38 = 0.55.
-MIN_HELDOUT_RECALL_AT_10 = 0.6
+# Held-out back view -> its product's main photo in the top 10 of the shop's 417 main photos: the shipped
+# weights reach 28/38 = 0.74, the GAN stage alone 25/38 = 0.66, a randomly initialised discriminator 21/38 = 0.55.
+MIN_HELDOUT_RECALL_AT_10 = 0.7
 
 
 def _product_photo(seed: int, size: tuple[int, int] = (90, 120), mode: str = "RGB") -> Image.Image:
@@ -100,8 +101,8 @@ def test_shipped_weights_are_trained_not_random_init():
     assert not np.allclose(trained.get_layer("down512_bn").moving_mean.numpy(), 0.0)
 
 
-def test_held_out_back_views_find_their_own_product(embedder):
-    """A back view the model never trained on, against every shop main photo: the right product ranks high."""
+def _held_out_ranks(embedder: DcganEmbedder) -> list[int]:
+    """Per held-out view with a main photo in the shop: how many main photos rank above its own product's."""
     queries = sorted(p for p in HELDOUT.glob("*.jpg"))
     mains = sorted(SHOP_IMAGES.glob("*_main.jpg"))
     group_of = {p: p.stem.split("_")[0] for p in queries + mains}
@@ -113,8 +114,21 @@ def test_held_out_back_views_find_their_own_product(embedder):
     for row, query in zip(q @ g.T, with_main, strict=True):
         target = max(row[i] for i, m in enumerate(mains) if group_of[m] == group_of[query])
         ranks.append(int((row > target).sum()))
+    return ranks
+
+
+def test_held_out_back_views_find_their_own_product(embedder):
+    """A back view the model never trained on, against every shop main photo: the right product ranks high."""
+    ranks = _held_out_ranks(embedder)
     hits_at_10 = sum(rank < 10 for rank in ranks) / len(ranks)
     assert hits_at_10 >= MIN_HELDOUT_RECALL_AT_10, (hits_at_10, ranks)
+
+
+def test_label_fine_tuning_ranks_held_out_views_better_than_the_gan_stage(embedder):
+    """The shipped second stage must earn its place over the GAN stage it starts from (docs/models.md)."""
+    shipped, gan_stage = _held_out_ranks(embedder), _held_out_ranks(DcganEmbedder(GAN_STAGE_WEIGHTS))
+    assert sum(rank < 10 for rank in shipped) > sum(rank < 10 for rank in gan_stage)
+    assert np.median(shipped) < np.median(gan_stage), (shipped, gan_stage)
 
 
 def _photo_folder(folder: Path, count: int) -> Path:

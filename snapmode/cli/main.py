@@ -235,6 +235,59 @@ def train_dcgan_command(
     _print_json(report.model_dump(mode="json"))
 
 
+@train_app.command("dcgan-finetune")
+def finetune_dcgan_command(
+    weights: Annotated[Path, typer.Option(dir_okay=False, help="The GAN-trained discriminator to start from")] = Path(
+        "models/dcgan/gan_discriminator.weights.h5"
+    ),
+    images: Annotated[Path, typer.Option(help="Folder of <id>.jpg photos")] = Path(
+        "../shared/datasets/myntra-small/images"
+    ),
+    styles: Annotated[Path, typer.Option(help="CSV with an id column and the label columns")] = Path(
+        "../shared/datasets/myntra-small/styles.csv"
+    ),
+    out: Annotated[Path, typer.Option(help="Checkpoints, plots and weights go here")] = Path(
+        "var/train/dcgan-finetune"
+    ),
+    epochs: Annotated[int, typer.Option(min=1)] = 48,
+    head: Annotated[
+        list[str] | None,
+        typer.Option(help="COLUMN=WEIGHT, once per label head (default articleType=1, baseColour=0.5)"),
+    ] = None,
+    holdout: Annotated[
+        int, typer.Option(min=0, help="Photos kept out for evaluation, drawn as the Myntra evaluation set is")
+    ] = 1000,
+) -> None:
+    """Fine-tune the DCGAN discriminator with label heads (the shipped embedder's second stage), leaving out the
+    evaluation photos; the defaults reproduce the shipped run. Shows progress, writes a loss curve."""
+    import snapmode.vision.torch_first  # noqa: F401
+
+    from snapmode.evaluation.datasets import MYNTRA_EVALUATION_SEED
+    from snapmode.vision.dcgan_finetuning import DEFAULT_HEADS, finetune_dcgan
+    from snapmode.vision.dcgan_training import list_training_images
+
+    try:
+        heads = dict(_column_weight(text) for text in head) if head else DEFAULT_HEADS
+        photos = list_training_images([images])
+        if holdout >= len(photos):
+            raise ValueError(f"--holdout {holdout} would keep all {len(photos)} photos in {images} out of training")
+        kept_out = list_training_images([images], limit=holdout, seed=MYNTRA_EVALUATION_SEED) if holdout else []
+        report = finetune_dcgan(weights, images, styles, out, epochs=epochs, heads=heads,
+                                exclude={path.name for path in kept_out}, console=err)
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]cannot fine-tune the discriminator: {exc}")
+        raise typer.Exit(2) from exc
+    _print_json(report.model_dump(mode="json"))
+
+
+def _column_weight(text: str) -> tuple[str, float]:
+    column, _, weight = text.partition("=")
+    try:
+        return column.strip(), float(weight)
+    except ValueError as exc:
+        raise ValueError(f"--head takes COLUMN=WEIGHT, got {text!r}") from exc
+
+
 @train_app.command("detector")
 def train_detector_command(
     data: Annotated[
@@ -294,7 +347,7 @@ def eval_retrieval_command(
     k: Annotated[int, typer.Option(min=1)] = 10,
     models: Annotated[
         str | None, typer.Option(help="Comma-separated subset of colour_histogram, raw_pixels, autoencoder, "
-                                 "classifier, dcgan (default: all)")
+                                 "classifier, dcgan_gan_only, dcgan (default: all)")
     ] = None,
     out: Annotated[Path, typer.Option(help="table.md and examples.png go here")] = Path("var/eval/retrieval"),
     models_dir: Annotated[Path | None, typer.Option(help="Folder of the weights (default: the shipped models)")] = None,

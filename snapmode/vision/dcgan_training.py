@@ -94,15 +94,20 @@ def _load_one(path: Path) -> np.ndarray | None:
         return None
 
 
-def load_images(paths: Sequence[Path], console: Console | None = None) -> tuple[np.ndarray, int]:
-    """(n, 64, 64, 3) uint8 pixels of the readable images, and how many were unreadable."""
-    pixels: list[np.ndarray] = []
+def read_images(paths: Sequence[Path], console: Console | None = None) -> list[np.ndarray | None]:
+    """Per path, (64, 64, 3) uint8 pixels, or None for an unreadable image."""
+    arrays: list[np.ndarray | None] = []
     with _progress(console, losses=False) as progress, ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         task = progress.add_task("loading images", total=len(paths))
         for array in pool.map(_load_one, paths):
-            if array is not None:
-                pixels.append(array)
+            arrays.append(array)
             progress.advance(task)
+    return arrays
+
+
+def load_images(paths: Sequence[Path], console: Console | None = None) -> tuple[np.ndarray, int]:
+    """(n, 64, 64, 3) uint8 pixels of the readable images, and how many were unreadable."""
+    pixels = [array for array in read_images(paths, console) if array is not None]
     empty = np.zeros((0, dcgan.IMAGE_SIZE, dcgan.IMAGE_SIZE, 3), np.uint8)
     return (np.stack(pixels) if pixels else empty), len(paths) - len(pixels)
 
@@ -228,7 +233,7 @@ def plot_losses(step_losses: Sequence[Sequence[float]], steps_per_epoch: int, pa
     plt.close(fig)
 
 
-def _write_json(path: Path, payload: dict) -> None:
+def write_json(path: Path, payload: dict) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(payload, indent=1))
     tmp.replace(path)  # a crash mid-write never leaves a truncated log
@@ -313,7 +318,7 @@ def train_dcgan(
                 {"epoch": epoch, "d_loss": float(d_mean), "g_loss": float(g_mean), "seconds": round(epoch_seconds, 1)}
             )
             log["step_losses"] += [[round(d, 5), round(g, 5)] for d, g in epoch_losses]
-            _write_json(log_path, log)
+            write_json(log_path, log)
             plot_losses(log["step_losses"], steps_per_epoch, curve_path)
 
     if not grid_path.exists():  # resumed a finished run: the outputs are re-derived from the checkpoint

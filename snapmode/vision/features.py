@@ -23,6 +23,7 @@ HISTOGRAM_SIZE = 64
 RAW_PIXELS_SIZE = 64
 AUTOENCODER_WEIGHTS = "autoencoder.weights.h5"
 DCGAN_WEIGHTS = "dcgan_discriminator.weights.h5"
+DCGAN_GAN_STAGE_WEIGHTS = "dcgan/gan_discriminator.weights.h5"
 CLASSIFIER_MODEL = "classifier.keras"
 
 
@@ -122,12 +123,11 @@ class ClassifierFeatures(_KerasFeatures):
 class DcganFeatures:
     """The DCGAN discriminator's 4x4x512 block, L2-normalised (``DcganEmbedder``, what SnapMode ships)."""
 
-    name = "dcgan"
-
-    def __init__(self, weights: Path) -> None:
-        _require(weights, "train it with `snapmode train dcgan`")
+    def __init__(self, weights: Path, name: str = "dcgan") -> None:
+        _require(weights, "train it with `snapmode train dcgan`, then `snapmode train dcgan-finetune`")
         from snapmode.vision.embedder import DcganEmbedder
 
+        self.name = name
         self._embedder = DcganEmbedder(weights)
         self.size_mb = _file_mb(weights)
 
@@ -141,6 +141,7 @@ EXTRACTORS: dict[str, Callable[[Path], FeatureExtractor]] = {
     "raw_pixels": lambda models: RawPixels(),
     "autoencoder": lambda models: AutoencoderFeatures(models / AUTOENCODER_WEIGHTS),
     "classifier": lambda models: ClassifierFeatures(models / CLASSIFIER_MODEL),
+    "dcgan_gan_only": lambda models: DcganFeatures(models / DCGAN_GAN_STAGE_WEIGHTS, "dcgan_gan_only"),
     "dcgan": lambda models: DcganFeatures(models / DCGAN_WEIGHTS),
 }
 

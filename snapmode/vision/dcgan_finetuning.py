@@ -1,0 +1,278 @@
+"""Second stage of the DCGAN embedder: fine-tune the GAN-trained discriminator with labels.
+
+GAN training alone gives a discriminator that retrieves no better than raw pixels (docs/models.md).
+Here its 4x4x512 feature block, flattened and L2-normalised exactly as the embedder reads it, feeds
+cosine-margin softmax heads (CosFace: logits s * (cos - m) for the true class), one per label column of
+a ``styles.csv`` (Myntra: articleType, and baseColour at a lower weight so colour stays in the features).
+The heads are thrown away afterwards: only the discriminator is written, same architecture, same 8192-d.
+
+Everything a run produces lives in ``out_dir``::
+
+    checkpoints/epoch_NNN.weights.h5  the discriminator after each epoch (moving BatchNorm statistics)
+    loss_curve.png                    per-epoch mean loss of each head
+    training_log.json                 settings, classes and per-epoch losses
+    dcgan_discriminator.weights.h5    the last epoch, BatchNorm statistics recomputed (what the embedder loads)
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from snapmode.progress import RateColumn
+from snapmode.vision import dcgan
+from snapmode.vision.dcgan_training import (
+    IMAGE_SUFFIXES,
+    LOG_NAME,
+    LOSS_CURVE_NAME,
+    WEIGHTS_NAME,
+    calibrate_batch_norm,
+    read_images,
+    write_json,
+)
+
+import tensorflow as tf  # noqa: E402  after dcgan, which quiets TensorFlow's start-up logging
+import keras  # noqa: E402
+
+DEFAULT_HEADS = {"articleType": 1.0, "baseColour": 0.5}
+COSINE_SCALE = 16.0
+COSINE_MARGIN = 0.2
+SHIFT = 4  # pixels: random translation, with horizontal flips, as augmentation
+
+
+class FinetuneReport(BaseModel):
+    epochs: int
+    images: int
+    skipped_images: int
+    classes: dict[str, int]  # label column -> number of classes
+    steps_per_epoch: int
+    seconds: float
+    steps_per_second: float
+    losses: dict[str, float]  # label column -> mean loss over the last epoch
+    weights: Path
+    loss_curve: Path
+    log: Path
+
+
+class LabelledPhotos(BaseModel):
+    paths: list[Path]
+    labels: dict[str, list[str]]  # label column -> one label per path
+
+
+def read_labelled_photos(
+    images_dir: Path, styles_csv: Path, columns: Sequence[str], exclude: set[str] = frozenset()
+) -> LabelledPhotos:
+    """Photos ``<images_dir>/<id>.<ext>`` with a non-empty value in every column, minus excluded file names."""
+    if not images_dir.is_dir():
+        raise FileNotFoundError(f"training image directory {images_dir} does not exist")
+    with styles_csv.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = [column for column in ("id", *columns) if column not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{styles_csv} has no column {', '.join(missing)}")
+        rows = {row["id"]: row for row in reader}
+    paths = sorted(
+        path
+        for path in images_dir.iterdir()
+        if path.suffix.lower() in IMAGE_SUFFIXES
+        and path.name not in exclude
+        and path.stem in rows
+        and all((rows[path.stem][column] or "").strip() for column in columns)
+    )
+    return LabelledPhotos(paths=paths, labels={c: [rows[p.stem][c].strip() for p in paths] for c in columns})
+
+
+def _augment(batch: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    batch = batch.copy()
+    flip = rng.random(len(batch)) < 0.5
+    batch[flip] = batch[flip, :, ::-1]
+    padded = np.pad(batch, ((0, 0), (SHIFT, SHIFT), (SHIFT, SHIFT), (0, 0)), mode="edge")
+    dx, dy = rng.integers(0, 2 * SHIFT + 1, 2)
+    size = dcgan.IMAGE_SIZE
+    return padded[:, dy : dy + size, dx : dx + size].astype(np.float32) / 127.5 - 1.0
+
+
+class _Heads:
+    """The discriminator's features, one cosine-margin head per label column, one compiled train step."""
+
+    def __init__(self, discriminator: keras.Model, classes: Mapping[str, int], weights: Mapping[str, float],
+                 learning_rate: float, total_steps: int, seed: int) -> None:
+        self.features = dcgan.feature_extractor(discriminator)
+        init = tf.random.stateless_normal
+        self.centres = {
+            column: tf.Variable(init((dcgan.EMBEDDING_DIM, count), seed=[seed, index], stddev=0.01), name=column)
+            for index, (column, count) in enumerate(classes.items())
+        }
+        self.weights = dict(weights)
+        schedule = keras.optimizers.schedules.CosineDecay(learning_rate, total_steps)
+        self.optimizer = keras.optimizers.Adam(schedule, beta_1=dcgan.BETA_1)
+        self.train_step = tf.function(self._train_step)
+
+    def _loss(self, embedding: tf.Tensor, centres: tf.Variable, labels: tf.Tensor) -> tf.Tensor:
+        cosine = tf.matmul(embedding, tf.math.l2_normalize(centres, axis=0))
+        logits = COSINE_SCALE * (cosine - COSINE_MARGIN * tf.one_hot(labels, tf.shape(centres)[1]))
+        return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits))
+
+    def _train_step(self, images: tf.Tensor, labels: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+        with tf.GradientTape() as tape:
+            flat = tf.reshape(self.features(images, training=True), (-1, dcgan.EMBEDDING_DIM))
+            embedding = tf.math.l2_normalize(flat, axis=1)  # what the embedder returns
+            losses = {column: self._loss(embedding, self.centres[column], labels[column]) for column in self.centres}
+            total = tf.add_n([self.weights[column] * loss for column, loss in losses.items()])
+        variables = self.features.trainable_variables + list(self.centres.values())
+        self.optimizer.apply_gradients(zip(tape.gradient(total, variables), variables, strict=True))
+        return losses
+
+
+def _progress(console: Console | None, columns: Sequence[str]) -> Progress:
+    losses = "  ".join(f"{column} {{task.fields[{column}]:.3f}}" for column in columns)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn("steps"),
+        TextColumn(losses),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    )
+
+
+def plot_head_losses(epochs: Sequence[Mapping[str, float]], columns: Sequence[str], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: training runs headless
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
+    numbers = [entry["epoch"] for entry in epochs]
+    for column in columns:
+        ax.plot(numbers, [entry[column] for entry in epochs], marker="o", label=column)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("cosine-margin cross-entropy (epoch mean)")
+    ax.set_title("DCGAN discriminator fine-tuning")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def finetune_dcgan(
+    weights: Path,
+    images_dir: Path,
+    styles_csv: Path,
+    out_dir: Path,
+    *,
+    epochs: int = 48,
+    heads: Mapping[str, float] = DEFAULT_HEADS,
+    learning_rate: float = 5e-4,
+    batch_size: int = 128,
+    seed: int = 0,
+    exclude: set[str] = frozenset(),
+    console: Console | None = None,
+) -> FinetuneReport:
+    """Fine-tune the discriminator in ``weights`` on the labelled photos; ``heads`` maps label columns to loss
+    weights. ``exclude`` holds file names kept out of training (the evaluation photos)."""
+    if epochs < 1 or batch_size < 1 or not heads:
+        raise ValueError(f"epochs and batch_size must be positive and heads not empty, got {epochs}, {batch_size}")
+    if not weights.is_file():
+        raise FileNotFoundError(f"no discriminator weights at {weights} (train them: snapmode train dcgan)")
+    started = time.perf_counter()
+    photos = read_labelled_photos(images_dir, styles_csv, list(heads), exclude)
+    arrays = read_images(photos.paths, console)
+    readable = [index for index, array in enumerate(arrays) if array is not None]
+    skipped = len(arrays) - len(readable)
+    if len(readable) < batch_size:
+        raise ValueError(
+            f"{len(readable)} readable labelled photos in {images_dir}: fewer than one batch of {batch_size}"
+        )
+    pixels = np.stack([arrays[index] for index in readable])
+    classes = {column: sorted({values[index] for index in readable}) for column, values in photos.labels.items()}
+    targets = {
+        column: np.asarray([classes[column].index(values[index]) for index in readable], dtype=np.int32)
+        for column, values in photos.labels.items()
+    }
+    steps_per_epoch = len(pixels) // batch_size
+
+    discriminator = dcgan.build_discriminator()
+    discriminator.load_weights(weights)
+    model = _Heads(discriminator, {c: len(v) for c, v in classes.items()}, heads, learning_rate,
+                   epochs * steps_per_epoch, seed)
+    checkpoints = out_dir / "checkpoints"
+    checkpoints.mkdir(parents=True, exist_ok=True)
+    log_path, curve_path = out_dir / LOG_NAME, out_dir / LOSS_CURVE_NAME
+    log = {
+        "settings": {
+            "initial_weights": str(weights),
+            "images_dir": str(images_dir),
+            "styles_csv": str(styles_csv),
+            "images": len(pixels),
+            "skipped_images": skipped,
+            "excluded_names": len(exclude),
+            "heads": dict(heads),
+            "cosine_scale": COSINE_SCALE,
+            "cosine_margin": COSINE_MARGIN,
+            "learning_rate": learning_rate,
+            "schedule": "cosine decay to 0",
+            "beta_1": dcgan.BETA_1,
+            "batch_size": batch_size,
+            "steps_per_epoch": steps_per_epoch,
+            "seed": seed,
+            "augmentation": f"horizontal flip p=0.5, shift up to {SHIFT} px (edge padding)",
+        },
+        "classes": classes,
+        "epochs": [],
+    }
+    rng = np.random.default_rng(seed)
+    train_seconds = 0.0
+    columns = list(heads)
+    with _progress(console, columns) as progress:
+        task = progress.add_task("fine-tuning", total=epochs * steps_per_epoch, **dict.fromkeys(columns, float("nan")))
+        for epoch in range(1, epochs + 1):
+            progress.update(task, description=f"epoch {epoch}/{epochs}")
+            order = rng.permutation(len(pixels))
+            sums = dict.fromkeys(columns, 0.0)
+            epoch_started = time.perf_counter()
+            for step in range(steps_per_epoch):
+                chosen = order[step * batch_size : (step + 1) * batch_size]
+                losses = model.train_step(
+                    tf.constant(_augment(pixels[chosen], rng)),
+                    {column: tf.constant(targets[column][chosen]) for column in columns},
+                )
+                values = {column: float(loss) for column, loss in losses.items()}
+                for column in columns:
+                    sums[column] += values[column]
+                progress.update(task, advance=1, **values)
+            epoch_seconds = time.perf_counter() - epoch_started
+            train_seconds += epoch_seconds
+            means = {column: sums[column] / steps_per_epoch for column in columns}
+            log["epochs"].append({"epoch": epoch, **means, "seconds": round(epoch_seconds, 1)})
+            discriminator.save_weights(checkpoints / f"epoch_{epoch:03d}.weights.h5")
+            write_json(log_path, log)
+            plot_head_losses(log["epochs"], columns, curve_path)
+
+    calibrate_batch_norm(model.features, pixels, batch_size)
+    weights_path = out_dir / WEIGHTS_NAME
+    discriminator.save_weights(weights_path)
+    last = log["epochs"][-1]
+    return FinetuneReport(
+        epochs=epochs,
+        images=len(pixels),
+        skipped_images=skipped,
+        classes={column: len(values) for column, values in classes.items()},
+        steps_per_epoch=steps_per_epoch,
+        seconds=time.perf_counter() - started,
+        steps_per_second=epochs * steps_per_epoch / train_seconds if train_seconds else 0.0,
+        losses={column: last[column] for column in columns},
+        weights=weights_path,
+        loss_curve=curve_path,
+        log=log_path,
+    )

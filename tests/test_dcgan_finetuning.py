@@ -1,0 +1,106 @@
+"""Fine-tuning the DCGAN discriminator with label heads, on packshot-like photos drawn here."""
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+from typer.testing import CliRunner
+
+from snapmode.cli.main import app
+from snapmode.vision import dcgan
+from snapmode.vision.dcgan_finetuning import finetune_dcgan, read_labelled_photos
+from snapmode.vision.embedder import DcganEmbedder
+
+COLOURS = {"Red": (200, 30, 30), "Blue": (30, 40, 200)}
+runner = CliRunner()
+
+
+def _shop(folder: Path, count: int) -> Path:
+    """Ellipses ("Bags") and rectangles ("Shirts") in red or blue, a styles.csv naming them, and clutter."""
+    images = folder / "images"
+    images.mkdir(parents=True)
+    rows = []
+    for index in range(count):
+        kind = "Bags" if index % 2 else "Shirts"
+        colour = "Red" if index % 4 < 2 else "Blue"
+        rng = np.random.default_rng(index)
+        photo = Image.new("RGB", (64 + index % 3 * 8, 64), (255, 255, 255))
+        box = (int(rng.integers(2, 14)), int(rng.integers(2, 14)), int(rng.integers(46, 60)), int(rng.integers(46, 60)))
+        (ImageDraw.Draw(photo).ellipse if kind == "Bags" else ImageDraw.Draw(photo).rectangle)(box, COLOURS[colour])
+        photo.save(images / f"{index}.jpg")
+        rows.append({"id": str(index), "articleType": kind, "baseColour": colour})
+    rows.append({"id": "900", "articleType": "Shirts", "baseColour": ""})  # no colour: left out
+    Image.new("RGB", (64, 64), "white").save(images / "900.jpg")
+    rows.append({"id": "901", "articleType": "Bags", "baseColour": "Red"})
+    (images / "901.jpg").write_bytes(b"not a jpeg")  # unreadable: skipped, labels stay aligned
+    Image.new("RGB", (64, 64), "white").save(images / "902.jpg")  # no row in styles.csv: left out
+    with (folder / "styles.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, ["id", "articleType", "baseColour"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return folder
+
+
+@pytest.fixture
+def start_weights(tmp_path: Path) -> Path:
+    path = tmp_path / "gan.weights.h5"
+    dcgan.build_discriminator().save_weights(path)
+    return path
+
+
+def test_labelled_photos_need_a_row_and_every_label(tmp_path):
+    shop = _shop(tmp_path / "shop", 8)
+    photos = read_labelled_photos(shop / "images", shop / "styles.csv", ["articleType", "baseColour"], {"0.jpg"})
+    assert [p.name for p in photos.paths] == [f"{i}.jpg" for i in range(1, 8)] + ["901.jpg"]
+    assert photos.labels["articleType"][:2] == ["Bags", "Shirts"] and photos.labels["baseColour"][-1] == "Red"
+
+
+def test_fine_tuning_learns_the_labels_and_writes_an_embedder_the_app_loads(tmp_path, start_weights):
+    shop = _shop(tmp_path / "shop", 66)
+    out = tmp_path / "run"
+    report = finetune_dcgan(
+        start_weights, shop / "images", shop / "styles.csv", out,
+        epochs=4, learning_rate=2e-3, batch_size=32, exclude={"0.jpg", "1.jpg"},
+    )
+    assert (report.images, report.skipped_images, report.steps_per_epoch) == (64, 1, 2)
+    assert report.classes == {"articleType": 2, "baseColour": 2}
+    log = json.loads(report.log.read_text())
+    assert [entry["epoch"] for entry in log["epochs"]] == [1, 2, 3, 4]
+    assert log["classes"]["baseColour"] == ["Blue", "Red"] and log["settings"]["excluded_names"] == 2
+    first, last = log["epochs"][0], log["epochs"][-1]
+    assert last["articleType"] < first["articleType"] and last["baseColour"] < first["baseColour"]
+    assert Image.open(report.loss_curve).format == "PNG"
+    assert sorted(p.name for p in (out / "checkpoints").iterdir())[-1] == "epoch_004.weights.h5"
+
+    photos = [Image.open(shop / "images" / f"{i}.jpg") for i in range(2, 66)]
+    before = DcganEmbedder(start_weights).embed(photos)
+    after = DcganEmbedder(report.weights).embed(photos)
+    assert after.shape == (64, dcgan.EMBEDDING_DIM) and np.allclose(np.linalg.norm(after, axis=1), 1, atol=1e-5)
+    assert not np.allclose(before, after)
+
+
+def test_bad_input_is_a_clear_error(tmp_path, start_weights):
+    shop = _shop(tmp_path / "shop", 8)
+    with pytest.raises(FileNotFoundError, match="no discriminator weights"):
+        finetune_dcgan(tmp_path / "none.h5", shop / "images", shop / "styles.csv", tmp_path / "run")
+    with pytest.raises(ValueError, match="has no column season"):
+        finetune_dcgan(start_weights, shop / "images", shop / "styles.csv", tmp_path / "run", heads={"season": 1.0})
+    with pytest.raises(ValueError, match="fewer than one batch of 32"):
+        finetune_dcgan(start_weights, shop / "images", shop / "styles.csv", tmp_path / "run", batch_size=32)
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        finetune_dcgan(start_weights, tmp_path / "nowhere", shop / "styles.csv", tmp_path / "run")
+
+
+def test_the_command_refuses_bad_heads_and_missing_weights_clearly(tmp_path, start_weights):
+    shop = _shop(tmp_path / "shop", 8)
+    common = ["train", "dcgan-finetune", "--images", str(shop / "images"), "--styles", str(shop / "styles.csv"),
+              "--out", str(tmp_path / "run")]  # fmt: skip
+    bad_head = runner.invoke(app, [*common, "--weights", str(start_weights), "--head", "articleType"])
+    assert bad_head.exit_code == 2 and "--head takes COLUMN=WEIGHT" in bad_head.output
+    missing = runner.invoke(app, [*common, "--weights", str(tmp_path / "none.h5"), "--holdout", "2"])
+    assert missing.exit_code == 2 and "no discriminator weights" in missing.output
+    everything = runner.invoke(app, [*common, "--weights", str(start_weights)])  # 1,000 held out of 11 photos
+    assert everything.exit_code == 2 and "would keep all 11 photos" in everything.output
