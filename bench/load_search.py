@@ -6,18 +6,19 @@ beside the same query vectors sent straight to the vector store (VectorStore.sea
     .venv/bin/python bench/load_search.py --vectors 100000 --nlist 1024 --candidates 25
 
 The index: the demo shop crawled and embedded once (`snapmode demo --until-indexed`, cached under
---cache, one folder per Milvus Lite version), then filled up to N with derived vectors (a real vector
-plus Gaussian noise, renormalised, with the payload of its real product), because embedding 100k real
-photos on a CPU takes hours. Queries are real shop photos uploaded as files. The API runs in its own
-uvicorn process (no access log) and every step that opens Milvus Lite runs in a process of its own
-(Milvus Lite locks its database to one process). Each row shows the one-minute load average before
-the run: compare rows taken on a quiet machine only.
+--cache, one folder per Milvus Lite version and embedder weights), then filled up to N with derived
+vectors (a real vector plus Gaussian noise, renormalised, with the payload of its real product),
+because embedding 100k real photos on a CPU takes hours. Queries are real shop photos uploaded as
+files. The API runs in its own uvicorn process (no access log) and every step that opens Milvus Lite
+runs in a process of its own (Milvus Lite locks its database to one process). Each row shows the
+one-minute load average before the run: compare rows taken on a quiet machine only.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import multiprocessing
 import os
@@ -106,6 +107,11 @@ def query_photos(count: int) -> list[Path]:
 
 def snapmode_env(home: Path) -> dict[str, str]:
     return {**os.environ, "SNAPMODE_HOME": str(home)}
+
+
+def embedder_digest() -> str:
+    weights = REPO / "models" / "dcgan_discriminator.weights.h5"
+    return hashlib.sha256(weights.read_bytes()).hexdigest()[:8]
 
 
 def ensure_base(cache: Path) -> Path:
@@ -432,7 +438,8 @@ def main() -> None:
     if args.candidates:  # read by the in-process searches and the API alike
         os.environ["SNAPMODE_SEARCH__CANDIDATES"] = str(args.candidates)
     photos = query_photos(args.photos)
-    cache = args.cache / f"milvus-lite-{version('milvus-lite')}"  # engines cannot read each other's files
+    # Engines cannot read each other's files, and vectors from other embedder weights are another index.
+    cache = args.cache / f"milvus-lite-{version('milvus-lite')}-dcgan-{embedder_digest()}"
     base = ensure_base(cache)
     directs, runs = [], []
     for vectors in args.vectors:

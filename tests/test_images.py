@@ -28,6 +28,25 @@ def test_large_photos_are_downscaled():
     assert max(normalize_image(_jpeg((3000, 1500)), LIMITS).size) == 1024
 
 
+@pytest.mark.parametrize("mode", ["RGB", "L", "CMYK"])
+def test_a_phone_sized_jpeg_decoded_at_reduced_scale_matches_a_full_decode(mode):
+    gradient = Image.linear_gradient("L").resize((4032, 3024))
+    photo = Image.merge("RGB", (gradient, gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT), gradient))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise when displayed: the reduced decode must still be turned
+    buffer = io.BytesIO()
+    photo.convert(mode).save(buffer, format="JPEG", quality=95, exif=exif)
+    full = Image.open(io.BytesIO(buffer.getvalue()))
+    full = full.transpose(Image.Transpose.ROTATE_270).convert("RGB")
+    full.thumbnail((1024, 1024), Image.Resampling.LANCZOS)
+
+    reduced = normalize_image(buffer.getvalue(), LIMITS).image
+
+    assert reduced.mode == "RGB" and reduced.size == full.size == (768, 1024)
+    difference = [abs(a - b) for a, b in zip(reduced.tobytes(), full.tobytes(), strict=True)]
+    assert sum(difference) / len(difference) < 3
+
+
 def test_exif_orientation_is_applied():
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90° clockwise when displayed

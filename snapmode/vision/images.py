@@ -7,6 +7,7 @@ path and the query path see identical pixels for identical bytes.
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -53,6 +54,10 @@ def normalize_image(data: bytes, limits: ImagingSettings, *, max_side: int | Non
             if min(width, height) < limits.min_side:
                 raise BadImage(f"image is {width}x{height}, smaller than {limits.min_side} px")
             probe.seek(0)
+            # A JPEG at least twice the size it is shrunk to decodes at 1/2-1/8 scale, never below that size:
+            # a phone photo's full decode cost more than a whole search. Same bytes, same pixels, either path.
+            shrink = min(1.0, MAX_SIDE / max(width, height))
+            probe.draft("RGB", (math.ceil(width * shrink), math.ceil(height * shrink)))
             image = ImageOps.exif_transpose(probe)
             image = image.convert("RGB")
     except BadImage:
