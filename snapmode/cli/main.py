@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from snapmode.cli.keys import keys_app
-from snapmode.config import Settings
+from snapmode.config import REPO_ROOT, Settings
 
 app = typer.Typer(
     help="SnapMode: crawl shops, understand their photos, search products by photo.", no_args_is_help=True
@@ -235,17 +235,16 @@ def train_dcgan_command(
     _print_json(report.model_dump(mode="json"))
 
 
+MYNTRA = REPO_ROOT.parent / "shared" / "datasets" / "myntra-small"
+
+
 @train_app.command("dcgan-finetune")
 def finetune_dcgan_command(
-    weights: Annotated[Path, typer.Option(dir_okay=False, help="The GAN-trained discriminator to start from")] = Path(
-        "models/dcgan/gan_discriminator.weights.h5"
-    ),
-    images: Annotated[Path, typer.Option(help="Folder of <id>.jpg photos")] = Path(
-        "../shared/datasets/myntra-small/images"
-    ),
-    styles: Annotated[Path, typer.Option(help="CSV with an id column and the label columns")] = Path(
-        "../shared/datasets/myntra-small/styles.csv"
-    ),
+    weights: Annotated[
+        Path, typer.Option(dir_okay=False, help="The GAN-trained discriminator to start from")
+    ] = REPO_ROOT / "models" / "dcgan" / "gan_discriminator.weights.h5",
+    images: Annotated[Path, typer.Option(help="Folder of <id>.jpg photos")] = MYNTRA / "images",
+    styles: Annotated[Path, typer.Option(help="CSV with an id column and the label columns")] = MYNTRA / "styles.csv",
     out: Annotated[Path, typer.Option(help="Checkpoints, plots and weights go here")] = Path(
         "var/train/dcgan-finetune"
     ),
