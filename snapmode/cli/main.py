@@ -248,7 +248,7 @@ def finetune_dcgan_command(
     out: Annotated[Path, typer.Option(help="Checkpoints, plots and weights go here")] = Path(
         "var/train/dcgan-finetune"
     ),
-    epochs: Annotated[int, typer.Option(min=1)] = 48,
+    epochs: Annotated[int, typer.Option(min=1)] = 96,
     head: Annotated[
         list[str] | None,
         typer.Option(help="COLUMN=WEIGHT, once per label head (default articleType=1, baseColour=0.5)"),

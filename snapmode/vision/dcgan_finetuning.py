@@ -171,7 +171,7 @@ def finetune_dcgan(
     styles_csv: Path,
     out_dir: Path,
     *,
-    epochs: int = 48,
+    epochs: int = 96,
     heads: Mapping[str, float] = DEFAULT_HEADS,
     learning_rate: float = 5e-4,
     batch_size: int = 128,
