@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from snapmode.cli.main import app
 from snapmode.vision import dcgan
-from snapmode.vision.dcgan_finetuning import finetune_dcgan, read_labelled_photos
+from snapmode.vision.dcgan_finetuning import ZOOM_MIN_AREA, _augment, finetune_dcgan, read_labelled_photos
 from snapmode.vision.embedder import DcganEmbedder
 
 COLOURS = {"Red": (200, 30, 30), "Blue": (30, 40, 200)}
@@ -49,6 +49,24 @@ def start_weights(tmp_path: Path) -> Path:
     path = tmp_path / "gan.weights.h5"
     dcgan.build_discriminator().save_weights(path)
     return path
+
+
+def test_augmentation_flips_half_the_photos_and_zooms_in_on_about_half():
+    """A dark square left of centre: whole photos keep its area (on either side), zoomed ones enlarge it."""
+    photo = np.full((64, 64, 3), 255, np.uint8)
+    photo[24:40, 8:24] = 0
+    batch = np.repeat(photo[None], 400, axis=0)
+    out = _augment(batch, np.random.default_rng(0))
+    assert out.shape == batch.shape and out.dtype == np.float32 and out.min() >= -1.0 and out.max() <= 1.0
+    dark = out.mean(axis=-1) < 0
+    area, original = dark.mean(axis=(1, 2)), 16 * 16 / 64**2
+    whole = np.abs(area - original) < 0.005
+    assert 0.4 < whole.mean() < 0.65  # half left whole, plus the odd zoom close to the full photo
+    assert area.max() > 2 * original and area.max() <= original / ZOOM_MIN_AREA + 0.01
+    left = dark[whole, :, :32].sum(axis=(1, 2)) > dark[whole, :, 32:].sum(axis=(1, 2))
+    assert 0.3 < left.mean() < 0.7  # flipped about half the time
+    unchanged = whole.nonzero()[0][left][0]
+    assert np.allclose(out[unchanged], batch[unchanged] / 127.5 - 1.0, atol=1e-4)
 
 
 def test_labelled_photos_need_a_row_and_every_label(tmp_path):

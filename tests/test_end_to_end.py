@@ -101,8 +101,8 @@ def test_a_held_back_view_finds_its_product_in_the_top_10(indexed, services):
     recall = hits / len(heldout)
     chance = 10 / len(load_catalog().products)
     print(f"held-back views: recall@10 = {recall:.3f} over {len(heldout)} (chance {chance:.3f})")
-    # 0.875 with the label-fine-tuned embedder, 0.70 with its GAN stage alone (docs/models.md).
-    assert recall >= 0.8
+    # 0.925 with the fine-tuned embedder (0.875 before zoom crops), 0.70 with its GAN stage alone (docs/models.md).
+    assert recall >= 0.85
 
 
 def test_api_searches_by_photo_text_and_similarity(indexed, services):

@@ -44,7 +44,10 @@ import keras  # noqa: E402
 DEFAULT_HEADS = {"articleType": 1.0, "baseColour": 0.5}
 COSINE_SCALE = 16.0
 COSINE_MARGIN = 0.2
-SHIFT = 4  # pixels: random translation, with horizontal flips, as augmentation
+# Augmentation: horizontal flips, and all but WHOLE_SHARE of each batch zoomed in to a random square crop
+# covering ZOOM_MIN_AREA..1 of the photo, so that close-up views of a product land near its whole views.
+WHOLE_SHARE = 0.5
+ZOOM_MIN_AREA = 0.25
 
 
 class FinetuneReport(BaseModel):
@@ -90,13 +93,19 @@ def read_labelled_photos(
 
 
 def _augment(batch: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """uint8 photos -> float32 model input in [-1, 1], flipped and zoomed at random."""
     batch = batch.copy()
-    flip = rng.random(len(batch)) < 0.5
+    count = len(batch)
+    flip = rng.random(count) < 0.5
     batch[flip] = batch[flip, :, ::-1]
-    padded = np.pad(batch, ((0, 0), (SHIFT, SHIFT), (SHIFT, SHIFT), (0, 0)), mode="edge")
-    dx, dy = rng.integers(0, 2 * SHIFT + 1, 2)
+    side = np.sqrt(rng.uniform(ZOOM_MIN_AREA, 1.0, count))
+    side[rng.random(count) < WHOLE_SHARE] = 1.0
+    top = rng.uniform(0, 1, count) * (1 - side)
+    left = rng.uniform(0, 1, count) * (1 - side)
+    boxes = np.stack([top, left, top + side, left + side], axis=1).astype(np.float32)
     size = dcgan.IMAGE_SIZE
-    return padded[:, dy : dy + size, dx : dx + size].astype(np.float32) / 127.5 - 1.0
+    zoomed = tf.image.crop_and_resize(batch.astype(np.float32), boxes, np.arange(count, dtype=np.int32), (size, size))
+    return zoomed.numpy() / 127.5 - 1.0
 
 
 class _Heads:
@@ -226,7 +235,8 @@ def finetune_dcgan(
             "batch_size": batch_size,
             "steps_per_epoch": steps_per_epoch,
             "seed": seed,
-            "augmentation": f"horizontal flip p=0.5, shift up to {SHIFT} px (edge padding)",
+            "augmentation": f"horizontal flip p=0.5; zoom p={1 - WHOLE_SHARE}: a square crop of "
+            f"{ZOOM_MIN_AREA:.0%}-100% of the area, resized back (bilinear)",
         },
         "classes": classes,
         "epochs": [],
