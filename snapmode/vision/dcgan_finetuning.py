@@ -24,9 +24,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from snapmode.progress import RateColumn
 from snapmode.vision import dcgan
 from snapmode.vision.dcgan_training import (
     IMAGE_SUFFIXES,
@@ -35,6 +33,7 @@ from snapmode.vision.dcgan_training import (
     WEIGHTS_NAME,
     calibrate_batch_norm,
     read_images,
+    training_progress,
     write_json,
 )
 
@@ -140,20 +139,6 @@ class _Heads:
         return losses
 
 
-def _progress(console: Console | None, columns: Sequence[str]) -> Progress:
-    losses = "  ".join(f"{column} {{task.fields[{column}]:.3f}}" for column in columns)
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RateColumn("steps"),
-        TextColumn(losses),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-    )
-
-
 def plot_head_losses(epochs: Sequence[Mapping[str, float]], columns: Sequence[str], path: Path) -> None:
     import matplotlib
 
@@ -244,7 +229,7 @@ def finetune_dcgan(
     rng = np.random.default_rng(seed)
     train_seconds = 0.0
     columns = list(heads)
-    with _progress(console, columns) as progress:
+    with training_progress(console, "steps", columns) as progress:
         task = progress.add_task("fine-tuning", total=epochs * steps_per_epoch, **dict.fromkeys(columns, float("nan")))
         for epoch in range(1, epochs + 1):
             progress.update(task, description=f"epoch {epoch}/{epochs}")

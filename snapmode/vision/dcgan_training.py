@@ -97,7 +97,7 @@ def _load_one(path: Path) -> np.ndarray | None:
 def read_images(paths: Sequence[Path], console: Console | None = None) -> list[np.ndarray | None]:
     """Per path, (64, 64, 3) uint8 pixels, or None for an unreadable image."""
     arrays: list[np.ndarray | None] = []
-    with _progress(console, losses=False) as progress, ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    with training_progress(console, "images") as progress, ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         task = progress.add_task("loading images", total=len(paths))
         for array in pool.map(_load_one, paths):
             arrays.append(array)
@@ -112,14 +112,15 @@ def load_images(paths: Sequence[Path], console: Console | None = None) -> tuple[
     return (np.stack(pixels) if pixels else empty), len(paths) - len(pixels)
 
 
-def _progress(console: Console | None, *, losses: bool) -> Progress:
-    loss_columns = [TextColumn("d_loss {task.fields[d_loss]:.3f}  g_loss {task.fields[g_loss]:.3f}")] if losses else []
+def training_progress(console: Console | None, unit: str, loss_fields: Sequence[str] = ()) -> Progress:
+    """A bar with a rate in ``unit``/s and the current value of each named task field (the losses)."""
+    losses = "  ".join(f"{field} {{task.fields[{field}]:.3f}}" for field in loss_fields)
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        RateColumn("steps" if losses else "images"),
-        *loss_columns,
+        RateColumn(unit),
+        *([TextColumn(losses)] if loss_fields else []),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=console,
@@ -293,7 +294,7 @@ def train_dcgan(
     grid_path = out_dir / "samples" / f"epoch_{max(resumed_from, 1):03d}.png"
 
     steps_run, train_seconds = 0, 0.0
-    with _progress(console, losses=True) as progress:
+    with training_progress(console, "steps", ("d_loss", "g_loss")) as progress:
         task = progress.add_task(
             "training", total=max(0, epochs - resumed_from) * steps_per_epoch, d_loss=float("nan"), g_loss=float("nan")
         )
