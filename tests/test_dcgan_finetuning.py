@@ -11,7 +11,13 @@ from typer.testing import CliRunner
 
 from snapmode.cli.main import app
 from snapmode.vision import dcgan
-from snapmode.vision.dcgan_finetuning import ZOOM_MIN_AREA, _augment, finetune_dcgan, read_labelled_photos
+from snapmode.vision.dcgan_finetuning import (
+    ZOOM_MIN_AREA,
+    _augment,
+    _twin_loss,
+    finetune_dcgan,
+    read_labelled_photos,
+)
 from snapmode.vision.embedder import DcganEmbedder
 
 COLOURS = {"Red": (200, 30, 30), "Blue": (30, 40, 200)}
@@ -69,6 +75,18 @@ def test_augmentation_flips_half_the_photos_and_zooms_in_on_about_half():
     assert np.allclose(out[unchanged], batch[unchanged] / 127.5 - 1.0, atol=1e-4)
 
 
+def test_the_twin_term_asks_each_view_for_its_twin_among_other_classes_only():
+    rng = np.random.default_rng(0)
+    photos = rng.normal(size=(4, 32)).astype(np.float32)
+    photos /= np.linalg.norm(photos, axis=1, keepdims=True)
+    classes = np.array([0, 1, 2, 3, 0, 1, 2, 3])
+    twins_alike = float(_twin_loss(np.concatenate([photos, photos]), classes))
+    twins_apart = float(_twin_loss(np.concatenate([photos, photos[::-1]]), classes))
+    assert twins_alike < 0.05 and twins_apart > 5  # temperature 0.1: cosine 1 against about 0 is decisive
+    one_class = float(_twin_loss(np.concatenate([photos, photos[::-1]]), np.zeros(8, np.int32)))
+    assert one_class == pytest.approx(0.0, abs=1e-6)  # nothing of another class to tell the twin from
+
+
 def test_labelled_photos_need_a_row_and_every_label(tmp_path):
     shop = _shop(tmp_path / "shop", 8)
     photos = read_labelled_photos(shop / "images", shop / "styles.csv", ["articleType", "baseColour"], {"0.jpg"})
@@ -100,6 +118,18 @@ def test_fine_tuning_learns_the_labels_and_writes_an_embedder_the_app_loads(tmp_
     assert not np.allclose(before, after)
 
 
+def test_the_twin_term_takes_two_views_of_each_photo_and_is_logged_beside_the_heads(tmp_path, start_weights):
+    shop = _shop(tmp_path / "shop", 66)
+    report = finetune_dcgan(
+        start_weights, shop / "images", shop / "styles.csv", tmp_path / "run",
+        epochs=3, instance_weight=0.5, learning_rate=2e-3, batch_size=32, exclude={"0.jpg", "1.jpg"},
+    )
+    assert report.steps_per_epoch == 4  # 16 photos, 32 views a step
+    log = json.loads(report.log.read_text())
+    assert log["settings"]["instance_weight"] == 0.5 and set(report.losses) == {"articleType", "baseColour", "instance"}
+    assert all(0 < entry["instance"] < np.log(17) for entry in log["epochs"])  # chance: 1 twin in ~17 candidates
+
+
 def test_bad_input_is_a_clear_error(tmp_path, start_weights):
     shop = _shop(tmp_path / "shop", 8)
     with pytest.raises(FileNotFoundError, match="no discriminator weights"):
@@ -108,6 +138,8 @@ def test_bad_input_is_a_clear_error(tmp_path, start_weights):
         finetune_dcgan(start_weights, shop / "images", shop / "styles.csv", tmp_path / "run", heads={"season": 1.0})
     with pytest.raises(ValueError, match="fewer than one batch of 32"):
         finetune_dcgan(start_weights, shop / "images", shop / "styles.csv", tmp_path / "run", batch_size=32)
+    with pytest.raises(ValueError, match="instance_weight not negative"):
+        finetune_dcgan(start_weights, shop / "images", shop / "styles.csv", tmp_path / "run", instance_weight=-1)
     with pytest.raises(FileNotFoundError, match="does not exist"):
         finetune_dcgan(start_weights, tmp_path / "nowhere", shop / "styles.csv", tmp_path / "run")
 

@@ -253,6 +253,9 @@ def finetune_dcgan_command(
         list[str] | None,
         typer.Option(help="COLUMN=WEIGHT, once per label head (default articleType=1, baseColour=0.5)"),
     ] = None,
+    instance_weight: Annotated[
+        float, typer.Option(min=0.0, help="Weight of the twin-view instance term; 0 trains with label heads only")
+    ] = 0.0,
     holdout: Annotated[
         int, typer.Option(min=0, help="Photos kept out for evaluation, drawn as the Myntra evaluation set is")
     ] = 1000,
@@ -272,7 +275,7 @@ def finetune_dcgan_command(
             raise ValueError(f"--holdout {holdout} would keep all {len(photos)} photos in {images} out of training")
         kept_out = list_training_images([images], limit=holdout, seed=MYNTRA_EVALUATION_SEED) if holdout else []
         report = finetune_dcgan(weights, images, styles, out, epochs=epochs, heads=heads,
-                                exclude={path.name for path in kept_out}, console=err)
+                                instance_weight=instance_weight, exclude={path.name for path in kept_out}, console=err)
     except (OSError, ValueError) as exc:
         err.print(f"[red]cannot fine-tune the discriminator: {exc}")
         raise typer.Exit(2) from exc

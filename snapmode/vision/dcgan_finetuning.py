@@ -5,6 +5,8 @@ Here its 4x4x512 feature block, flattened and L2-normalised exactly as the embed
 cosine-margin softmax heads (CosFace: logits s * (cos - m) for the true class), one per label column of
 a ``styles.csv`` (Myntra: articleType, and baseColour at a lower weight so colour stays in the features).
 The heads are thrown away afterwards: only the discriminator is written, same architecture, same 8192-d.
+An optional instance term (``instance_weight``) also asks each augmented view to find its twin view of the same
+photo in the batch, for same-item search across crops.
 
 Everything a run produces lives in ``out_dir``::
 
@@ -47,6 +49,11 @@ COSINE_MARGIN = 0.2
 # covering ZOOM_MIN_AREA..1 of the photo, so that close-up views of a product land near its whole views.
 WHOLE_SHARE = 0.5
 ZOOM_MIN_AREA = 0.25
+# Instance term (NT-Xent): with a positive weight each batch holds two augmented views of half as many photos,
+# and each view must pick its twin out of the views of other classes (first head's label) in the batch: zoomed
+# and whole views of one product are pulled together without pushing apart products that share a class.
+INSTANCE_TEMPERATURE = 0.1
+INSTANCE_LOSS = "instance"
 
 
 class FinetuneReport(BaseModel):
@@ -57,7 +64,7 @@ class FinetuneReport(BaseModel):
     steps_per_epoch: int
     seconds: float
     steps_per_second: float
-    losses: dict[str, float]  # label column -> mean loss over the last epoch
+    losses: dict[str, float]  # label column (and "instance") -> mean loss over the last epoch
     weights: Path
     loss_curve: Path
     log: Path
@@ -111,7 +118,7 @@ class _Heads:
     """The discriminator's features, one cosine-margin head per label column, one compiled train step."""
 
     def __init__(self, discriminator: keras.Model, classes: Mapping[str, int], weights: Mapping[str, float],
-                 learning_rate: float, total_steps: int, seed: int) -> None:
+                 instance_weight: float, learning_rate: float, total_steps: int, seed: int) -> None:
         self.features = dcgan.feature_extractor(discriminator)
         init = tf.random.stateless_normal
         self.centres = {
@@ -119,6 +126,7 @@ class _Heads:
             for index, (column, count) in enumerate(classes.items())
         }
         self.weights = dict(weights)
+        self.instance_weight = instance_weight
         schedule = keras.optimizers.schedules.CosineDecay(learning_rate, total_steps)
         self.optimizer = keras.optimizers.Adam(schedule, beta_1=dcgan.BETA_1)
         self.train_step = tf.function(self._train_step)
@@ -134,9 +142,23 @@ class _Heads:
             embedding = tf.math.l2_normalize(flat, axis=1)  # what the embedder returns
             losses = {column: self._loss(embedding, self.centres[column], labels[column]) for column in self.centres}
             total = tf.add_n([self.weights[column] * loss for column, loss in losses.items()])
+            if self.instance_weight:
+                losses[INSTANCE_LOSS] = _twin_loss(embedding, labels[next(iter(self.centres))])
+                total += self.instance_weight * losses[INSTANCE_LOSS]
         variables = self.features.trainable_variables + list(self.centres.values())
         self.optimizer.apply_gradients(zip(tape.gradient(total, variables), variables, strict=True))
         return losses
+
+
+def _twin_loss(embedding: tf.Tensor, classes: tf.Tensor) -> tf.Tensor:
+    """NT-Xent over a batch whose second half holds the twins of its first half, in the same order; views of
+    the same class, the view itself included, are left out of each view's candidates except for its twin."""
+    count = tf.shape(embedding)[0]
+    logits = tf.matmul(embedding, embedding, transpose_b=True) / INSTANCE_TEMPERATURE
+    twins = tf.math.floormod(tf.range(count) + count // 2, count)
+    candidate = tf.not_equal(classes[:, None], classes[None, :]) | tf.cast(tf.one_hot(twins, count), tf.bool)
+    logits = tf.where(candidate, logits, -1e9)
+    return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(twins, logits))
 
 
 def plot_head_losses(epochs: Sequence[Mapping[str, float]], columns: Sequence[str], path: Path) -> None:
@@ -167,6 +189,7 @@ def finetune_dcgan(
     *,
     epochs: int = 96,
     heads: Mapping[str, float] = DEFAULT_HEADS,
+    instance_weight: float = 0.0,
     learning_rate: float = 5e-4,
     batch_size: int = 128,
     seed: int = 0,
@@ -174,9 +197,13 @@ def finetune_dcgan(
     console: Console | None = None,
 ) -> FinetuneReport:
     """Fine-tune the discriminator in ``weights`` on the labelled photos; ``heads`` maps label columns to loss
-    weights. ``exclude`` holds file names kept out of training (the evaluation photos)."""
-    if epochs < 1 or batch_size < 1 or not heads:
-        raise ValueError(f"epochs and batch_size must be positive and heads not empty, got {epochs}, {batch_size}")
+    weights, ``instance_weight`` weighs the twin-view instance term (0: none). ``exclude`` holds file names kept
+    out of training (the evaluation photos)."""
+    if epochs < 1 or batch_size < 2 or not heads or instance_weight < 0:
+        raise ValueError(
+            f"epochs must be positive, batch_size at least 2, heads not empty and instance_weight not negative, "
+            f"got {epochs}, {batch_size}, {dict(heads)}, {instance_weight}"
+        )
     if not weights.is_file():
         raise FileNotFoundError(f"no discriminator weights at {weights} (train them: snapmode train dcgan)")
     started = time.perf_counter()
@@ -194,11 +221,13 @@ def finetune_dcgan(
         column: np.asarray([classes[column].index(values[index]) for index in readable], dtype=np.int32)
         for column, values in photos.labels.items()
     }
-    steps_per_epoch = len(pixels) // batch_size
+    # with the instance term a batch holds two views of each photo, so an epoch takes twice the steps
+    photos_per_step = batch_size // 2 if instance_weight else batch_size
+    steps_per_epoch = len(pixels) // photos_per_step
 
     discriminator = dcgan.build_discriminator()
     discriminator.load_weights(weights)
-    model = _Heads(discriminator, {c: len(v) for c, v in classes.items()}, heads, learning_rate,
+    model = _Heads(discriminator, {c: len(v) for c, v in classes.items()}, heads, instance_weight, learning_rate,
                    epochs * steps_per_epoch, seed)
     checkpoints = out_dir / "checkpoints"
     checkpoints.mkdir(parents=True, exist_ok=True)
@@ -212,6 +241,8 @@ def finetune_dcgan(
             "skipped_images": skipped,
             "excluded_names": len(exclude),
             "heads": dict(heads),
+            "instance_weight": instance_weight,
+            "instance_temperature": INSTANCE_TEMPERATURE,
             "cosine_scale": COSINE_SCALE,
             "cosine_margin": COSINE_MARGIN,
             "learning_rate": learning_rate,
@@ -228,7 +259,7 @@ def finetune_dcgan(
     }
     rng = np.random.default_rng(seed)
     train_seconds = 0.0
-    columns = list(heads)
+    columns = [*heads, INSTANCE_LOSS] if instance_weight else list(heads)
     with training_progress(console, "steps", columns) as progress:
         task = progress.add_task("fine-tuning", total=epochs * steps_per_epoch, **dict.fromkeys(columns, float("nan")))
         for epoch in range(1, epochs + 1):
@@ -237,10 +268,12 @@ def finetune_dcgan(
             sums = dict.fromkeys(columns, 0.0)
             epoch_started = time.perf_counter()
             for step in range(steps_per_epoch):
-                chosen = order[step * batch_size : (step + 1) * batch_size]
+                chosen = order[step * photos_per_step : (step + 1) * photos_per_step]
+                if instance_weight:
+                    chosen = np.concatenate([chosen, chosen])  # _augment draws each twin's crop independently
                 losses = model.train_step(
                     tf.constant(_augment(pixels[chosen], rng)),
-                    {column: tf.constant(targets[column][chosen]) for column in columns},
+                    {column: tf.constant(targets[column][chosen]) for column in heads},
                 )
                 values = {column: float(loss) for column, loss in losses.items()}
                 for column in columns:
