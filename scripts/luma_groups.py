@@ -5,19 +5,30 @@
 these patterns (gift cards, fitness gear) are groups of their own. Use with
 ``snapmode eval retrieval --images LUMA/images --labels luma_groups.csv --id-column id --label-column group``.
 
-    .venv/bin/python scripts/luma_groups.py [IMAGES_DIR] [OUT_CSV]
+``--train-half ITEMS_CSV`` splits the styles that have a multi-view item in two (seeded): ITEMS_CSV gets
+``id,group`` of one half's photos (minus the held-out demo views), for ``snapmode train dcgan-finetune --items``,
+and OUT_CSV gives each of that half's photos a group of its own, so that they only act as distractors and the
+recall is measured on the other half's items alone.
+
+    .venv/bin/python scripts/luma_groups.py [IMAGES_DIR] [OUT_CSV] [--train-half ITEMS_CSV]
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
+import random
 import re
 import sys
+from collections import Counter
 from pathlib import Path
+
+from snapmode.evaluation.datasets import luma_heldout_names
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_IMAGES = REPO_ROOT.parent / "shared" / "datasets" / "luma" / "images"
 DEFAULT_OUT = REPO_ROOT / "var" / "eval" / "luma_groups.csv"
+SPLIT_SEED = 7
 ITEM = re.compile(r"^(?P<style>[a-z]+\d+)-(?P<colour>[a-z]+)(?:-0)?(?:_[a-z0-9_]+)?$")
 
 
@@ -28,24 +39,49 @@ def group_of(stem: str) -> tuple[str, str]:
     return stem, stem
 
 
-def write_groups(images_dir: Path, out: Path) -> int:
-    photos = sorted(p for p in images_dir.iterdir() if p.suffix.lower() in (".jpg", ".png"))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", newline="", encoding="utf-8") as handle:
+def training_styles(groups: list[tuple[str, str]]) -> set[str]:
+    """Half of the styles with an item of two or more photos, drawn with SPLIT_SEED; ``groups``: (group, style)
+    per photo."""
+    sizes = Counter(group for group, _ in groups)
+    styles = sorted({style for group, style in groups if sizes[group] > 1})
+    return set(random.Random(SPLIT_SEED).sample(styles, len(styles) // 2))
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["id", "group", "style"])
-        for photo in photos:
-            writer.writerow([photo.stem, *group_of(photo.stem)])
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def write_groups(images_dir: Path, out: Path, train_items: Path | None = None, held_out: set[str] = frozenset()) -> int:
+    photos = sorted(p for p in images_dir.iterdir() if p.suffix.lower() in (".jpg", ".png"))
+    rows = [[photo.stem, *group_of(photo.stem)] for photo in photos]
+    if train_items:
+        training = training_styles([(group, style) for _, group, style in rows])
+        _write(train_items, ["id", "group"], [
+            [stem, group] for (stem, group, style), photo in zip(rows, photos, strict=True)
+            if style in training and photo.name not in held_out
+        ])
+        rows = [[stem, stem if style in training else group, style] for stem, group, style in rows]
+    _write(out, ["id", "group", "style"], rows)
     return len(photos)
 
 
 def main(argv: list[str]) -> int:
-    images_dir = Path(argv[0]) if argv else DEFAULT_IMAGES
-    out = Path(argv[1]) if len(argv) > 1 else DEFAULT_OUT
-    if not images_dir.is_dir():
-        print(f"no image folder at {images_dir}", file=sys.stderr)
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
+    parser.add_argument("images_dir", nargs="?", type=Path, default=DEFAULT_IMAGES)
+    parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--train-half", type=Path, metavar="ITEMS_CSV", help="split the styles; see the docstring")
+    args = parser.parse_args(argv)
+    if not args.images_dir.is_dir():
+        print(f"no image folder at {args.images_dir}", file=sys.stderr)
         return 2
-    print(f"{write_groups(images_dir, out)} photos -> {out}")
+    held_out = luma_heldout_names() if args.train_half else set()
+    print(f"{write_groups(args.images_dir, args.out, args.train_half, held_out)} photos -> {args.out}")
+    if args.train_half:
+        print(f"training half's items -> {args.train_half}")
     return 0
 
 

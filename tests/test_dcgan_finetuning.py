@@ -12,9 +12,12 @@ from typer.testing import CliRunner
 from snapmode.cli.main import app
 from snapmode.vision import dcgan
 from snapmode.vision.dcgan_finetuning import (
+    ITEMS_PER_STEP,
     ZOOM_MIN_AREA,
+    ItemViews,
     _augment,
     _twin_loss,
+    draw_item_pairs,
     finetune_dcgan,
     read_labelled_photos,
 )
@@ -48,6 +51,21 @@ def _shop(folder: Path, count: int) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return folder
+
+
+def _items(folder: Path, groups: dict[str, int]) -> ItemViews:
+    """Several photos of each item: one colour per item, drawn at a different size in each photo."""
+    folder.mkdir(parents=True)
+    rows = []
+    for number, (group, count) in enumerate(groups.items()):
+        colour = (40 * number % 256, 255 - 30 * number % 256, 90)
+        for view in range(count):
+            photo = Image.new("RGB", (64, 64), (255, 255, 255))
+            ImageDraw.Draw(photo).rectangle((4 + 6 * view, 4 + 6 * view, 60 - 4 * view, 60), colour)
+            photo.save(folder / f"{group}-{view}.jpg")
+            rows.append(f"{group}-{view},{group}")
+    (folder / "items.csv").write_text("id,group\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return ItemViews(images=folder, labels=folder / "items.csv", weight=0.5)
 
 
 @pytest.fixture
@@ -85,6 +103,18 @@ def test_the_twin_term_asks_each_view_for_its_twin_among_other_classes_only():
     assert twins_alike < 0.05 and twins_apart > 5  # temperature 0.1: cosine 1 against about 0 is decisive
     one_class = float(_twin_loss(np.concatenate([photos, photos[::-1]]), np.zeros(8, np.int32)))
     assert one_class == pytest.approx(0.0, abs=1e-6)  # nothing of another class to tell the twin from
+
+
+def test_item_pairs_are_two_different_photos_of_one_item_in_matching_halves():
+    views = [np.arange(start, start + size) for start, size in ((0, 2), (2, 3), (5, 4))]
+    item_of = {row: item for item, rows in enumerate(views) for row in rows}
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        first, second = np.split(draw_item_pairs(views, rng), 2)
+        assert len(first) == 3 and len({item_of[row] for row in first}) == 3  # every item once: fewer than a step
+        assert all(item_of[a] == item_of[b] and a != b for a, b in zip(first, second, strict=True))
+    many = [np.array([2 * item, 2 * item + 1]) for item in range(ITEMS_PER_STEP + 10)]
+    assert len(draw_item_pairs(many, rng)) == 2 * ITEMS_PER_STEP
 
 
 def test_labelled_photos_need_a_row_and_every_label(tmp_path):
@@ -130,6 +160,20 @@ def test_the_twin_term_takes_two_views_of_each_photo_and_is_logged_beside_the_he
     assert all(0 < entry["instance"] < np.log(17) for entry in log["epochs"])  # chance: 1 twin in ~17 candidates
 
 
+def test_the_item_term_trains_on_photos_grouped_by_item_and_is_logged(tmp_path, start_weights):
+    shop = _shop(tmp_path / "shop", 66)
+    items = _items(tmp_path / "items", {"coat": 3, "bag": 2, "shoe": 3, "hat": 2, "alone": 1})
+    report = finetune_dcgan(
+        start_weights, shop / "images", shop / "styles.csv", tmp_path / "run",
+        epochs=2, items=items, learning_rate=2e-3, batch_size=32, exclude={"0.jpg", "hat-1.jpg"},
+    )
+    assert set(report.losses) == {"articleType", "baseColour", "item"} and report.steps_per_epoch == 2
+    settings = json.loads(report.log.read_text())["settings"]["items"]
+    # the excluded hat photo leaves the hat one photo: like "alone", it cannot make a pair
+    assert (settings["photos"], settings["items_with_two_or_more_photos"], settings["weight"]) == (10, 3, 0.5)
+    assert all(0 < entry["item"] < np.log(5) for entry in json.loads(report.log.read_text())["epochs"])
+
+
 def test_bad_input_is_a_clear_error(tmp_path, start_weights):
     shop = _shop(tmp_path / "shop", 8)
     with pytest.raises(FileNotFoundError, match="no discriminator weights"):
@@ -138,8 +182,12 @@ def test_bad_input_is_a_clear_error(tmp_path, start_weights):
         finetune_dcgan(start_weights, shop / "images", shop / "styles.csv", tmp_path / "run", heads={"season": 1.0})
     with pytest.raises(ValueError, match="fewer than one batch of 32"):
         finetune_dcgan(start_weights, shop / "images", shop / "styles.csv", tmp_path / "run", batch_size=32)
-    with pytest.raises(ValueError, match="instance_weight not negative"):
+    with pytest.raises(ValueError, match="weights not negative"):
         finetune_dcgan(start_weights, shop / "images", shop / "styles.csv", tmp_path / "run", instance_weight=-1)
+    lonely = _items(tmp_path / "lonely", {"coat": 2, "bag": 1})
+    with pytest.raises(ValueError, match="1 item\\(s\\) with two or more readable photos"):
+        finetune_dcgan(start_weights, shop / "images", shop / "styles.csv", tmp_path / "run", batch_size=4,
+                       items=lonely)
     with pytest.raises(FileNotFoundError, match="does not exist"):
         finetune_dcgan(start_weights, tmp_path / "nowhere", shop / "styles.csv", tmp_path / "run")
 

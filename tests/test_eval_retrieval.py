@@ -182,3 +182,25 @@ def test_luma_photos_are_grouped_by_style_and_colour(tmp_path):
         ("wj01-red_back", "wj01-red"),
         ("wj01-red_main", "wj01-red"),
     ]
+
+
+def test_the_luma_split_trains_on_half_the_styles_and_measures_the_other_half(tmp_path):
+    spec = importlib.util.spec_from_file_location("luma_groups", SCRIPTS / "luma_groups.py")
+    luma_groups = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(luma_groups)
+    images = tmp_path / "images"
+    images.mkdir()
+    for style in ("mh01", "mh02", "wj01", "wj02"):
+        for name in (f"{style}-red_main.jpg", f"{style}-red_back.jpg", f"{style}-blue_main.jpg"):
+            _photo(images / name, (10, 20, 30))
+    _photo(images / "lt01.jpg", (10, 20, 30))
+    labels, items = tmp_path / "split.csv", tmp_path / "items.csv"
+    assert luma_groups.write_groups(images, labels, items, held_out={"mh01-red_back.jpg"}) == 13
+    groups = {i.id: i.label for i in read_labels(labels, images, "id", "group").images}
+    training = read_labels(items, images, "id", "group").images
+    trained_styles = {item.id[:4] for item in training}
+    assert len(trained_styles) == 2  # half of the four styles with a multi-view item
+    for stem, group in groups.items():  # a trained style's photos are distractors only: groups of their own
+        assert group == (stem if stem[:4] in trained_styles else luma_groups.group_of(stem)[0])
+    expected = {f"{s}-{view}" for s in trained_styles for view in ("red_main", "red_back", "blue_main")}
+    assert {item.id for item in training} == expected - {"mh01-red_back"}  # the held-out view is never trained on

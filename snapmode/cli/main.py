@@ -236,6 +236,7 @@ def train_dcgan_command(
 
 
 MYNTRA = REPO_ROOT.parent / "shared" / "datasets" / "myntra-small"
+LUMA_IMAGES = REPO_ROOT.parent / "shared" / "datasets" / "luma" / "images"
 
 
 @train_app.command("dcgan-finetune")
@@ -256,6 +257,13 @@ def finetune_dcgan_command(
     instance_weight: Annotated[
         float, typer.Option(min=0.0, help="Weight of the twin-view instance term; 0 trains with label heads only")
     ] = 0.0,
+    items: Annotated[
+        Path | None,
+        typer.Option(dir_okay=False, help="CSV of id,group: photos of one item share a group (adds the item term)"),
+    ] = None,
+    item_images: Annotated[Path, typer.Option(help="Folder of the --items photos")] = LUMA_IMAGES,
+    item_weight: Annotated[float, typer.Option(min=0.0, help="Weight of the item term")] = 1.0,
+    learning_rate: Annotated[float, typer.Option(min=0.0)] = 5e-4,
     holdout: Annotated[
         int, typer.Option(min=0, help="Photos kept out for evaluation, drawn as the Myntra evaluation set is")
     ] = 1000,
@@ -264,8 +272,8 @@ def finetune_dcgan_command(
     evaluation photos; the defaults reproduce the shipped run. Shows progress, writes a loss curve."""
     import snapmode.vision.torch_first  # noqa: F401
 
-    from snapmode.evaluation.datasets import MYNTRA_EVALUATION_SEED
-    from snapmode.vision.dcgan_finetuning import DEFAULT_HEADS, finetune_dcgan
+    from snapmode.evaluation.datasets import MYNTRA_EVALUATION_SEED, luma_heldout_names
+    from snapmode.vision.dcgan_finetuning import DEFAULT_HEADS, ItemViews, finetune_dcgan
     from snapmode.vision.dcgan_training import list_training_images
 
     try:
@@ -274,8 +282,11 @@ def finetune_dcgan_command(
         if holdout >= len(photos):
             raise ValueError(f"--holdout {holdout} would keep all {len(photos)} photos in {images} out of training")
         kept_out = list_training_images([images], limit=holdout, seed=MYNTRA_EVALUATION_SEED) if holdout else []
-        report = finetune_dcgan(weights, images, styles, out, epochs=epochs, heads=heads,
-                                instance_weight=instance_weight, exclude={path.name for path in kept_out}, console=err)
+        report = finetune_dcgan(
+            weights, images, styles, out, epochs=epochs, heads=heads, instance_weight=instance_weight,
+            items=ItemViews(images=item_images, labels=items, weight=item_weight) if items else None,
+            learning_rate=learning_rate, exclude={path.name for path in kept_out} | luma_heldout_names(), console=err,
+        )
     except (OSError, ValueError) as exc:
         err.print(f"[red]cannot fine-tune the discriminator: {exc}")
         raise typer.Exit(2) from exc

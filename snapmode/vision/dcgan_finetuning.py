@@ -6,7 +6,9 @@ cosine-margin softmax heads (CosFace: logits s * (cos - m) for the true class), 
 a ``styles.csv`` (Myntra: articleType, and baseColour at a lower weight so colour stays in the features).
 The heads are thrown away afterwards: only the discriminator is written, same architecture, same 8192-d.
 An optional instance term (``instance_weight``) also asks each augmented view to find its twin view of the same
-photo in the batch, for same-item search across crops.
+photo in the batch, for same-item search across crops. An optional item term (``items``) does the same with real
+views: photos grouped by item (a shop's several photos of one product), each view asked to pick another view of its
+own item out of the batch.
 
 Everything a run produces lives in ``out_dir``::
 
@@ -54,6 +56,18 @@ ZOOM_MIN_AREA = 0.25
 # and whole views of one product are pulled together without pushing apart products that share a class.
 INSTANCE_TEMPERATURE = 0.1
 INSTANCE_LOSS = "instance"
+# Item term: each step also draws ITEMS_PER_STEP items and two of each item's photos, augmented like the rest.
+ITEMS_PER_STEP = 24
+ITEM_LOSS = "item"
+NO_VIEWS = np.zeros((0, dcgan.IMAGE_SIZE, dcgan.IMAGE_SIZE, 3), np.float32)
+
+
+class ItemViews(BaseModel):
+    """Photos ``<images>/<id>.<ext>`` grouped into items by the ``group`` column of ``labels``."""
+
+    images: Path
+    labels: Path
+    weight: float = 1.0
 
 
 class FinetuneReport(BaseModel):
@@ -118,7 +132,8 @@ class _Heads:
     """The discriminator's features, one cosine-margin head per label column, one compiled train step."""
 
     def __init__(self, discriminator: keras.Model, classes: Mapping[str, int], weights: Mapping[str, float],
-                 instance_weight: float, learning_rate: float, total_steps: int, seed: int) -> None:
+                 instance_weight: float, item_weight: float, learning_rate: float, total_steps: int,
+                 seed: int) -> None:
         self.features = dcgan.feature_extractor(discriminator)
         init = tf.random.stateless_normal
         self.centres = {
@@ -127,6 +142,7 @@ class _Heads:
         }
         self.weights = dict(weights)
         self.instance_weight = instance_weight
+        self.item_weight = item_weight
         schedule = keras.optimizers.schedules.CosineDecay(learning_rate, total_steps)
         self.optimizer = keras.optimizers.Adam(schedule, beta_1=dcgan.BETA_1)
         self.train_step = tf.function(self._train_step)
@@ -136,15 +152,22 @@ class _Heads:
         logits = COSINE_SCALE * (cosine - COSINE_MARGIN * tf.one_hot(labels, tf.shape(centres)[1]))
         return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits))
 
-    def _train_step(self, images: tf.Tensor, labels: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+    def _train_step(self, images: tf.Tensor, labels: dict[str, tf.Tensor], views: tf.Tensor) -> dict[str, tf.Tensor]:
+        """``views``: the item term's pairs, first views then second views in the same item order (or none)."""
+        count = tf.shape(images)[0]
         with tf.GradientTape() as tape:
-            flat = tf.reshape(self.features(images, training=True), (-1, dcgan.EMBEDDING_DIM))
-            embedding = tf.math.l2_normalize(flat, axis=1)  # what the embedder returns
+            flat = tf.reshape(self.features(tf.concat([images, views], 0), training=True), (-1, dcgan.EMBEDDING_DIM))
+            everything = tf.math.l2_normalize(flat, axis=1)  # what the embedder returns
+            embedding, item_views = everything[:count], everything[count:]
             losses = {column: self._loss(embedding, self.centres[column], labels[column]) for column in self.centres}
             total = tf.add_n([self.weights[column] * loss for column, loss in losses.items()])
             if self.instance_weight:
                 losses[INSTANCE_LOSS] = _twin_loss(embedding, labels[next(iter(self.centres))])
                 total += self.instance_weight * losses[INSTANCE_LOSS]
+            if self.item_weight:
+                items = tf.range(tf.shape(item_views)[0] // 2)
+                losses[ITEM_LOSS] = _twin_loss(item_views, tf.concat([items, items], 0))
+                total += self.item_weight * losses[ITEM_LOSS]
         variables = self.features.trainable_variables + list(self.centres.values())
         self.optimizer.apply_gradients(zip(tape.gradient(total, variables), variables, strict=True))
         return losses
@@ -159,6 +182,31 @@ def _twin_loss(embedding: tf.Tensor, classes: tf.Tensor) -> tf.Tensor:
     candidate = tf.not_equal(classes[:, None], classes[None, :]) | tf.cast(tf.one_hot(twins, count), tf.bool)
     logits = tf.where(candidate, logits, -1e9)
     return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(twins, logits))
+
+
+def read_item_views(
+    items: ItemViews, exclude: set[str], console: Console | None
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The items' readable photos, and per item with two or more of them, their row indices."""
+    photos = read_labelled_photos(items.images, items.labels, ["group"], exclude)
+    arrays = read_images(photos.paths, console)
+    readable = [index for index, array in enumerate(arrays) if array is not None]
+    groups: dict[str, list[int]] = {}
+    for row, index in enumerate(readable):
+        groups.setdefault(photos.labels["group"][index], []).append(row)
+    views = [np.asarray(rows) for _, rows in sorted(groups.items()) if len(rows) > 1]
+    if len(views) < 2:
+        raise ValueError(f"{items.labels} names {len(views)} item(s) with two or more readable photos; the item "
+                         f"term needs at least 2")
+    return np.stack([arrays[index] for index in readable]), views
+
+
+def draw_item_pairs(views: Sequence[np.ndarray], rng: np.random.Generator) -> np.ndarray:
+    """Row indices of two different photos of each of up to ITEMS_PER_STEP items: all first photos, then all
+    second photos in the same item order."""
+    chosen = rng.choice(len(views), min(ITEMS_PER_STEP, len(views)), replace=False)
+    pairs = np.stack([rng.choice(views[item], 2, replace=False) for item in chosen])
+    return np.concatenate([pairs[:, 0], pairs[:, 1]])
 
 
 def plot_head_losses(epochs: Sequence[Mapping[str, float]], columns: Sequence[str], path: Path) -> None:
@@ -190,6 +238,7 @@ def finetune_dcgan(
     epochs: int = 96,
     heads: Mapping[str, float] = DEFAULT_HEADS,
     instance_weight: float = 0.0,
+    items: ItemViews | None = None,
     learning_rate: float = 5e-4,
     batch_size: int = 128,
     seed: int = 0,
@@ -197,12 +246,13 @@ def finetune_dcgan(
     console: Console | None = None,
 ) -> FinetuneReport:
     """Fine-tune the discriminator in ``weights`` on the labelled photos; ``heads`` maps label columns to loss
-    weights, ``instance_weight`` weighs the twin-view instance term (0: none). ``exclude`` holds file names kept
-    out of training (the evaluation photos)."""
-    if epochs < 1 or batch_size < 2 or not heads or instance_weight < 0:
+    weights, ``instance_weight`` weighs the twin-view instance term (0: none), ``items`` adds the item term.
+    ``exclude`` holds file names kept out of training (the evaluation photos), of both photo sets."""
+    item_weight = items.weight if items else 0.0
+    if epochs < 1 or batch_size < 2 or not heads or instance_weight < 0 or item_weight < 0:
         raise ValueError(
-            f"epochs must be positive, batch_size at least 2, heads not empty and instance_weight not negative, "
-            f"got {epochs}, {batch_size}, {dict(heads)}, {instance_weight}"
+            f"epochs must be positive, batch_size at least 2, heads not empty and instance and item weights not "
+            f"negative, got {epochs}, {batch_size}, {dict(heads)}, {instance_weight}, {item_weight}"
         )
     if not weights.is_file():
         raise FileNotFoundError(f"no discriminator weights at {weights} (train them: snapmode train dcgan)")
@@ -216,6 +266,7 @@ def finetune_dcgan(
             f"{len(readable)} readable labelled photos in {images_dir}: fewer than one batch of {batch_size}"
         )
     pixels = np.stack([arrays[index] for index in readable])
+    item_pixels, item_views = read_item_views(items, exclude, console) if items else (NO_VIEWS, [])
     classes = {column: sorted({values[index] for index in readable}) for column, values in photos.labels.items()}
     targets = {
         column: np.asarray([classes[column].index(values[index]) for index in readable], dtype=np.int32)
@@ -227,8 +278,8 @@ def finetune_dcgan(
 
     discriminator = dcgan.build_discriminator()
     discriminator.load_weights(weights)
-    model = _Heads(discriminator, {c: len(v) for c, v in classes.items()}, heads, instance_weight, learning_rate,
-                   epochs * steps_per_epoch, seed)
+    model = _Heads(discriminator, {c: len(v) for c, v in classes.items()}, heads, instance_weight, item_weight,
+                   learning_rate, epochs * steps_per_epoch, seed)
     checkpoints = out_dir / "checkpoints"
     checkpoints.mkdir(parents=True, exist_ok=True)
     log_path, curve_path = out_dir / LOG_NAME, out_dir / LOSS_CURVE_NAME
@@ -243,6 +294,12 @@ def finetune_dcgan(
             "heads": dict(heads),
             "instance_weight": instance_weight,
             "instance_temperature": INSTANCE_TEMPERATURE,
+            "items": items and {
+                **items.model_dump(mode="json"),
+                "photos": len(item_pixels),
+                "items_with_two_or_more_photos": len(item_views),
+                "items_per_step": ITEMS_PER_STEP,
+            },
             "cosine_scale": COSINE_SCALE,
             "cosine_margin": COSINE_MARGIN,
             "learning_rate": learning_rate,
@@ -259,7 +316,7 @@ def finetune_dcgan(
     }
     rng = np.random.default_rng(seed)
     train_seconds = 0.0
-    columns = [*heads, INSTANCE_LOSS] if instance_weight else list(heads)
+    columns = [*heads, *[INSTANCE_LOSS] * bool(instance_weight), *[ITEM_LOSS] * bool(item_weight)]
     with training_progress(console, "steps", columns) as progress:
         task = progress.add_task("fine-tuning", total=epochs * steps_per_epoch, **dict.fromkeys(columns, float("nan")))
         for epoch in range(1, epochs + 1):
@@ -271,9 +328,11 @@ def finetune_dcgan(
                 chosen = order[step * photos_per_step : (step + 1) * photos_per_step]
                 if instance_weight:
                     chosen = np.concatenate([chosen, chosen])  # _augment draws each twin's crop independently
+                views = _augment(item_pixels[draw_item_pairs(item_views, rng)], rng) if item_weight else NO_VIEWS
                 losses = model.train_step(
                     tf.constant(_augment(pixels[chosen], rng)),
                     {column: tf.constant(targets[column][chosen]) for column in heads},
+                    tf.constant(views),
                 )
                 values = {column: float(loss) for column, loss in losses.items()}
                 for column in columns:
