@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 BUSY_TIMEOUT_MS = 30_000  # several processes (workers, CLI, API) may write one file
+WAL_RETRY_SECONDS = 0.02
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -13,6 +15,20 @@ def connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA journal_mode = WAL")
+    _switch_to_wal(db)
     db.execute("PRAGMA synchronous = NORMAL")
     return db
+
+
+def _switch_to_wal(db: sqlite3.Connection) -> None:
+    """Processes opening a new file at once both read it, then both ask for the exclusive lock the switch needs:
+    SQLite fails one of them at once rather than call the busy handler (it would deadlock), so retry here."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_RETRY_SECONDS)
