@@ -78,7 +78,7 @@ class FinetuneReport(BaseModel):
     steps_per_epoch: int
     seconds: float
     steps_per_second: float
-    losses: dict[str, float]  # label column (and "instance") -> mean loss over the last epoch
+    losses: dict[str, float]  # label column (and "instance", "item") -> mean loss over the last epoch
     weights: Path
     loss_curve: Path
     log: Path
@@ -294,12 +294,12 @@ def finetune_dcgan(
             "heads": dict(heads),
             "instance_weight": instance_weight,
             "instance_temperature": INSTANCE_TEMPERATURE,
-            "items": items and {
+            "items": {
                 **items.model_dump(mode="json"),
                 "photos": len(item_pixels),
                 "items_with_two_or_more_photos": len(item_views),
                 "items_per_step": ITEMS_PER_STEP,
-            },
+            } if items else None,
             "cosine_scale": COSINE_SCALE,
             "cosine_margin": COSINE_MARGIN,
             "learning_rate": learning_rate,
