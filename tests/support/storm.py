@@ -33,10 +33,17 @@ def run_storm_until(topologies: list[type], settings: Settings, done: Callable[[
             assert process.poll() is not None
 
 
+# Trees in flight during a crash run. With Storm's default cap, everything queued piles up in front of the
+# slowest bolt while the models load and lands in one burst, between two polls of `ready`; a low cap keeps
+# the stream going tree by tree, so the kill comes mid-stream.
+CRASH_RUN_IN_FLIGHT = 4
+
+
 def crash_when(topology: type, settings: Settings, ready: Callable[[], bool], timeout: float) -> None:
     """Start `topology` and kill -9 its JVM and every component process once `ready()`: a crash, no clean stop."""
     log = settings.ensure_home() / "storm.log"
-    process = run_local(topology, settings, log_file=log)
+    in_flight = {"topology.max.spout.pending": CRASH_RUN_IN_FLIGHT}
+    process = run_local(topology, settings, extra_conf=in_flight, log_file=log)
     started = time.monotonic()
     try:
         while not ready():
