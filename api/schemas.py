@@ -13,6 +13,10 @@ class SimilarResults(BaseModel):
     results: list[SearchResult]
 
 
+class Liveness(BaseModel):
+    status: Literal["alive"]
+
+
 class Health(BaseModel):
     status: str
     products: int

@@ -117,6 +117,8 @@ def test_milvus_down_is_503_naming_milvus_and_back_without_restart(tmp_path: Pat
         assert f"Milvus at http://{milvus_proxy.address}" in ready.json()["backends"]["vectors"]
         health = client.get("/api/v1/health")
         assert health.status_code == 503 and "Milvus at" in health.json()["detail"]
+        live = client.get("/api/v1/live")
+        assert live.status_code == 200 and live.json() == {"status": "alive"}
 
         milvus_proxy.open()
         assert eventually(client, "/api/v1/health", 200).json()["vectors"] == 0

@@ -213,3 +213,26 @@ def test_a_milvus_lite_3_directory_is_a_clear_error(tmp_path):
     (tmp_path / "milvus.db" / "collections").mkdir(parents=True)
     with pytest.raises(RuntimeError, match="written by Milvus Lite 3.*crawl again"):
         MilvusVectorStore(str(tmp_path / "milvus.db"), "old", DIM)
+
+
+
+def test_a_server_that_is_down_is_one_clear_error_and_no_stderr_noise():
+    """pymilvus writes its own ERROR lines past the application's logging; the store's error says it all."""
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:  # a port where nothing listens once the probe closes
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    script = (
+        "from snapmode.backends.vectors.milvus import MilvusVectorStore\n"
+        "from snapmode.errors import BackendUnavailable\n"
+        "try:\n"
+        f"    MilvusVectorStore('http://127.0.0.1:{port}', 'regions')\n"
+        "except BackendUnavailable as error:\n"
+        "    print(error)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.startswith(f"Milvus at http://127.0.0.1:{port} failed while connecting")
+    assert done.stderr == ""

@@ -86,3 +86,12 @@ def test_snapmode_environment_is_a_valid_configuration(name: str, monkeypatch: p
 def test_solr_mounts_the_configsets_the_scripts_use() -> None:
     configsets = sorted(path.name for path in (ROOT / "solr/configsets").iterdir() if path.is_dir())
     assert {"products", "frontier", "sites", "rejects"} <= set(configsets)
+
+
+def test_the_api_healthcheck_probes_the_liveness_route(tmp_path: Path) -> None:
+    """A backend outage must not mark the API unhealthy: the probe is the route that reads no backend."""
+    from api.main import create_app
+
+    (path,) = re.findall(r"localhost:8000(/[\w/]+)", " ".join(SERVICES["api"]["healthcheck"]["test"]))
+    assert path == "/api/v1/live"
+    assert path in create_app(Settings(home=tmp_path)).openapi()["paths"]

@@ -7,12 +7,18 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServicesDep
 from api.readiness import check_backends
-from api.schemas import Health, Readiness
+from api.schemas import Health, Liveness, Readiness
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", response_model=Health, summary="Liveness and index sizes")
+@router.get("/live", response_model=Liveness, summary="Liveness: the process answers (reads no backend)")
+def live() -> Liveness:
+    # A backend outage must not get the API restarted: it recovers by itself once the backend is back.
+    return Liveness(status="alive")
+
+
+@router.get("/health", response_model=Health, summary="The process answers, with index sizes")
 def health(services: ServicesDep) -> Health:
     return Health(status="ok", products=services.products.count(), vectors=services.vectors.count())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,6 +49,10 @@ WRITE = {"timeout": WRITE_TIMEOUT_S, "retry_times": RPC_RETRIES}
 NO_CATEGORY = ""  # Milvus Lite has no nullable fields: an unclassified region stores the empty string
 # Milvus Lite reads its version through pkg_resources (hence the setuptools pin); its deprecation notice is noise.
 warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning, module="milvus_lite")
+# pymilvus prints its own ERROR line (and a stack of them on retries) to stderr, past the application's logging,
+# for every failure this store re-raises as a BackendUnavailable that names the server and the operation.
+for _logger in ("pymilvus", "pymilvus.milvus_client"):
+    logging.getLogger(_logger).setLevel(logging.CRITICAL)
 
 
 class MilvusVectorStore:
