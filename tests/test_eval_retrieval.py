@@ -204,3 +204,31 @@ def test_the_luma_split_trains_on_half_the_styles_and_measures_the_other_half(tm
         assert group == (stem if stem[:4] in trained_styles else luma_groups.group_of(stem)[0])
     expected = {f"{s}-{view}" for s in trained_styles for view in ("red_main", "red_back", "blue_main")}
     assert {item.id for item in training} == expected - {"mh01-red_back"}  # the held-out view is never trained on
+
+
+def test_photos_of_another_colour_get_groups_of_their_own_without_moving_the_split(tmp_path):
+    spec = importlib.util.spec_from_file_location("luma_groups", SCRIPTS / "luma_groups.py")
+    luma_groups = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(luma_groups)
+    audited = luma_groups.other_colours()
+    assert len(audited) == 29 and all(luma_groups.ITEM.match(stem) for stem in audited)
+    images = tmp_path / "images"
+    images.mkdir()
+    for style in ("mh01", "mh02", "wj01", "wj02"):
+        for name in (f"{style}-red_main.jpg", f"{style}-red_back.jpg", f"{style}-red_alt1.jpg"):
+            _photo(images / name, (10, 20, 30))
+    plain, items = tmp_path / "plain.csv", tmp_path / "items.csv"
+    luma_groups.write_groups(images, plain, items)
+    split, audited_items = tmp_path / "split.csv", tmp_path / "audited_items.csv"
+    own = {"mh01-red_main", "mh02-red_main", "wj01-red_main", "wj02-red_main"}
+    luma_groups.write_groups(images, split, audited_items, own_groups=own)
+
+    def groups(path):
+        return {i.id: i.label for i in read_labels(path, images, "id", "group").images}
+
+    trained = {stem[:4] for stem in groups(items)}
+    assert {stem[:4] for stem in groups(audited_items)} == trained  # the same styles are trained on
+    for stem, group in groups(split).items():
+        own_group = stem in own or stem[:4] in trained
+        assert group == (stem if own_group else luma_groups.group_of(stem)[0])
+    assert all(groups(audited_items)[stem] == stem for stem in own if stem[:4] in trained)
