@@ -14,6 +14,7 @@ from __future__ import annotations
 import snapmode.vision.torch_first  # noqa: F401  the embedded peer runs torch and TensorFlow in-process
 
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -125,7 +126,7 @@ def embedded(shop: str, settings: Settings, images: int) -> Run:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--images", type=int, default=48)
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print one JSON line instead of a table")
     args = parser.parse_args()
     start_servers()
     with tempfile.TemporaryDirectory() as scratch, running_shop(crawl_delay=0) as shop:
@@ -134,7 +135,7 @@ def main() -> None:
         storm = on_storm(shop, cluster_settings(Path(scratch) / "cluster", access), args.images)
         peer = embedded(shop, Settings(home=Path(scratch) / "embedded", crawl=access), args.images)
     if args.json:
-        print({"storm": storm.model_dump(), "embedded": peer.model_dump()})
+        print(json.dumps({"storm": storm.model_dump(), "embedded": peer.model_dump()}))
         return
     table = Table(title="Demo shop: Storm local mode on Solr + Kafka + Milvus server vs the embedded runner")
     for column in ("", "pages", "products", "crawl s", "pages/s", "images", "imaging s", "images/s"):
