@@ -1,6 +1,9 @@
 import multiprocessing
 import os
 import signal
+import socket
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -215,13 +218,8 @@ def test_a_milvus_lite_3_directory_is_a_clear_error(tmp_path):
         MilvusVectorStore(str(tmp_path / "milvus.db"), "old", DIM)
 
 
-
 def test_a_server_that_is_down_is_one_clear_error_and_no_stderr_noise():
     """pymilvus writes its own ERROR lines past the application's logging; the store's error says it all."""
-    import socket
-    import subprocess
-    import sys
-
     with socket.socket() as probe:  # a port where nothing listens once the probe closes
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

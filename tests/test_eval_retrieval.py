@@ -163,10 +163,15 @@ def test_the_autoencoder_embeds_to_its_bottleneck_size(tmp_path):
     assert embedded.dtype == np.float32 and features.size_mb > 0
 
 
-def test_luma_photos_are_grouped_by_style_and_colour(tmp_path):
+def _luma_groups():
     spec = importlib.util.spec_from_file_location("luma_groups", SCRIPTS / "luma_groups.py")
-    luma_groups = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(luma_groups)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_luma_photos_are_grouped_by_style_and_colour(tmp_path):
+    luma_groups = _luma_groups()
     assert luma_groups.group_of("mh01-gray_main") == ("mh01-gray", "mh01")
     assert luma_groups.group_of("mh01-gray_back") == ("mh01-gray", "mh01")
     assert luma_groups.group_of("mp07-blue_side_a") == ("mp07-blue", "mp07")
@@ -185,9 +190,7 @@ def test_luma_photos_are_grouped_by_style_and_colour(tmp_path):
 
 
 def test_the_luma_split_trains_on_half_the_styles_and_measures_the_other_half(tmp_path):
-    spec = importlib.util.spec_from_file_location("luma_groups", SCRIPTS / "luma_groups.py")
-    luma_groups = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(luma_groups)
+    luma_groups = _luma_groups()
     images = tmp_path / "images"
     images.mkdir()
     for style in ("mh01", "mh02", "wj01", "wj02"):
@@ -207,9 +210,7 @@ def test_the_luma_split_trains_on_half_the_styles_and_measures_the_other_half(tm
 
 
 def test_photos_of_another_colour_get_groups_of_their_own_without_moving_the_split(tmp_path):
-    spec = importlib.util.spec_from_file_location("luma_groups", SCRIPTS / "luma_groups.py")
-    luma_groups = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(luma_groups)
+    luma_groups = _luma_groups()
     audited = luma_groups.other_colours()
     assert len(audited) == 29 and all(luma_groups.ITEM.match(stem) for stem in audited)
     images = tmp_path / "images"
