@@ -68,6 +68,9 @@ class SearchSettings(BaseModel):
     narrow_min_score: float = Field(
         0.6, ge=0, le=1, description="Classifier confidence at which a narrowed photo search keeps to the category"
     )
+    detail_discount: float = Field(
+        0.1, ge=0, le=2, description="Subtracted from a detail view's cosine similarity (docs/models.md, Detail views)"
+    )
 
 
 class SolrSettings(BaseModel):

@@ -68,11 +68,11 @@ class Region(BaseModel):
 
 
 class VectorRecord(BaseModel):
-    id: str  # vector_id(image_url, box)
+    id: str  # vector_id(image_url, box), or vector_id(image_url, box, "detail") for a detail view
     product_id: str
     image_url: str
     box: tuple[int, int, int, int]
-    label: str  # detector class, or "image"
+    label: str  # detector class, "image" or "detail"
     vector: list[float]
     category: str | None = None  # product class from the classifier
 
@@ -97,9 +97,9 @@ class SearchResult(BaseModel):
     availability: Availability | None = None
     url: str  # the shop's product page
     image_url: str  # the matched photo
-    score: float
+    score: float  # cosine similarity of the matched region; a detail view's less search.detail_discount
     box: tuple[int, int, int, int]  # matched region in that photo
-    label: str
+    label: str  # detector class, "image" (the whole photo) or "detail" (a zoomed crop of it)
     category: str | None = None  # the classifier's category of that region
 
 

@@ -23,5 +23,6 @@ def site_id(url: str) -> str:
     return _digest("site", canonical(url))
 
 
-def vector_id(image_url: str, box: tuple[int, int, int, int]) -> str:
-    return _digest(canonical(image_url), ",".join(map(str, box)))
+def vector_id(image_url: str, box: tuple[int, int, int, int], view: str | None = None) -> str:
+    """A region's key; a detail view (``view``) of the same box gets a key of its own."""
+    return _digest(canonical(image_url), ",".join(map(str, box)), *([view] if view else []))

@@ -6,6 +6,7 @@ then searches the resulting index in-process and over the HTTP API.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import socket
@@ -14,10 +15,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from snapmode import ids
 from snapmode.config import Settings
 from snapmode.shop.catalog import load_catalog
+from snapmode.vision.details import DETAIL_LABEL, detail_boxes
 
 REPO = Path(__file__).resolve().parent.parent
 HELDOUT_DIR = REPO / "tests" / "fixtures" / "heldout"
@@ -103,6 +106,33 @@ def test_a_held_back_view_finds_its_product_in_the_top_10(indexed, services):
     print(f"held-back views: recall@10 = {recall:.3f} over {len(heldout)} (chance {chance:.3f})")
     # 0.925 with the fine-tuned embedder (0.875 before zoom crops), 0.70 with its GAN stage alone (docs/models.md).
     assert recall >= 0.85
+
+
+def test_each_photo_is_indexed_with_its_detail_views(indexed, services):
+    _, shop_url, _, _ = indexed
+    product = load_catalog().products[3]
+    url = f"{shop_url}/media/large/{product.images[0].file}"
+    records = services.vectors.records_for_image(url)
+    (whole,) = [r for r in records if r.label == "image"]
+    details = [r for r in records if r.label == DETAIL_LABEL]
+    assert sorted(r.box for r in details) == sorted(detail_boxes(whole.box))
+    assert {r.id for r in details} == {ids.vector_id(url, r.box, DETAIL_LABEL) for r in details}
+    assert {r.category for r in details} == {whole.category} and {r.product_id for r in details} == {whole.product_id}
+
+
+def test_a_close_up_of_a_shop_photo_finds_its_product_through_a_detail_view(indexed, services):
+    from snapmode.pipeline.search import search_by_image
+
+    _, shop_url, _, _ = indexed
+    catalog = load_catalog()
+    for product in catalog.products[1 :: max(1, len(catalog.products) // 6)]:
+        with Image.open(catalog.image_path(product.images[0])) as photo:
+            close_up = photo.convert("RGB").crop(detail_boxes((0, 0, *photo.size))[1]).resize((512, 512))
+        data = io.BytesIO()
+        close_up.save(data, "JPEG", quality=92)
+        best = search_by_image(services, data.getvalue(), k=10).results[0]
+        assert best.product_id == _product_id(shop_url, product.path) and best.label == DETAIL_LABEL, product.name
+        assert best.score == pytest.approx(1 - services.settings.search.detail_discount, abs=0.05)
 
 
 def test_api_searches_by_photo_text_and_similarity(indexed, services):

@@ -58,6 +58,17 @@ def test_an_all_zero_feature_row_is_similar_to_nothing_and_k_is_checked():
         rank_neighbours(FEATURES, 6)
 
 
+def test_a_gallery_view_finds_its_photo_at_its_similarity_less_the_discount():
+    features = np.array([[1, 0], [0.8, 0.6], [0, 1]], dtype=np.float32)
+    # Photo 2's one view points exactly along photo 0; photo 1 is at cosine 0.8 from photo 0.
+    details = np.array([[[0, 1]], [[0, 1]], [[1, 0]]], dtype=np.float32)
+    assert rank_neighbours(features, 2)[0].tolist() == [1, 2]
+    assert rank_neighbours(features, 2, details, detail_discount=0.1)[0].tolist() == [2, 1]  # 0.9 beats 0.8
+    assert rank_neighbours(features, 2, details, detail_discount=0.3)[0].tolist() == [1, 2]  # 0.7 does not
+    with pytest.raises(ValueError, match="details must be"):
+        rank_neighbours(features, 2, details[:2])
+
+
 def _photo(path: Path, colour: tuple[int, int, int]) -> None:
     Image.new("RGB", (40, 50), colour).save(path)
 

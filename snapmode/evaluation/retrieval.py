@@ -37,17 +37,30 @@ def l2_normalise(features: np.ndarray) -> np.ndarray:
     return features / np.where(norms > 0, norms, 1.0)
 
 
-def rank_neighbours(features: np.ndarray, k: int) -> np.ndarray:
-    """(n, k) indices of each row's k most cosine-similar other rows, best first, ties by lower index."""
+def rank_neighbours(
+    features: np.ndarray, k: int, details: np.ndarray | None = None, detail_discount: float = 0.0
+) -> np.ndarray:
+    """(n, k) indices of each row's k most cosine-similar other rows, best first, ties by lower index.
+
+    ``details`` (n, views, d) adds gallery-side views of each row, as the search's detail views: a row is found at
+    the best of its own similarity to the query and its views' similarities less ``detail_discount``.
+    """
     n = len(features)
     if n < 2:
         raise ValueError(f"leave-one-out retrieval needs at least 2 items, got {n}")
     if not 1 <= k < n:
         raise ValueError(f"k must be between 1 and {n - 1} (the other items), got {k}")
+    if details is not None and (details.ndim != 3 or details.shape[0] != n or details.shape[2] != features.shape[1]):
+        raise ValueError(f"details must be (n, views, d) = ({n}, views, {features.shape[1]}), got {details.shape}")
     unit = l2_normalise(features)
+    views = None if details is None else l2_normalise(details.reshape(-1, details.shape[2]))
     ranked = np.empty((n, k), dtype=np.int64)
     for start in range(0, n, BLOCK):
-        similarity = np.round(unit[start : start + BLOCK] @ unit.T, TIE_DECIMALS)
+        similarity = unit[start : start + BLOCK] @ unit.T
+        if views is not None:
+            by_view = (unit[start : start + BLOCK] @ views.T).reshape(len(similarity), n, -1)
+            similarity = np.maximum(similarity, by_view.max(axis=2) - detail_discount)
+        similarity = np.round(similarity, TIE_DECIMALS)
         rows = np.arange(len(similarity))
         similarity[rows, start + rows] = -np.inf  # the query itself is never a result
         # A stable sort of the negated scores keeps equal scores in index order.
@@ -81,9 +94,15 @@ def score(labels: Sequence[str], ranked: np.ndarray) -> RetrievalScores:
     )
 
 
-def evaluate(features: np.ndarray, labels: Sequence[str], k: int) -> tuple[RetrievalScores, np.ndarray]:
+def evaluate(
+    features: np.ndarray,
+    labels: Sequence[str],
+    k: int,
+    details: np.ndarray | None = None,
+    detail_discount: float = 0.0,
+) -> tuple[RetrievalScores, np.ndarray]:
     """Scores and the (n, k) rankings behind them."""
     if len(features) != len(labels):
         raise ValueError(f"{len(features)} feature rows for {len(labels)} labels")
-    ranked = rank_neighbours(features, k)
+    ranked = rank_neighbours(features, k, details, detail_discount)
     return score(labels, ranked), ranked

@@ -9,6 +9,7 @@ from snapmode import ids
 from snapmode.domain import ImageTask, Region, VectorRecord
 from snapmode.errors import BadImage
 from snapmode.services import Services
+from snapmode.vision.details import DETAIL_LABEL, detail_boxes
 from snapmode.vision.images import crop, decode_normalized, normalize_image
 from snapmode.vision.taxonomy import WHOLE_IMAGE_LABEL
 
@@ -38,7 +39,7 @@ class DetectedImage(DownloadedImage):
 
 def already_embedded(services: Services, task: ImageTask) -> bool:
     """An image whose whole-photo vector exists was fully processed (it is written last)."""
-    return bool(services.vectors.image_ids(task.image_url, label="image"))
+    return bool(services.vectors.image_ids(task.image_url, label=WHOLE_IMAGE_LABEL))
 
 
 def download(services: Services, task: ImageTask) -> DownloadedImage:
@@ -81,31 +82,35 @@ def categorise(services: Services, image: DetectedImage, crops: list[Image.Image
 
 
 def embed(services: Services, image: DetectedImage) -> list[VectorRecord]:
-    """One vector per region, tagged with its category; the whole-image region comes last so its presence
-    marks completion. Raises NotAProductPhoto, before embedding anything, for a photo that is not a product's.
+    """One vector per region, tagged with its category, then one per detail view of the whole photo
+    (``snapmode.vision.details``), which shares its category. Raises NotAProductPhoto, before embedding
+    anything, for a photo that is not a product's.
     """
     pixels = decode_normalized(image.jpeg)
     crops = [crop(pixels, region.box) for region in image.regions]
     regions = categorise(services, image, crops)
-    vectors = services.embedder.embed(crops)
+    whole = next(region for region in regions if region.label == WHOLE_IMAGE_LABEL)
+    details = [whole.model_copy(update={"box": box, "label": DETAIL_LABEL}) for box in detail_boxes(whole.box)]
+    vectors = services.embedder.embed(crops + [crop(pixels, detail.box) for detail in details])
+    url = image.task.image_url
     return [
         VectorRecord(
-            id=ids.vector_id(image.task.image_url, region.box),
+            id=ids.vector_id(url, region.box, DETAIL_LABEL if region.label == DETAIL_LABEL else None),
             product_id=image.task.product_id,
-            image_url=image.task.image_url,
+            image_url=url,
             box=region.box,
             label=region.label,
             category=region.category,
             vector=vector.tolist(),
         )
-        for region, vector in zip(regions, vectors, strict=True)
+        for region, vector in zip(regions + details, vectors, strict=True)
     ]
 
 
 def store(services: Services, records: list[VectorRecord]) -> None:
-    # Regions before the whole image: a crash in between leaves the image "not embedded" and it is redone.
-    regions = [r for r in records if r.label != "image"]
-    whole = [r for r in records if r.label == "image"]
+    # Regions and details before the whole image: a crash in between leaves the image "not embedded" and it is redone.
+    regions = [r for r in records if r.label != WHOLE_IMAGE_LABEL]
+    whole = [r for r in records if r.label == WHOLE_IMAGE_LABEL]
     if regions:
         services.vectors.upsert(regions)
     if whole:

@@ -11,6 +11,7 @@ from snapmode.backends.products.base import ProductFilters, ProductPage
 from snapmode.domain import Region, SearchResult, VectorHit
 from snapmode.errors import BadImage, ImageURLRefused, InvalidRequest, NotFound
 from snapmode.services import Services
+from snapmode.vision.details import DETAIL_LABEL
 from snapmode.vision.images import crop, normalize_image
 
 if TYPE_CHECKING:
@@ -149,10 +150,7 @@ def _products_for(
     candidates = services.settings.search.candidates
     while True:
         hits = services.vectors.search(vector, candidates, exclude_product=exclude, category=category)
-        best: dict[str, VectorHit] = {}
-        for hit in hits:  # hits come best first: keep each product's best region
-            if allowed is None or hit.product_id in allowed:
-                best.setdefault(hit.product_id, hit)
+        best = best_per_product(hits, allowed, services.settings.search.detail_discount)
         # Filters drop hits: fetch more until k products match or the store has no more to give.
         if allowed is None or len(best) >= k or len(hits) < candidates or candidates >= MAX_VECTOR_CANDIDATES:
             break
@@ -178,6 +176,19 @@ def _products_for(
         )
         for hit, product in found[:k]
     ]
+
+
+def best_per_product(hits: list[VectorHit], allowed: set[str] | None, detail_discount: float) -> dict[str, VectorHit]:
+    """Each allowed product's best hit, best product first; a detail view scores its similarity less the discount."""
+    best: dict[str, VectorHit] = {}
+    for hit in hits:
+        if allowed is not None and hit.product_id not in allowed:
+            continue
+        if hit.label == DETAIL_LABEL:
+            hit = hit.model_copy(update={"score": hit.score - detail_discount})
+        if hit.product_id not in best or hit.score > best[hit.product_id].score:
+            best[hit.product_id] = hit
+    return dict(sorted(best.items(), key=lambda item: -item[1].score))
 
 
 def _clamp(box: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:

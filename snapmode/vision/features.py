@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 from PIL import Image
 
+from snapmode.config import SearchSettings
+from snapmode.vision.details import detail_boxes
 from snapmode.vision.preprocess import square_resize, to_model_input
 
 BATCH_SIZE = 64
@@ -135,6 +137,32 @@ class DcganFeatures:
         return self._embedder.embed(images)
 
 
+class DcganDetailFeatures(DcganFeatures):
+    """The shipped DCGAN with the search's detail views (``snapmode.vision.details``) in the gallery: each photo is
+    also found through its detail crops, at their similarity less the search's ``detail_discount``."""
+
+    def __init__(self, weights: Path) -> None:
+        super().__init__(weights, "dcgan_details")
+        self.detail_discount = SearchSettings().detail_discount
+
+    def embed_details(self, images: Sequence[Image.Image]) -> np.ndarray:
+        """(n, views, d): each photo's detail views, the last repeated where a photo has fewer (the best is kept)."""
+        per_photo = [[image.crop(box) for box in detail_boxes((0, 0, *image.size))] for image in images]
+        views = max((len(crops) for crops in per_photo), default=0)
+        padded = [crops + crops[-1:] * (views - len(crops)) for crops in per_photo]
+        flat = self.embed([crop for crops in padded for crop in crops])
+        return flat.reshape(len(images), views, -1)
+
+
+@runtime_checkable
+class GalleryDetails(Protocol):
+    """An extractor whose gallery photos are also found through several views each (search-side, not the query)."""
+
+    detail_discount: float
+
+    def embed_details(self, images: Sequence[Image.Image]) -> np.ndarray: ...
+
+
 # name -> how to build it from the models folder, in the order tables list them.
 EXTRACTORS: dict[str, Callable[[Path], FeatureExtractor]] = {
     "colour_histogram": lambda models: ColourHistogram(),
@@ -143,6 +171,7 @@ EXTRACTORS: dict[str, Callable[[Path], FeatureExtractor]] = {
     "classifier": lambda models: ClassifierFeatures(models / CLASSIFIER_MODEL),
     "dcgan_gan_only": lambda models: DcganFeatures(models / DCGAN_GAN_STAGE_WEIGHTS, "dcgan_gan_only"),
     "dcgan": lambda models: DcganFeatures(models / DCGAN_WEIGHTS),
+    "dcgan_details": lambda models: DcganDetailFeatures(models / DCGAN_WEIGHTS),
 }
 
 
