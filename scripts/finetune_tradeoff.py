@@ -19,12 +19,8 @@ from pathlib import Path
 
 import snapmode.vision.torch_first  # noqa: F401  before tensorflow
 
-from snapmode.evaluation.datasets import LUMA_DIR, MYNTRA_DIR
+from snapmode.evaluation.datasets import EVAL_DIR, LUMA_GOAL, MYNTRA_GOAL, add_evaluation_set_arguments
 from snapmode.evaluation.run import run_retrieval
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-MYNTRA_GOAL = 0.70
-LUMA_GOAL = 0.90
 
 
 def score(weights_dir: Path, myntra: tuple[Path, Path], luma: tuple[Path, Path]) -> dict[str, float]:
@@ -69,11 +65,8 @@ def plot(figures: dict[str, dict[str, float]], out: Path) -> None:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("runs", nargs="+", metavar="NAME=FOLDER")
-    parser.add_argument("--myntra", type=Path, default=REPO_ROOT / "var" / "eval" / "myntra_evaluation.csv")
-    parser.add_argument("--luma", type=Path, default=REPO_ROOT / "var" / "eval" / "luma_split.csv")
-    parser.add_argument("--myntra-images", type=Path, default=MYNTRA_DIR / "images")
-    parser.add_argument("--luma-images", type=Path, default=LUMA_DIR / "images")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "eval" / "finetune-tradeoff.png")
+    add_evaluation_set_arguments(parser, EVAL_DIR / "luma_split.csv")
+    parser.add_argument("--out", type=Path, default=EVAL_DIR / "finetune-tradeoff.png")
     args = parser.parse_args(argv)
     runs = dict(run.partition("=")[::2] for run in args.runs)
     unusable = [f"{name}={folder}" for name, folder in runs.items()

@@ -8,6 +8,7 @@ writes the evaluation photos' rows of ``styles.csv``, the labels `snapmode eval 
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 from pathlib import Path
@@ -21,6 +22,10 @@ LUMA_DIR = DATASETS_DIR / "luma"
 HELDOUT_INDEX = REPO_ROOT / "tests" / "fixtures" / "heldout" / "heldout.json"
 MYNTRA_EVALUATION_SIZE = 1000
 MYNTRA_EVALUATION_SEED = 1234
+EVAL_DIR = REPO_ROOT / "var" / "eval"
+# The retrieval goals (docs/models.md): Myntra articleType P@10 and Luma same-item R@10.
+MYNTRA_GOAL = 0.70
+LUMA_GOAL = 0.90
 
 
 def myntra_evaluation_paths(myntra_dir: Path = MYNTRA_DIR) -> list[Path]:
@@ -42,6 +47,15 @@ def unlabelled_training_dirs() -> list[Path]:
     return [MYNTRA_DIR / "images", LUMA_DIR / "images"]
 
 
+def add_evaluation_set_arguments(parser: argparse.ArgumentParser, luma_labels: Path) -> None:
+    """``--myntra``/``--luma`` labels CSVs and ``--myntra-images``/``--luma-images`` folders, for scripts that
+    score both goals; ``luma_labels`` is the default Luma CSV (all groups, or a held-out split)."""
+    parser.add_argument("--myntra", type=Path, default=EVAL_DIR / "myntra_evaluation.csv")
+    parser.add_argument("--luma", type=Path, default=luma_labels)
+    parser.add_argument("--myntra-images", type=Path, default=MYNTRA_DIR / "images")
+    parser.add_argument("--luma-images", type=Path, default=LUMA_DIR / "images")
+
+
 def write_myntra_evaluation_labels(out: Path, myntra_dir: Path = MYNTRA_DIR) -> int:
     """``styles.csv`` restricted to the evaluation photos (id, articleType, ...); returns the row count."""
     chosen = {path.stem for path in myntra_evaluation_paths(myntra_dir)}
@@ -60,5 +74,5 @@ def write_myntra_evaluation_labels(out: Path, myntra_dir: Path = MYNTRA_DIR) -> 
 if __name__ == "__main__":
     import sys
 
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO_ROOT / "var" / "eval" / "myntra_evaluation.csv"
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else EVAL_DIR / "myntra_evaluation.csv"
     print(f"{write_myntra_evaluation_labels(target)} Myntra evaluation photos -> {target}")
