@@ -16,22 +16,22 @@ from pathlib import Path
 
 import snapmode.vision.torch_first  # noqa: F401  before tensorflow
 
+from snapmode.config import REPO_ROOT
 from snapmode.evaluation.compare import load_photo
-from snapmode.evaluation.datasets import LUMA_DIR, MYNTRA_DIR
+from snapmode.evaluation.datasets import EVAL_DIR, LUMA_GOAL, MYNTRA_GOAL, add_evaluation_set_arguments
 from snapmode.evaluation.labels import read_labels
-from snapmode.evaluation.retrieval import evaluate
+from snapmode.evaluation.retrieval import RetrievalScores, evaluate
 from snapmode.vision.features import DCGAN_WEIGHTS, DcganDetailFeatures
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 DISCOUNTS = (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2, 0.3)
-MYNTRA_GOAL = 0.70
-LUMA_GOAL = 0.90
 
 
-def sweep(model: DcganDetailFeatures, labels_csv: Path, images: Path, column: str, discounts) -> list[dict]:
+def sweep(
+    model: DcganDetailFeatures, labels_csv: Path, images: Path, column: str, discounts: tuple[float, ...]
+) -> list[RetrievalScores]:
     data = read_labels(labels_csv, images, "id", column, None)
-    loaded = [(item.label, load_photo(item)) for item in data.images]
-    labels, photos = [label for label, photo in loaded if photo is not None], [p for _, p in loaded if p is not None]
+    readable = [(item.label, photo) for item in data.images if (photo := load_photo(item)) is not None]
+    labels, photos = [label for label, _ in readable], [photo for _, photo in readable]
     whole, details = model.embed(photos), model.embed_details(photos)
     return [evaluate(whole, labels, 10, details, discount)[0] for discount in discounts]
 
@@ -61,11 +61,8 @@ def plot(discounts, myntra, luma, current: float, out: Path) -> None:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--models", type=Path, default=REPO_ROOT / "models")
-    parser.add_argument("--myntra", type=Path, default=REPO_ROOT / "var" / "eval" / "myntra_evaluation.csv")
-    parser.add_argument("--luma", type=Path, default=REPO_ROOT / "var" / "eval" / "luma_groups.csv")
-    parser.add_argument("--myntra-images", type=Path, default=MYNTRA_DIR / "images")
-    parser.add_argument("--luma-images", type=Path, default=LUMA_DIR / "images")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "eval" / "detail-discount.png")
+    add_evaluation_set_arguments(parser, EVAL_DIR / "luma_groups.csv")
+    parser.add_argument("--out", type=Path, default=EVAL_DIR / "detail-discount.png")
     args = parser.parse_args(argv)
     missing = [path for path in (args.models / DCGAN_WEIGHTS, args.myntra, args.luma) if not path.is_file()]
     if missing:

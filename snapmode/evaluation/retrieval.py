@@ -56,9 +56,10 @@ def rank_neighbours(
     views = None if details is None else l2_normalise(details.reshape(-1, details.shape[2]))
     ranked = np.empty((n, k), dtype=np.int64)
     for start in range(0, n, BLOCK):
-        similarity = unit[start : start + BLOCK] @ unit.T
+        queries = unit[start : start + BLOCK]
+        similarity = queries @ unit.T
         if views is not None:
-            by_view = (unit[start : start + BLOCK] @ views.T).reshape(len(similarity), n, -1)
+            by_view = (queries @ views.T).reshape(len(queries), n, -1)
             similarity = np.maximum(similarity, by_view.max(axis=2) - detail_discount)
         similarity = np.round(similarity, TIE_DECIMALS)
         rows = np.arange(len(similarity))
