@@ -110,6 +110,11 @@ def test_invalid_sites_are_422_with_the_reason(api: Api) -> None:
     for body, reason in cases:
         answer = api.client.post("/api/v1/sites", json=body, headers=api.operator)
         assert answer.status_code == 422 and reason in answer.json()["detail"], answer.text
+    # URLs the standard library cannot even split (an empty or unclosed IPv6 bracket), found by the API fuzzer
+    for url in ("//[", "//[]", "http://[::1"):
+        for path, field in (("/api/v1/sites", "root_url"), ("/api/v1/sites/preview", "url")):
+            answer = api.client.post(path, json={field: url}, headers=api.operator)
+            assert answer.status_code == 422 and "http" in answer.json()["detail"], (path, url, answer.text)
     assert api.client.get("/api/v1/sites", headers=api.operator).json() == []
 
 

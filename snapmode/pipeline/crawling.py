@@ -72,6 +72,13 @@ class ParsedPage(BaseModel):
     product: Product | None = None
 
 
+def is_http_url(url: str) -> bool:
+    try:
+        return urlsplit(url).scheme in ("http", "https")
+    except ValueError:  # not even splittable, e.g. an empty or unclosed IPv6 bracket: "//[", "//[]"
+        return False
+
+
 def register_site(
     services: Services,
     root_url: str,
@@ -84,7 +91,7 @@ def register_site(
 
     Raises ValueError with the operator's mistake (URL, rules or patterns).
     """
-    if urlsplit(root_url).scheme not in ("http", "https"):
+    if not is_http_url(root_url):
         raise ValueError(f"site URL must be http(s): {root_url!r}")
     if rules_yaml is not None:
         SiteRules.from_yaml(rules_yaml)

@@ -22,7 +22,7 @@ from snapmode.domain import Site
 from snapmode.errors import InvalidRequest, NotFound, SnapModeError
 from snapmode.extract import SiteRules
 from snapmode.extract.layered import extract_with_sources
-from snapmode.pipeline.crawling import register_site
+from snapmode.pipeline.crawling import is_http_url, register_site
 from snapmode.services import Services
 
 RATE_WINDOW_SECONDS = 60.0
@@ -90,7 +90,7 @@ def create_site(
     exclude: list[str] | None = None,
 ) -> tuple[Site, bool]:
     """Register (or re-register) a site and start crawling it; True when it is new."""
-    existing = services.sites.get(ids.site_id(ids.canonical(root_url))) if _is_http(root_url) else None
+    existing = services.sites.get(ids.site_id(ids.canonical(root_url))) if is_http_url(root_url) else None
     try:
         site = register_site(services, root_url, rules_yaml, include=include, exclude=exclude)
     except ValueError as exc:
@@ -175,7 +175,7 @@ def preview(services: Services, url: str, rules_yaml: str | None = None) -> Extr
         rules = SiteRules.from_yaml(rules_yaml) if rules_yaml else None
     except ValueError as exc:
         raise InvalidRequest(str(exc)) from None
-    if not _is_http(url):
+    if not is_http_url(url):
         raise InvalidRequest(f"the sample page must be an http(s) URL: {url!r}")
     try:
         check_url(url, services.settings.crawl.allow_hosts)  # before robots.txt, which would be fetched too
@@ -222,6 +222,3 @@ def _describe(entry: FrontierEntry) -> str:
     retry_at = time.strftime("%H:%M:%S", time.gmtime(entry.next_fetch_at))
     return f"attempt {entry.attempts} failed; retrying from {retry_at} UTC"
 
-
-def _is_http(url: str) -> bool:
-    return urlsplit(url).scheme in ("http", "https")
