@@ -6,8 +6,8 @@ beside the same query vectors sent straight to the vector store (VectorStore.sea
     .venv/bin/python bench/load_search.py --vectors 100000 --nlist 1024 --candidates 25
 
 The index: the demo shop crawled and embedded once (`snapmode demo --until-indexed`, cached under
---cache, one folder per Milvus Lite version and embedder weights), then filled up to N with derived
-vectors (a real vector plus Gaussian noise, renormalised, with the payload of its real product),
+--cache, one folder per Milvus Lite version and index inputs: models and the code that stores records),
+then filled up to N with derived vectors (a real vector plus Gaussian noise, renormalised, with the payload of its real product),
 because embedding 100k real photos on a CPU takes hours. Queries are real shop photos uploaded as
 files. The API runs in its own uvicorn process (no access log) and every step that opens Milvus Lite
 runs in a process of its own (Milvus Lite locks its database to one process). Each row shows the
@@ -109,9 +109,22 @@ def snapmode_env(home: Path) -> dict[str, str]:
     return {**os.environ, "SNAPMODE_HOME": str(home)}
 
 
-def embedder_digest() -> str:
-    weights = REPO / "models" / "dcgan_discriminator.weights.h5"
-    return hashlib.sha256(weights.read_bytes()).hexdigest()[:8]
+# What decides the stored records: the models, and the code that computes and stores them.
+INDEX_INPUTS = (
+    "models/dcgan_discriminator.weights.h5",
+    "models/classifier.keras",
+    "snapmode/pipeline/imaging.py",
+    "snapmode/vision/colour.py",
+    "snapmode/vision/details.py",
+    "snapmode/backends/vectors/milvus.py",
+)
+
+
+def index_digest() -> str:
+    digest = hashlib.sha256()
+    for path in INDEX_INPUTS:
+        digest.update((REPO / path).read_bytes())
+    return digest.hexdigest()[:8]
 
 
 def ensure_base(cache: Path) -> Path:
@@ -189,6 +202,8 @@ def fill(base: Path, home: Path, vectors: int, nlist: int) -> dict:
                     box=real[source].box,
                     label=real[source].label,
                     category=real[source].category,
+                    categories=real[source].categories,
+                    colour=real[source].colour,
                     vector=row.tolist(),
                 )
                 for i, (source, row) in enumerate(zip(sources, derived, strict=True))
@@ -438,8 +453,8 @@ def main() -> None:
     if args.candidates:  # read by the in-process searches and the API alike
         os.environ["SNAPMODE_SEARCH__CANDIDATES"] = str(args.candidates)
     photos = query_photos(args.photos)
-    # Engines cannot read each other's files, and vectors from other embedder weights are another index.
-    cache = args.cache / f"milvus-lite-{version('milvus-lite')}-dcgan-{embedder_digest()}"
+    # Engines cannot read each other's files, and records from other models or code are another index.
+    cache = args.cache / f"milvus-lite-{version('milvus-lite')}-index-{index_digest()}"
     base = ensure_base(cache)
     directs, runs = [], []
     for vectors in args.vectors:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import snapmode.vision.torch_first  # noqa: F401  before tensorflow
 
+from snapmode.evaluation.figures import save as save_figure
 from snapmode.evaluation.datasets import EVAL_DIR, LUMA_GOAL, MYNTRA_GOAL, add_evaluation_set_arguments
 from snapmode.evaluation.run import run_retrieval
 
@@ -56,10 +57,7 @@ def plot(figures: dict[str, dict[str, float]], out: Path) -> None:
     axes.set_ylabel("Luma same-item R@10")
     axes.set_title("DCGAN fine-tuning runs against both retrieval goals")
     axes.grid(alpha=0.3)
-    figure.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(out, dpi=120)
-    plt.close(figure)
+    save_figure(figure, out)
 
 
 def main(argv: list[str]) -> int:

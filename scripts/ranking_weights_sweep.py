@@ -21,6 +21,7 @@ import snapmode.vision.torch_first  # noqa: F401  before tensorflow
 
 from snapmode.config import REPO_ROOT, SearchSettings
 from snapmode.evaluation.compare import load_photo
+from snapmode.evaluation.figures import save as save_figure
 from snapmode.evaluation.datasets import EVAL_DIR, LUMA_GOAL, MYNTRA_GOAL, add_evaluation_set_arguments
 from snapmode.evaluation.labels import read_labels
 from snapmode.evaluation.retrieval import RetrievalScores, evaluate
@@ -74,10 +75,7 @@ def plot(results: dict[str, tuple[list[RetrievalScores], list[RetrievalScores]]]
         axes.grid(alpha=0.3)
     panels[0].legend(fontsize=8)
     figure.suptitle("The search's ranking weights against both goals (dashed); the others at their defaults")
-    figure.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(out, dpi=120)
-    plt.close(figure)
+    save_figure(figure, out)
 
 
 def main(argv: list[str]) -> int:

@@ -64,13 +64,18 @@ class ImagingSettings(BaseModel):
 
 class SearchSettings(BaseModel):
     k: int = 10
-    candidates: int = Field(100, description="Vectors fetched before grouping hits by product")
+    candidates: int = Field(200, description="Vectors fetched by DCGAN cosine, then ranked (snapmode.ranking)")
     narrow_min_score: float = Field(
         0.6, ge=0, le=1, description="Classifier confidence at which a narrowed photo search keeps to the category"
     )
-    detail_discount: float = Field(
-        0.1, ge=0, le=2, description="Subtracted from a detail view's cosine similarity (docs/models.md, Detail views)"
+    # How a hit is scored (snapmode.ranking); docs/models.md, "Colour and category in the ranking", chose them.
+    colour_weight: float = Field(
+        0.4, ge=0, le=1, description="Share of a hit's score that is colour similarity; the rest is the DCGAN's"
     )
+    category_weight: float = Field(
+        0.05, ge=0, le=1, description="Added to a hit's score times the agreement of its and the query's categories"
+    )
+    detail_discount: float = Field(0.05, ge=0, le=2, description="Subtracted from a detail view's score")
 
 
 class SolrSettings(BaseModel):

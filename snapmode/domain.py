@@ -64,16 +64,22 @@ class Region(BaseModel):
     box: tuple[int, int, int, int]  # x1, y1, x2, y2
     label: str  # detector class, or "image" for the whole-image region
     score: float
-    category: str | None = None  # product class from the classifier, once it has seen the region
 
 
-class VectorRecord(BaseModel):
+class RegionFeatures(BaseModel):
+    """What a photo search compares a region by (snapmode.ranking)."""
+
+    vector: list[float]  # DCGAN embedding
+    colour: list[float]  # colour signature (snapmode.vision.colour)
+    categories: list[float]  # the classifier's probability of each product class, in its class order
+
+
+class VectorRecord(RegionFeatures):
     id: str  # vector_id(image_url, box), or vector_id(image_url, box, "detail") for a detail view
     product_id: str
     image_url: str
     box: tuple[int, int, int, int]
     label: str  # detector class, "image" or "detail"
-    vector: list[float]
     category: str | None = None  # product class from the classifier
 
 
@@ -83,8 +89,10 @@ class VectorHit(BaseModel):
     image_url: str
     box: tuple[int, int, int, int]
     label: str
-    score: float  # cosine similarity, higher is closer
+    score: float  # cosine similarity of the vectors, higher is closer; the ranking score once rescored
     category: str | None = None
+    colour: list[float]  # as stored, for the ranking (snapmode.ranking)
+    categories: list[float]
 
 
 class SearchResult(BaseModel):
@@ -97,7 +105,7 @@ class SearchResult(BaseModel):
     availability: Availability | None = None
     url: str  # the shop's product page
     image_url: str  # the matched photo
-    score: float  # cosine similarity of the matched region; a detail view's less search.detail_discount
+    score: float  # the matched region's ranking score (snapmode.ranking): mostly cosine similarity, higher is closer
     box: tuple[int, int, int, int]  # matched region in that photo
     label: str  # detector class, "image" (the whole photo) or "detail" (a zoomed crop of it)
     category: str | None = None  # the classifier's category of that region

@@ -21,7 +21,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from api.main import create_app
 from snapmode.config import ApiSettings, CrawlSettings, Settings
-from snapmode.domain import Product, VectorRecord
+from snapmode.domain import Product
+from tests.support.records import random_record
 
 EXAMPLES_PER_OPERATION = 60
 
@@ -55,14 +56,8 @@ def fuzz_app(home: Path):
     services.products.upsert(products)
     services.vectors.upsert(
         [
-            VectorRecord(
-                id=f"v{n}",
-                product_id=product.id,
-                image_url=product.images[0],
-                box=(0, 0, 64, 64),
-                label="image",
-                vector=rng.standard_normal(8192).tolist(),
-            )
+            random_record(rng, id=f"v{n}", product_id=product.id, image_url=product.images[0], box=(0, 0, 64, 64),
+                          label="image")
             for n, product in enumerate(products)
         ]
     )

@@ -17,8 +17,9 @@ from PIL import Image
 from api.main import create_app
 from snapmode.backends.solr_client import SolrCore
 from snapmode.config import ApiSettings, CrawlSettings, ImagingSettings, SearchSettings, Settings, SolrSettings
-from snapmode.domain import Product, VectorRecord
+from snapmode.domain import Product
 from tests.support.crawl_server import CrawlServer
+from tests.support.records import random_record
 
 SHOP_PHOTOS = Path(__file__).resolve().parents[1] / "snapmode" / "shop" / "data" / "images" / "large"
 DIM = 8192
@@ -250,13 +251,8 @@ def hybrid(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             )
             image_url = f"https://shop.example/{pid}.jpg"
             records.append(
-                VectorRecord(
-                    id=f"v-{pid}",
-                    product_id=pid,
-                    image_url=image_url,
-                    box=(0, 0, 64, 64),
-                    label="image",
-                    vector=rng.standard_normal(DIM).tolist(),
+                random_record(
+                    rng, DIM, id=f"v-{pid}", product_id=pid, image_url=image_url, box=(0, 0, 64, 64), label="image"
                 )
             )
         services.products.upsert(products)

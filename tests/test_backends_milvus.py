@@ -37,6 +37,8 @@ def records(vectors: np.ndarray, products: int = 3, url: str = "https://shop.exa
             box=(i, i, i + 10, i + 20),
             label="jacket" if i % 2 else "image",
             vector=vector.tolist(),
+            colour=[1.0 / (i + 1), 0.5],  # stored and read back as they are (the ranking reads them)
+            categories=[0.25, 0.75] if i % 2 else [1.0, 0.0],
         )
         for i, vector in enumerate(vectors)
     ]
@@ -67,6 +69,10 @@ def test_search_returns_nearest_first_with_cosine_scores(store):
     assert hits[0].id == "v7" and hits[0].score == pytest.approx(1.0, abs=1e-5)
     assert hits[0].product_id == "p1" and hits[0].box == (7, 7, 17, 27) and hits[0].label == "jacket"
     assert hits[0].image_url == "https://shop.example/img/7.jpg"
+    # What the ranking reads comes back with each hit, and with an image's records.
+    assert hits[0].colour == pytest.approx([1 / 8, 0.5]) and hits[0].categories == pytest.approx([0.25, 0.75])
+    (stored,) = store.records_for_image("https://shop.example/img/7.jpg")
+    assert stored.colour == pytest.approx([1 / 8, 0.5]) and stored.categories == pytest.approx([0.25, 0.75])
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     expected = np.sort(unit @ unit[7])[::-1][:5]
     assert [h.score for h in hits] == pytest.approx(expected.tolist(), abs=1e-5)

@@ -75,6 +75,10 @@ def test_a_real_product_photo_passes_with_its_category(classifier: ProductClassi
     (prediction,) = classifier.classify([Image.open(HELDOUT_DIR / "mp04-gray_back.jpg")])
     assert prediction.is_product and prediction.label == "trousers"
     assert prediction.top[0][0] == "trousers" and len(prediction.top) == 3
+    # The search compares categories as probabilities over the product classes, given a product photo.
+    categories = prediction.categories
+    assert len(categories) == len(classifier.classes) - 1 and sum(categories) == pytest.approx(1)
+    assert classifier.classes[max(range(len(categories)), key=categories.__getitem__)] == "trousers"
 
 
 def test_any_image_mode_and_size_is_accepted(classifier: ProductClassifier) -> None:
@@ -154,7 +158,13 @@ def test_imaging_stream_rejects_a_logo_and_tags_a_product_photo(tmp_path: Path) 
             services.close()
 
 
-def test_a_vector_collection_from_before_categories_is_a_clear_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("has_category", "refusal"),
+    [(False, "no category field .* the product classifier"), (True, "no colour field .* colour in the ranking")],
+)
+def test_a_vector_collection_from_before_categories_or_colours_is_a_clear_error(
+    tmp_path: Path, has_category: bool, refusal: str
+) -> None:
     from pymilvus import DataType, MilvusClient
 
     from snapmode.backends.vectors.milvus import MilvusVectorStore
@@ -163,8 +173,10 @@ def test_a_vector_collection_from_before_categories_is_a_clear_error(tmp_path: P
     client = MilvusClient(uri)
     schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
     schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
+    if has_category:
+        schema.add_field("category", DataType.VARCHAR, max_length=64)
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=4)
     client.create_collection("regions", schema=schema)
     client.close()
-    with pytest.raises(ValueError, match="no category field"):
+    with pytest.raises(ValueError, match=refusal):
         MilvusVectorStore(uri, "regions", dim=4)

@@ -1,12 +1,10 @@
-"""Detail views: which crops of a photo are indexed beside it, and how a search scores them."""
+"""Detail views: which crops of a photo are indexed beside it (how a search scores them: tests/test_ranking.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from snapmode.domain import VectorHit
 from snapmode.ids import vector_id
-from snapmode.pipeline.search import best_per_product
 from snapmode.vision.details import DETAIL_LABEL, detail_boxes
 
 
@@ -45,19 +43,3 @@ def test_a_detail_view_has_a_key_of_its_own_even_on_a_region_box():
     box = (0, 0, 300, 300)
     assert vector_id("http://shop/p.jpg", box, DETAIL_LABEL) != vector_id("http://shop/p.jpg", box)
     assert vector_id("http://shop/p.jpg", box, DETAIL_LABEL) == vector_id("http://shop/p.jpg", box, DETAIL_LABEL)
-
-
-def _hit(product: str, label: str, score: float) -> VectorHit:
-    return VectorHit(id=f"{product}-{label}", product_id=product, image_url=f"http://shop/{product}.jpg",
-                     box=(0, 0, 10, 10), label=label, score=score)
-
-
-def test_a_detail_hit_counts_its_similarity_less_the_discount():
-    hits = [_hit("a", DETAIL_LABEL, 0.97), _hit("b", "image", 0.85), _hit("a", "image", 0.70), _hit("c", "top", 0.6)]
-    best = best_per_product(hits, None, detail_discount=0.1)
-    assert list(best) == ["a", "b", "c"]
-    assert best["a"].label == DETAIL_LABEL and best["a"].score == pytest.approx(0.87)
-    # A larger discount lets another product's whole photo win, and a's own whole photo is its best hit.
-    best = best_per_product(hits, None, detail_discount=0.3)
-    assert list(best) == ["b", "a", "c"] and best["a"].label == "image" and best["a"].score == 0.70
-    assert list(best_per_product(hits, {"a", "c"}, detail_discount=0.0)) == ["a", "c"]

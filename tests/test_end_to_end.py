@@ -14,12 +14,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
 from snapmode import ids
 from snapmode.config import Settings
 from snapmode.shop.catalog import load_catalog
+from snapmode.vision.colour import COLOUR_DIM
 from snapmode.vision.details import DETAIL_LABEL, detail_boxes
 
 REPO = Path(__file__).resolve().parent.parent
@@ -118,6 +120,11 @@ def test_each_photo_is_indexed_with_its_detail_views(indexed, services):
     assert sorted(r.box for r in details) == sorted(detail_boxes(whole.box))
     assert {r.id for r in details} == {ids.vector_id(url, r.box, DETAIL_LABEL) for r in details}
     assert {r.category for r in details} == {whole.category} and {r.product_id for r in details} == {whole.product_id}
+    # Each view has its own colour signature and shares the whole photo's categories (what the ranking reads).
+    assert all(len(r.colour) == COLOUR_DIM for r in records) and len({tuple(r.colour) for r in records}) == len(records)
+    assert all(np.linalg.norm(r.colour) == pytest.approx(1, abs=1e-3) for r in records)
+    assert all(r.categories == whole.categories for r in details)
+    assert sum(whole.categories) == pytest.approx(1, abs=1e-3)
 
 
 def test_a_close_up_of_a_shop_photo_finds_its_product_through_a_detail_view(indexed, services):
@@ -132,7 +139,10 @@ def test_a_close_up_of_a_shop_photo_finds_its_product_through_a_detail_view(inde
         close_up.save(data, "JPEG", quality=92)
         best = search_by_image(services, data.getvalue(), k=10).results[0]
         assert best.product_id == _product_id(shop_url, product.path) and best.label == DETAIL_LABEL, product.name
-        assert best.score == pytest.approx(1 - services.settings.search.detail_discount, abs=0.05)
+        # Its vector and colour match the stored view's, so it scores about 1, less the discount, plus the share
+        # of category agreement (snapmode.ranking).
+        weights = services.settings.search
+        assert 1 - weights.detail_discount - 0.05 <= best.score <= 1 + weights.category_weight
 
 
 def test_api_searches_by_photo_text_and_similarity(indexed, services):

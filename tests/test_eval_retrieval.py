@@ -11,7 +11,9 @@ from typer.testing import CliRunner
 
 from snapmode.cli.main import app
 from snapmode.evaluation.labels import read_labels
+from snapmode.config import SearchSettings
 from snapmode.evaluation.retrieval import evaluate, rank_neighbours, score
+from snapmode.ranking import PhotoSignals
 from snapmode.vision import autoencoder
 from snapmode.vision.features import AutoencoderFeatures, load_extractors
 
@@ -58,15 +60,43 @@ def test_an_all_zero_feature_row_is_similar_to_nothing_and_k_is_checked():
         rank_neighbours(FEATURES, 6)
 
 
+def _signals(details, colours, categories) -> PhotoSignals:
+    details = np.asarray(details, np.float32)
+    colours = np.asarray(colours, np.float32)
+    return PhotoSignals(colours=colours, categories=np.asarray(categories, np.float32), details=details,
+                        detail_colours=np.repeat(colours[:, None], details.shape[1], axis=1))
+
+
 def test_a_gallery_view_finds_its_photo_at_its_similarity_less_the_discount():
     features = np.array([[1, 0], [0.8, 0.6], [0, 1]], dtype=np.float32)
-    # Photo 2's one view points exactly along photo 0; photo 1 is at cosine 0.8 from photo 0.
-    details = np.array([[[0, 1]], [[0, 1]], [[1, 0]]], dtype=np.float32)
+    # Photo 2's one view points exactly along photo 0; photo 1 is at cosine 0.8 from photo 0. Colours and
+    # categories are all alike, so only the vectors and the discount decide.
+    signals = _signals([[[0, 1]], [[0, 1]], [[1, 0]]], [[1, 0]] * 3, [[1.0]] * 3)
+    details_only = dict(colour_weight=0, category_weight=0)
     assert rank_neighbours(features, 2)[0].tolist() == [1, 2]
-    assert rank_neighbours(features, 2, details, detail_discount=0.1)[0].tolist() == [2, 1]  # 0.9 beats 0.8
-    assert rank_neighbours(features, 2, details, detail_discount=0.3)[0].tolist() == [1, 2]  # 0.7 does not
-    with pytest.raises(ValueError, match="details must be"):
-        rank_neighbours(features, 2, details[:2])
+    weights = SearchSettings(detail_discount=0.1, **details_only)
+    assert rank_neighbours(features, 2, signals, weights)[0].tolist() == [2, 1]  # 0.9 beats 0.8
+    weights = SearchSettings(detail_discount=0.3, **details_only)
+    assert rank_neighbours(features, 2, signals, weights)[0].tolist() == [1, 2]  # 0.7 does not
+    with pytest.raises(ValueError, match="signals must describe"):
+        rank_neighbours(features[:2], 1, signals)
+    with pytest.raises(ValueError, match="do not fit"):
+        _signals([[[0, 1]], [[0, 1]]], [[1, 0]] * 3, [[1.0]] * 3)
+
+
+def test_colour_and_category_reorder_photos_as_the_search_does():
+    features = np.array([[1, 0], [0.8, 0.6], [0.6, 0.8]], dtype=np.float32)
+    views = [[[0, 1]], [[0, 1]], [[0, 1]]]  # far from everything: no detail wins
+    # Photo 2 is further from photo 0 than photo 1 but has its colour; photo 1 has its category.
+    signals = _signals(views, [[1, 0], [0, 1], [1, 0]], [[1, 0], [1, 0], [0, 1]])
+    weights = SearchSettings(colour_weight=0, category_weight=0)
+    assert rank_neighbours(features, 2, signals, weights)[0].tolist() == [1, 2]
+    # 0.7 * 0.6 + 0.3 * 1 = 0.72 beats 0.7 * 0.8 = 0.56
+    weights = SearchSettings(colour_weight=0.3, category_weight=0)
+    assert rank_neighbours(features, 2, signals, weights)[0].tolist() == [2, 1]
+    # ... unless category agreement is worth more than the difference: 0.56 + 0.2 = 0.76
+    weights = SearchSettings(colour_weight=0.3, category_weight=0.2)
+    assert rank_neighbours(features, 2, signals, weights)[0].tolist() == [1, 2]
 
 
 def _photo(path: Path, colour: tuple[int, int, int]) -> None:

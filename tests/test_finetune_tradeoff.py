@@ -1,8 +1,10 @@
 import importlib.util
+import shutil
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from snapmode.config import REPO_ROOT
 from snapmode.vision import dcgan
 
 SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
@@ -59,13 +61,18 @@ def test_a_run_without_weights_is_refused(tmp_path, capsys):
     assert f"no weights in empty={tmp_path}" in capsys.readouterr().err
 
 
-def test_the_detail_discount_sweep_scores_both_sets_at_each_discount_and_plots_them(tmp_path, capsys):
-    sweep = _load_script("detail_discount_sweep")
+def test_the_ranking_weights_sweep_scores_both_sets_at_each_weight_and_plots_them(tmp_path, capsys):
+    sweep = _load_script("ranking_weights_sweep")
     models = _random_weights(tmp_path / "models")
+    for shipped in ("classifier.keras", "classifier.json"):
+        shutil.copy(REPO_ROOT / "models" / shipped, models / shipped)
     out = tmp_path / "sweep.png"
     assert sweep.main(["--models", str(models), *_both_sets(tmp_path), "--out", str(out)]) == 0
-    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| 0.")]
-    # each photo is also its own best view: every discount finds the identical photos first
-    assert len(rows) == len(sweep.DISCOUNTS) and all(row.endswith("| 1.000 | 1.000 | 1.000 |") for row in rows)
+    printed = capsys.readouterr().out
+    rows = [line for line in printed.splitlines() if line.startswith("| 0") or line.startswith("| 1")]
+    # one row per value of each weight; identical photos score 1 on every term, so every setting finds them first
+    assert len(rows) == sum(len(values) for values in sweep.SWEEPS.values())
+    assert all(row.endswith("| 1.000 | 1.000 | 1.000 |") for row in rows), printed
+    assert all(f"| {name} |" in printed for name in sweep.SWEEPS)
     assert Image.open(out).format == "PNG"
     assert sweep.main(["--models", str(tmp_path / "none")]) == 2

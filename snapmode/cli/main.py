@@ -360,7 +360,7 @@ def eval_retrieval_command(
     k: Annotated[int, typer.Option(min=1)] = 10,
     models: Annotated[
         str | None, typer.Option(help="Comma-separated subset of colour_histogram, raw_pixels, autoencoder, "
-                                 "classifier, dcgan_gan_only, dcgan, dcgan_details (default: all)")
+                                 "classifier, dcgan_gan_only, dcgan, dcgan_search (default: all)")
     ] = None,
     out: Annotated[Path, typer.Option(help="table.md and examples.png go here")] = Path("var/eval/retrieval"),
     models_dir: Annotated[Path | None, typer.Option(help="Folder of the weights (default: the shipped models)")] = None,

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from snapmode.evaluation.labels import LabelledImage
 from snapmode.evaluation.retrieval import RetrievalScores, evaluate
-from snapmode.vision.features import BATCH_SIZE, FeatureExtractor, GalleryDetails
+from snapmode.vision.features import BATCH_SIZE, FeatureExtractor, SearchRanked
 
 # Photos are decoded once, at most this size: every model looks at 96 px or less, and 725 full-size
 # Luma photos would need 3 GB. JPEG draft mode decodes straight to a reduced scale.
@@ -79,12 +79,12 @@ def compare(
     results = []
     for extractor in extractors:
         features, ms = embed_all(extractor, photos, lambda n, name=extractor.name: on_batch(name, n))
-        details, discount = None, 0.0
-        if isinstance(extractor, GalleryDetails):
+        signals = None
+        if isinstance(extractor, SearchRanked):
             began = time.perf_counter()
-            details, discount = extractor.embed_details(photos), extractor.detail_discount
-            ms += 1000 * (time.perf_counter() - began) / max(1, len(photos))  # indexing a photo embeds its views too
-        scores, ranked = evaluate(features, labels, k, details, discount)
+            signals = extractor.signals(photos)
+            ms += 1000 * (time.perf_counter() - began) / max(1, len(photos))  # indexing a photo does all this too
+        scores, ranked = evaluate(features, labels, k, signals)
         results.append(
             ModelResult(
                 name=extractor.name,

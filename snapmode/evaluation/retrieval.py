@@ -14,6 +14,10 @@ from collections.abc import Sequence
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from snapmode import ranking
+from snapmode.config import SearchSettings
+from snapmode.ranking import PhotoSignals
+
 TIE_DECIMALS = 5
 BLOCK = 512  # queries per similarity block: a 7,000 x 7,000 float matrix would not need to be held at once
 
@@ -38,35 +42,58 @@ def l2_normalise(features: np.ndarray) -> np.ndarray:
 
 
 def rank_neighbours(
-    features: np.ndarray, k: int, details: np.ndarray | None = None, detail_discount: float = 0.0
+    features: np.ndarray, k: int, signals: PhotoSignals | None = None, weights: SearchSettings | None = None
 ) -> np.ndarray:
-    """(n, k) indices of each row's k most cosine-similar other rows, best first, ties by lower index.
+    """(n, k) indices of each row's k most similar other rows, best first, ties by lower index.
 
-    ``details`` (n, views, d) adds gallery-side views of each row, as the search's detail views: a row is found at
-    the best of its own similarity to the query and its views' similarities less ``detail_discount``.
+    Similarity is the cosine of the rows; with ``signals``, it is the search's ranking score (snapmode.ranking,
+    under ``weights``, the search's settings by default): a photo is found at the best score of its whole
+    vector and of its detail views, colour and category counted.
     """
     n = len(features)
     if n < 2:
         raise ValueError(f"leave-one-out retrieval needs at least 2 items, got {n}")
     if not 1 <= k < n:
         raise ValueError(f"k must be between 1 and {n - 1} (the other items), got {k}")
-    if details is not None and (details.ndim != 3 or details.shape[0] != n or details.shape[2] != features.shape[1]):
-        raise ValueError(f"details must be (n, views, d) = ({n}, views, {features.shape[1]}), got {details.shape}")
+    if signals is not None and (len(signals.details) != n or signals.details.shape[2] != features.shape[1]):
+        raise ValueError(f"signals must describe {n} photos of {features.shape[1]}-d vectors")
     unit = l2_normalise(features)
-    views = None if details is None else l2_normalise(details.reshape(-1, details.shape[2]))
+    views = None if signals is None else l2_normalise(signals.details.reshape(-1, features.shape[1]))
     ranked = np.empty((n, k), dtype=np.int64)
     for start in range(0, n, BLOCK):
         queries = unit[start : start + BLOCK]
-        similarity = queries @ unit.T
-        if views is not None:
-            by_view = (queries @ views.T).reshape(len(queries), n, -1)
-            similarity = np.maximum(similarity, by_view.max(axis=2) - detail_discount)
+        if signals is None:
+            similarity = queries @ unit.T
+        else:
+            similarity = _search_scores(queries, unit, views, start, signals, weights or SearchSettings())
         similarity = np.round(similarity, TIE_DECIMALS)
         rows = np.arange(len(similarity))
         similarity[rows, start + rows] = -np.inf  # the query itself is never a result
         # A stable sort of the negated scores keeps equal scores in index order.
         ranked[start : start + BLOCK] = np.argsort(-similarity, axis=1, kind="stable")[:, :k]
     return ranked
+
+
+def _search_scores(
+    queries: np.ndarray,
+    unit: np.ndarray,
+    detail_unit: np.ndarray,
+    start: int,
+    signals: PhotoSignals,
+    weights: SearchSettings,
+) -> np.ndarray:
+    """The ranking score of a block of unit query rows (rows ``start``... of ``unit``) against every photo."""
+    block = slice(start, start + len(queries))
+    n, views = signals.details.shape[:2]
+    categories = signals.categories[block] @ signals.categories.T
+    colour = signals.colours[block] @ signals.colours.T
+    whole = ranking.scores(queries @ unit.T, colour, categories, False, weights)
+    detail_cosine = (queries @ detail_unit.T).reshape(len(queries), n, views)
+    detail_colour = (signals.colours[block] @ signals.detail_colours.reshape(n * views, -1).T).reshape(
+        len(queries), n, views
+    )
+    details = ranking.scores(detail_cosine, detail_colour, categories[:, :, None], True, weights).max(axis=2)
+    return np.maximum(whole, details)
 
 
 def relevance(labels: Sequence[str], ranked: np.ndarray) -> np.ndarray:
@@ -99,11 +126,11 @@ def evaluate(
     features: np.ndarray,
     labels: Sequence[str],
     k: int,
-    details: np.ndarray | None = None,
-    detail_discount: float = 0.0,
+    signals: PhotoSignals | None = None,
+    weights: SearchSettings | None = None,
 ) -> tuple[RetrievalScores, np.ndarray]:
     """Scores and the (n, k) rankings behind them."""
     if len(features) != len(labels):
         raise ValueError(f"{len(features)} feature rows for {len(labels)} labels")
-    ranked = rank_neighbours(features, k, details, detail_discount)
+    ranked = rank_neighbours(features, k, signals, weights)
     return score(labels, ranked), ranked

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PIL import Image
 from pydantic import BaseModel, ConfigDict
 
@@ -9,9 +11,13 @@ from snapmode import ids
 from snapmode.domain import ImageTask, Region, VectorRecord
 from snapmode.errors import BadImage
 from snapmode.services import Services
+from snapmode.vision.colour import colour_signatures
 from snapmode.vision.details import DETAIL_LABEL, detail_boxes
 from snapmode.vision.images import crop, decode_normalized, normalize_image
 from snapmode.vision.taxonomy import WHOLE_IMAGE_LABEL
+
+if TYPE_CHECKING:  # importing the classifier loads TensorFlow, which the detecting process must not
+    from snapmode.vision.classifier import Prediction
 
 
 class ImageFetchFailed(Exception):
@@ -65,45 +71,48 @@ def detect(services: Services, image: DownloadedImage) -> DetectedImage:
     return DetectedImage(task=image.task, jpeg=image.jpeg, regions=regions)
 
 
-def categorise(services: Services, image: DetectedImage, crops: list[Image.Image]) -> list[Region]:
-    """The regions with their product category; raises NotAProductPhoto when the whole photo is not one.
+def classify(services: Services, regions: list[Region], crops: list[Image.Image]) -> list[Prediction]:
+    """Each region's product category; raises NotAProductPhoto when the whole photo is not a product photo.
 
     One classifier batch covers every region: the whole-image region decides whether the photo is
     a product photo at all, each detection gets its own category.
     """
     predictions = services.classifier.classify(crops)
-    for region, prediction in zip(image.regions, predictions, strict=True):
+    for region, prediction in zip(regions, predictions, strict=True):
         if region.label == WHOLE_IMAGE_LABEL and not prediction.is_product:
             raise NotAProductPhoto(prediction.not_product)
-    return [
-        region.model_copy(update={"category": prediction.label})
-        for region, prediction in zip(image.regions, predictions, strict=True)
-    ]
+    return predictions
 
 
 def embed(services: Services, image: DetectedImage) -> list[VectorRecord]:
-    """One vector per region, tagged with its category, then one per detail view of the whole photo
-    (``snapmode.vision.details``), which shares its category. Raises NotAProductPhoto, before embedding
-    anything, for a photo that is not a product's.
+    """One record per region, with its vector, colour signature and category, then one per detail view of the
+    whole photo (``snapmode.vision.details``), which shares its category. Raises NotAProductPhoto, before
+    embedding anything, for a photo that is not a product's.
     """
     pixels = decode_normalized(image.jpeg)
     crops = [crop(pixels, region.box) for region in image.regions]
-    regions = categorise(services, image, crops)
-    whole = next(region for region in regions if region.label == WHOLE_IMAGE_LABEL)
-    details = [whole.model_copy(update={"box": box, "label": DETAIL_LABEL}) for box in detail_boxes(whole.box)]
-    vectors = services.embedder.embed(crops + [crop(pixels, detail.box) for detail in details])
+    predictions = classify(services, image.regions, crops)
+    regions = zip(image.regions, predictions, strict=True)
+    views = [(region.box, region.label, prediction) for region, prediction in regions]
+    whole_box, _, whole = next(view for view in views if view[1] == WHOLE_IMAGE_LABEL)
+    details = detail_boxes(whole_box)
+    views += [(box, DETAIL_LABEL, whole) for box in details]
+    crops += [crop(pixels, box) for box in details]
+    vectors, colours = services.embedder.embed(crops), colour_signatures(crops)
     url = image.task.image_url
     return [
         VectorRecord(
-            id=ids.vector_id(url, region.box, DETAIL_LABEL if region.label == DETAIL_LABEL else None),
+            id=ids.vector_id(url, box, DETAIL_LABEL if label == DETAIL_LABEL else None),
             product_id=image.task.product_id,
             image_url=url,
-            box=region.box,
-            label=region.label,
-            category=region.category,
+            box=box,
+            label=label,
+            category=prediction.label,
+            categories=list(prediction.categories),
             vector=vector.tolist(),
+            colour=colour.tolist(),
         )
-        for region, vector in zip(regions + details, vectors, strict=True)
+        for (box, label, prediction), vector, colour in zip(views, vectors, colours, strict=True)
     ]
 
 

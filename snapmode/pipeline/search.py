@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from snapmode.backends.products.base import ProductFilters, ProductPage
-from snapmode.domain import Region, SearchResult, VectorHit
+from snapmode.domain import Region, RegionFeatures, SearchResult, VectorHit
 from snapmode.errors import BadImage, ImageURLRefused, InvalidRequest, NotFound
+from snapmode.ranking import rescored
 from snapmode.services import Services
-from snapmode.vision.details import DETAIL_LABEL
+from snapmode.vision.colour import colour_signatures
 from snapmode.vision.images import crop, normalize_image
 
 if TYPE_CHECKING:
@@ -79,13 +80,17 @@ def search_by_image(
         query_box = regions[region].box
     query = crop(image, query_box)
     (prediction,) = services.classifier.classify([query])
-    vector = services.embedder.embed([query])[0].tolist()
+    features = RegionFeatures(
+        vector=services.embedder.embed([query])[0].tolist(),
+        colour=colour_signatures([query])[0].tolist(),
+        categories=list(prediction.categories),
+    )
     k = k or services.settings.search.k
     narrowed = narrow and prediction.score >= services.settings.search.narrow_min_score
     allowed = matching_products(services, q, filters or ProductFilters())
-    results = _products_for(services, vector, k, category=prediction.label, allowed=allowed) if narrowed else []
+    results = _products_for(services, features, k, category=prediction.label, allowed=allowed) if narrowed else []
     if not results:
-        narrowed, results = False, _products_for(services, vector, k, allowed=allowed)
+        narrowed, results = False, _products_for(services, features, k, allowed=allowed)
     regions = detecting.result()
     chosen = -1 if box is not None else len(regions) - 1 if region is None else region
     category = QueryCategory(label=prediction.label, score=round(prediction.score, 4), narrowed=narrowed)
@@ -103,7 +108,7 @@ def similar_to_product(services: Services, product_id: str, *, k: int | None = N
     whole = [r for r in records if r.label == "image"]
     if not whole:
         raise NotFound(f"product {product_id} has no embedded photo yet")
-    return _products_for(services, whole[0].vector, k or services.settings.search.k, exclude=product_id)
+    return _products_for(services, whole[0], k or services.settings.search.k, exclude=product_id)
 
 
 def fetch_image(fetcher: Fetcher, url: str, max_bytes: int) -> bytes:
@@ -139,7 +144,7 @@ def search_text(
 
 def _products_for(
     services: Services,
-    vector: list[float],
+    query: RegionFeatures,
     k: int,
     exclude: str | None = None,
     category: str | None = None,
@@ -149,8 +154,8 @@ def _products_for(
         return []
     candidates = services.settings.search.candidates
     while True:
-        hits = services.vectors.search(vector, candidates, exclude_product=exclude, category=category)
-        best = best_per_product(hits, allowed, services.settings.search.detail_discount)
+        hits = services.vectors.search(query.vector, candidates, exclude_product=exclude, category=category)
+        best = best_per_product(rescored(query, hits, services.settings.search), allowed)
         # Filters drop hits: fetch more until k products match or the store has no more to give.
         if allowed is None or len(best) >= k or len(hits) < candidates or candidates >= MAX_VECTOR_CANDIDATES:
             break
@@ -178,14 +183,12 @@ def _products_for(
     ]
 
 
-def best_per_product(hits: list[VectorHit], allowed: set[str] | None, detail_discount: float) -> dict[str, VectorHit]:
-    """Each allowed product's best hit, best product first; a detail view scores its similarity less the discount."""
+def best_per_product(hits: list[VectorHit], allowed: set[str] | None) -> dict[str, VectorHit]:
+    """Each allowed product's best hit, best product first."""
     best: dict[str, VectorHit] = {}
     for hit in hits:
         if allowed is not None and hit.product_id not in allowed:
             continue
-        if hit.label == DETAIL_LABEL:
-            hit = hit.model_copy(update={"score": hit.score - detail_discount})
         if hit.product_id not in best or hit.score > best[hit.product_id].score:
             best[hit.product_id] = hit
     return dict(sorted(best.items(), key=lambda item: -item[1].score))

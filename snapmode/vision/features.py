@@ -15,13 +15,12 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 from PIL import Image
 
-from snapmode.config import SearchSettings
+from snapmode.ranking import PhotoSignals
+from snapmode.vision.colour import colour_histograms, colour_signatures
 from snapmode.vision.details import detail_boxes
-from snapmode.vision.preprocess import square_resize, to_model_input
+from snapmode.vision.preprocess import to_model_input
 
 BATCH_SIZE = 64
-HISTOGRAM_BINS = 8  # per channel: 8 x 8 x 8 = 512 colours
-HISTOGRAM_SIZE = 64
 RAW_PIXELS_SIZE = 64
 AUTOENCODER_WEIGHTS = "autoencoder.weights.h5"
 DCGAN_WEIGHTS = "dcgan_discriminator.weights.h5"
@@ -53,13 +52,7 @@ class ColourHistogram:
     size_mb = 0.0
 
     def embed(self, images: Sequence[Image.Image]) -> np.ndarray:
-        shift = 8 - int(np.log2(HISTOGRAM_BINS))
-        rows = []
-        for image in images:
-            bins = np.asarray(square_resize(image, HISTOGRAM_SIZE)).reshape(-1, 3).astype(np.int64) >> shift
-            codes = (bins[:, 0] * HISTOGRAM_BINS + bins[:, 1]) * HISTOGRAM_BINS + bins[:, 2]
-            rows.append(np.bincount(codes, minlength=HISTOGRAM_BINS**3))
-        return np.asarray(rows, np.float32).reshape(len(images), HISTOGRAM_BINS**3)
+        return colour_histograms(images)
 
 
 class RawPixels:
@@ -137,30 +130,38 @@ class DcganFeatures:
         return self._embedder.embed(images)
 
 
-class DcganDetailFeatures(DcganFeatures):
-    """The shipped DCGAN with the search's detail views (``snapmode.vision.details``) in the gallery: each photo is
-    also found through its detail crops, at their similarity less the search's ``detail_discount``."""
+class DcganSearchFeatures(DcganFeatures):
+    """The shipped DCGAN as the search ranks with it (snapmode.ranking): each photo is also found through its
+    detail views (``snapmode.vision.details``), and colour and the classifier's categories count, under the
+    search's settings."""
 
-    def __init__(self, weights: Path) -> None:
-        super().__init__(weights, "dcgan_details")
-        self.detail_discount = SearchSettings().detail_discount
+    def __init__(self, weights: Path, classifier: Path) -> None:
+        super().__init__(weights, "dcgan_search")
+        from snapmode.vision.classifier import ProductClassifier
 
-    def embed_details(self, images: Sequence[Image.Image]) -> np.ndarray:
-        """(n, views, d): each photo's detail views, the last repeated where a photo has fewer (the best is kept)."""
+        self._classifier = ProductClassifier(_require(classifier, "train it with `snapmode train classifier`"))
+        self.size_mb = round(self.size_mb + _file_mb(classifier), 2)
+
+    def signals(self, images: Sequence[Image.Image]) -> PhotoSignals:
+        """The photos' colours and categories, and their detail views' vectors and colours; where a photo has
+        fewer views than another, its last view is repeated (only the best view counts)."""
         per_photo = [[image.crop(box) for box in detail_boxes((0, 0, *image.size))] for image in images]
         views = max((len(crops) for crops in per_photo), default=0)
-        padded = [crops + crops[-1:] * (views - len(crops)) for crops in per_photo]
-        flat = self.embed([crop for crops in padded for crop in crops])
-        return flat.reshape(len(images), views, -1)
+        crops = [crop for crops in per_photo for crop in crops + crops[-1:] * (views - len(crops))]
+        categories = [prediction.categories for prediction in self._classifier.classify(images)]
+        return PhotoSignals(
+            colours=colour_signatures(images),
+            categories=np.asarray(categories, np.float32).reshape(len(images), -1),
+            details=self.embed(crops).reshape(len(images), views, -1),
+            detail_colours=colour_signatures(crops).reshape(len(images), views, -1),
+        )
 
 
 @runtime_checkable
-class GalleryDetails(Protocol):
-    """An extractor whose gallery photos are also found through several views each (search-side, not the query)."""
+class SearchRanked(Protocol):
+    """An extractor scored as the search ranks (snapmode.ranking), with more than its vectors."""
 
-    detail_discount: float
-
-    def embed_details(self, images: Sequence[Image.Image]) -> np.ndarray: ...
+    def signals(self, images: Sequence[Image.Image]) -> PhotoSignals: ...
 
 
 # name -> how to build it from the models folder, in the order tables list them.
@@ -171,7 +172,7 @@ EXTRACTORS: dict[str, Callable[[Path], FeatureExtractor]] = {
     "classifier": lambda models: ClassifierFeatures(models / CLASSIFIER_MODEL),
     "dcgan_gan_only": lambda models: DcganFeatures(models / DCGAN_GAN_STAGE_WEIGHTS, "dcgan_gan_only"),
     "dcgan": lambda models: DcganFeatures(models / DCGAN_WEIGHTS),
-    "dcgan_details": lambda models: DcganDetailFeatures(models / DCGAN_WEIGHTS),
+    "dcgan_search": lambda models: DcganSearchFeatures(models / DCGAN_WEIGHTS, models / CLASSIFIER_MODEL),
 }
 
 

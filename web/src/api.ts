@@ -27,7 +27,7 @@ export interface SearchResult {
   availability: Availability | null;
   url: string; // the shop's product page
   image_url: string; // the matched photo
-  score: number; // cosine similarity (less a discount for a detail view), higher is closer
+  score: number; // ranking score, mostly cosine similarity of the vectors and of the colours; higher is closer
   box: Box;
   label: string;
 }

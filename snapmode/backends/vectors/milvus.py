@@ -21,6 +21,7 @@ PRODUCT_ID_MAX_LENGTH = 64
 IMAGE_URL_MAX_LENGTH = 2048
 LABEL_MAX_LENGTH = 64
 CATEGORY_MAX_LENGTH = 64
+STORED_DECIMALS = 4  # of colours and category probabilities: a fraction of the JSON, the same ranking
 UPSERT_BATCH = 128  # 128 x 8192 floats is ~4 MiB of protobuf, far below gRPC's message limit
 MAX_SEARCH_K = 16_384  # Milvus' topk limit
 # IVF_FLAT with one list by default: no k-means to train, and an exact scan up to tens of thousands of
@@ -31,7 +32,7 @@ INDEX_TYPE = "IVF_FLAT"
 EXACT_NLIST = 1
 NPROBE = 32  # lists scanned per query when there are more than one
 METRIC = "IP"  # on L2-normalised vectors, inner product is the cosine similarity
-OUTPUT_FIELDS = ["product_id", "image_url", "label", "category", "box"]
+OUTPUT_FIELDS = ["product_id", "image_url", "label", "category", "box", "colour", "categories"]
 COUNT_BATCH = 1000  # product ids per count query, to keep filter expressions small
 REQUEST_TIMEOUT_S = 10.0  # per call, so a server that accepts and never answers cannot hold a request
 # A server that is up answers a connect in milliseconds; one that is down should cost a request little.
@@ -125,6 +126,10 @@ class MilvusVectorStore:
         schema.add_field("label", DataType.VARCHAR, max_length=LABEL_MAX_LENGTH)
         schema.add_field("category", DataType.VARCHAR, max_length=CATEGORY_MAX_LENGTH)
         schema.add_field("box", DataType.JSON)
+        # Read back with each hit, for the ranking (snapmode.ranking). JSON, not ARRAY: pymilvus 2.5 cannot decode
+        # an empty query answer from a collection with an ARRAY field.
+        schema.add_field("colour", DataType.JSON)
+        schema.add_field("categories", DataType.JSON)
         schema.add_field("vector", DataType.FLOAT_VECTOR, dim=self._dim)
         index_params = MilvusClient.prepare_index_params()
         index_params.add_index(field_name="vector", index_type=INDEX_TYPE, metric_type=METRIC, params={"nlist": nlist})
@@ -134,12 +139,14 @@ class MilvusVectorStore:
 
     def _check_schema(self) -> None:
         fields = self._client.describe_collection(self._collection, **READ)["fields"]
-        if not any(field["name"] == "category" for field in fields):
-            # Milvus Lite cannot add a field to an existing collection: the vectors must be rebuilt.
-            raise ValueError(
-                f"collection {self._collection!r} has no category field (it predates the product classifier): "
-                "drop it (or delete the Milvus Lite data) and index again"
-            )
+        names = {field["name"] for field in fields}
+        for name, since in (("category", "the product classifier"), ("colour", "colour in the ranking")):
+            if name not in names:
+                # Milvus Lite cannot add a field to an existing collection: the vectors must be rebuilt.
+                raise ValueError(
+                    f"collection {self._collection!r} at {self._uri} has no {name} field (it predates {since}): "
+                    "drop it (or delete that Milvus Lite file) and index again"
+                )
         stored = next(int(field["params"]["dim"]) for field in fields if field["name"] == "vector")
         if stored != self._dim:
             raise ValueError(
@@ -176,6 +183,8 @@ class MilvusVectorStore:
                     "label": record.label,
                     "category": record.category or NO_CATEGORY,
                     "box": list(record.box),
+                    "colour": _rounded(record.colour),
+                    "categories": _rounded(record.categories),
                     "vector": vector.tolist(),
                 }
                 for record, vector in zip(batch, vectors, strict=True)
@@ -204,15 +213,18 @@ class MilvusVectorStore:
                 search_params=self._search_params,
                 **READ,
             )
+        # Rows this store wrote: validating 200 hits' 512 colour values each would cost more than the search.
         return [
-            VectorHit(
+            VectorHit.model_construct(
                 id=hit["id"],
                 product_id=hit["entity"]["product_id"],
                 image_url=hit["entity"]["image_url"],
                 label=hit["entity"]["label"],
                 category=hit["entity"]["category"] or None,
                 box=tuple(hit["entity"]["box"]),
-                score=hit["distance"],
+                colour=hit["entity"]["colour"],
+                categories=hit["entity"]["categories"],
+                score=float(hit["distance"]),
             )
             for hit in hits
         ]
@@ -246,6 +258,8 @@ class MilvusVectorStore:
                 category=row["category"] or None,
                 box=tuple(row["box"]),
                 vector=[float(x) for x in row["vector"]],
+                colour=row["colour"],
+                categories=row["categories"],
             )
             for row in rows
         ]
@@ -278,6 +292,10 @@ class MilvusVectorStore:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _rounded(values: list[float]) -> list[float]:
+    return [round(float(value), STORED_DECIMALS) for value in values]
 
 
 def _image_filter(image_url: str, label: str | None) -> str:

@@ -1,0 +1,78 @@
+"""How a photo search scores a stored region against the searched one; the search and its evaluation share it.
+
+    score = (1 - colour_weight) * cosine similarity of the DCGAN vectors
+          + colour_weight * cosine similarity of the colour signatures (snapmode.vision.colour)
+          + category_weight * agreement of the classifier's category probabilities (their dot product)
+          - detail_discount, for a detail view (snapmode.vision.details)
+
+The DCGAN vector finds garments of the same kind and shape; colour is what a product's views share across pose
+and zoom; the category agreement is a soft narrowing to the query's category, which costs nothing when the
+classifier is unsure. The search fetches ``search.candidates`` regions by DCGAN cosine alone (the vector index) and
+ranks them by this score; ``snapmode eval retrieval --models dcgan_search`` scores every pair the same way.
+docs/models.md ("Colour and category in the ranking") has the figures behind the weights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from snapmode.config import SearchSettings
+from snapmode.domain import RegionFeatures, VectorHit
+from snapmode.vision.details import DETAIL_LABEL
+
+
+def scores(
+    cosine: ArrayLike, colour: ArrayLike, categories: ArrayLike, detail: ArrayLike, weights: SearchSettings
+) -> np.ndarray:
+    """The score of each (query, region) pair from its three similarities; any broadcastable shapes."""
+    colour_weight = weights.colour_weight
+    return (
+        (1 - colour_weight) * np.asarray(cosine)
+        + colour_weight * np.asarray(colour)
+        + weights.category_weight * np.asarray(categories)
+        - weights.detail_discount * np.asarray(detail, dtype=np.float32)
+    )
+
+
+def rescored(query: RegionFeatures, hits: list[VectorHit], weights: SearchSettings) -> list[VectorHit]:
+    """The hits (whose ``score`` is the vector index's cosine) with ``score`` replaced by the ranking score."""
+    if not hits:
+        return []
+    colour = np.asarray([hit.colour for hit in hits], np.float32) @ np.asarray(query.colour, np.float32)
+    categories = _stored_categories(hits, len(query.categories)) @ np.asarray(query.categories, np.float32)
+    cosine = [hit.score for hit in hits]
+    detail = [hit.label == DETAIL_LABEL for hit in hits]
+    return [
+        hit.model_copy(update={"score": float(value)})
+        for hit, value in zip(hits, scores(cosine, colour, categories, detail, weights), strict=True)
+    ]
+
+
+def _stored_categories(hits: list[VectorHit], classes: int) -> np.ndarray:
+    stored = {len(hit.categories) for hit in hits}
+    if stored != {classes}:
+        raise ValueError(
+            f"stored regions carry {sorted(stored)} category probabilities, the classifier gives {classes}: "
+            "the index was built with another classifier; index the photos again"
+        )
+    return np.asarray([hit.categories for hit in hits], np.float32)
+
+
+@dataclass(frozen=True)
+class PhotoSignals:
+    """What the ranking reads of a set of photos beside their whole-photo vectors, row-aligned with them (the
+    retrieval evaluation scores every pair of photos with these, as the search scores its candidates)."""
+
+    colours: np.ndarray  # (n, c) colour signatures of the whole photos
+    categories: np.ndarray  # (n, classes) the classifier's category probabilities, which a photo's details share
+    details: np.ndarray  # (n, views, d) vectors of each photo's detail views
+    detail_colours: np.ndarray  # (n, views, c) their colour signatures
+
+    def __post_init__(self) -> None:
+        n, views = self.details.shape[:2]
+        shapes = (len(self.colours), len(self.categories), self.detail_colours.shape[:2])
+        if shapes != (n, n, (n, views)):
+            raise ValueError(f"signals of {n} photos with {views} views each do not fit: {shapes}")
