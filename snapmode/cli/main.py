@@ -123,6 +123,30 @@ def index() -> None:
 
 
 @app.command()
+def reembed(
+    site: Annotated[str | None, typer.Option(help="Only this site's products (its id; default: every site's)")] = None,
+    publish_only: Annotated[
+        bool, typer.Option(help="Queue the photos and exit: a cluster's imaging topology embeds them")
+    ] = False,
+) -> None:
+    """Queue every indexed product's photos again and embed those without vectors, without recrawling:
+    rebuilds a new or emptied vector store (an upgrade that changes what it stores). Safe to repeat."""
+    from snapmode.cli.progress import live_stats
+    from snapmode.pipeline.operators import republish_images
+    from snapmode.runner.local import run_until_indexed
+    from snapmode.services import Services
+
+    settings = Settings()
+    queued = republish_images(Services.shared(settings), site)
+    if publish_only:
+        _print_json({"queued": queued})
+        return
+    with live_stats(err) as show:
+        stats = run_until_indexed(settings, on_progress=show)
+    _print_json({"queued": queued, **stats.model_dump()})
+
+
+@app.command()
 def search(
     image: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Photo to search with")],
     k: Annotated[int, typer.Option(min=1, max=100)] = 10,

@@ -278,11 +278,16 @@ def index_product(services: Services, product: Product) -> None:
     metrics.PRODUCTS_INDEXED.inc()
 
 
-def publish_images(services: Services, product: Product) -> None:
-    """Put the product's image URLs on the image queue for the imaging topology."""
-    tasks = [ImageTask(product_id=product.id, image_url=url, position=i) for i, url in enumerate(product.images)]
+def publish_images(services: Services, *products: Product) -> int:
+    """Put the products' image URLs on the image queue for the imaging topology; returns how many."""
+    tasks = [
+        ImageTask(product_id=product.id, image_url=url, position=i)
+        for product in products
+        for i, url in enumerate(product.images)
+    ]
     services.queue.publish(tasks)
     metrics.IMAGES_PUBLISHED.inc(len(tasks))
+    return len(tasks)
 
 
 def record_outcome(services: Services, outcome: UrlOutcome) -> None:

@@ -8,6 +8,7 @@ products already indexed and their vectors stay searchable, as the catalogue sho
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -18,11 +19,11 @@ from snapmode.backends.frontier.base import FrontierEntry
 from snapmode.backends.products.base import ProductFilters
 from snapmode.crawl.discovery import page_links
 from snapmode.crawl.ssrf import UnsafeURLError, check_url
-from snapmode.domain import Site
+from snapmode.domain import Product, Site
 from snapmode.errors import InvalidRequest, NotFound, SnapModeError
 from snapmode.extract import SiteRules
 from snapmode.extract.layered import extract_with_sources
-from snapmode.pipeline.crawling import is_http_url, register_site
+from snapmode.pipeline.crawling import is_http_url, publish_images, register_site
 from snapmode.services import Services
 
 RATE_WINDOW_SECONDS = 60.0
@@ -202,18 +203,34 @@ def preview(services: Services, url: str, rules_yaml: str | None = None) -> Extr
     )
 
 
+def republish_images(services: Services, site_id: str | None = None) -> int:
+    """Queue the photos of every indexed product (of one site, or of all) for the imaging stream again, to
+    rebuild vectors without recrawling: into a new or emptied vector store, e.g. after an upgrade that changes
+    what it stores. The imaging stream skips photos already embedded, so repeating this loses and duplicates
+    nothing. Returns the number of photos queued."""
+    return sum(publish_images(services, *page) for page in _product_pages(services, site_id))
+
+
 def _site_products(services: Services, site_id: str) -> tuple[list[str], int]:
     """Ids of the site's indexed products and the number of distinct photos they show."""
     product_ids: list[str] = []
     images: set[str] = set()
+    for page in _product_pages(services, site_id):
+        product_ids += [product.id for product in page]
+        images.update(url for product in page for url in product.images)
+    return product_ids, len(images)
+
+
+def _product_pages(services: Services, site_id: str | None) -> Iterator[list[Product]]:
+    """The indexed products of one site (None: of every site), a page at a time."""
     offset = 0
     while True:
         page = services.products.search(None, ProductFilters(site=site_id), offset=offset, limit=PRODUCTS_PAGE)
-        product_ids += [product.id for product in page.items]
-        images.update(url for product in page.items for url in product.images)
+        if page.items:
+            yield page.items
         offset += len(page.items)
         if not page.items or offset >= page.total:
-            return product_ids, len(images)
+            return
 
 
 def _describe(entry: FrontierEntry) -> str:

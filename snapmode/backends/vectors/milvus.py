@@ -145,7 +145,7 @@ class MilvusVectorStore:
                 # Milvus Lite cannot add a field to an existing collection: the vectors must be rebuilt.
                 raise ValueError(
                     f"collection {self._collection!r} at {self._uri} has no {name} field (it predates {since}): "
-                    "drop it (or delete that Milvus Lite file) and index again"
+                    "drop it (or delete that Milvus Lite file), then `snapmode reembed` rebuilds it"
                 )
         stored = next(int(field["params"]["dim"]) for field in fields if field["name"] == "vector")
         if stored != self._dim:
