@@ -21,6 +21,7 @@ from numpy.typing import ArrayLike
 
 from snapmode.config import SearchSettings
 from snapmode.domain import RegionFeatures, VectorHit
+from snapmode.errors import BackendUnavailable
 from snapmode.vision.details import DETAIL_LABEL
 
 
@@ -54,9 +55,10 @@ def rescored(query: RegionFeatures, hits: list[VectorHit], weights: SearchSettin
 def _stored_categories(hits: list[VectorHit], classes: int) -> np.ndarray:
     stored = {len(hit.categories) for hit in hits}
     if stored != {classes}:
-        raise ValueError(
+        # A deployment state, not a bad request: photo search is unavailable until the vectors are rebuilt.
+        raise BackendUnavailable(
             f"stored regions carry {sorted(stored)} category probabilities, the classifier gives {classes}: "
-            "the index was built with another classifier; index the photos again"
+            "the vector index was built with another classifier; rebuild it with `snapmode reembed`"
         )
     return np.asarray([hit.categories for hit in hits], np.float32)
 

@@ -6,6 +6,7 @@ import pytest
 
 from snapmode.config import SearchSettings
 from snapmode.domain import RegionFeatures, VectorHit
+from snapmode.errors import BackendUnavailable
 from snapmode.pipeline.search import best_per_product
 from snapmode.ranking import rescored
 from snapmode.vision.details import DETAIL_LABEL
@@ -51,7 +52,7 @@ def test_category_agreement_adds_its_weight_times_the_dot_product_of_the_probabi
     assert scores == pytest.approx({"shoe": 0.80, "top": 0.83, "unsure": 0.825})
 
 
-def test_regions_stored_with_another_classifier_s_categories_are_refused_with_a_clear_error():
-    with pytest.raises(ValueError, match="another classifier"):
+def test_regions_stored_with_another_classifier_s_categories_make_search_unavailable_with_a_clear_error():
+    with pytest.raises(BackendUnavailable, match="another classifier.*snapmode reembed"):
         rescored(QUERY, [_hit("a", "image", 0.9, categories=[0.2, 0.3, 0.5])], SearchSettings())
     assert rescored(QUERY, [], SearchSettings()) == []
