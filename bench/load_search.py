@@ -7,8 +7,8 @@ beside the same query vectors sent straight to the vector store (VectorStore.sea
 
 The index: the demo shop crawled and embedded once (`snapmode demo --until-indexed`, cached under
 --cache, one folder per Milvus Lite version and index inputs: models and the code that stores records),
-then filled up to N with derived vectors (a real vector plus Gaussian noise, renormalised, with the payload of its real product),
-because embedding 100k real photos on a CPU takes hours. Queries are real shop photos uploaded as
+then filled up to N with derived vectors (a real vector plus Gaussian noise, renormalised, with the payload of
+its real product), because embedding 100k real photos on a CPU takes hours. Queries are real shop photos uploaded as
 files. The API runs in its own uvicorn process (no access log) and every step that opens Milvus Lite
 runs in a process of its own (Milvus Lite locks its database to one process). Each row shows the
 one-minute load average before the run: compare rows taken on a quiet machine only.

@@ -80,6 +80,15 @@ def test_a_gallery_view_finds_its_photo_at_its_similarity_less_the_discount():
     assert rank_neighbours(features, 2, signals, weights)[0].tolist() == [1, 2]  # 0.7 does not
     with pytest.raises(ValueError, match="signals must describe"):
         rank_neighbours(features[:2], 1, signals)
+    with pytest.raises(ValueError, match="come together"):
+        rank_neighbours(features, 2, signals)
+
+
+def test_the_search_model_ranks_under_the_search_s_settings_environment_included(monkeypatch):
+    monkeypatch.setenv("SNAPMODE_SEARCH__COLOUR_WEIGHT", "0.25")
+    models = Path(__file__).resolve().parent.parent / "models"
+    (model,), missing = load_extractors(["dcgan_search"], models)
+    assert not missing and model.weights.colour_weight == 0.25
     with pytest.raises(ValueError, match="do not fit"):
         _signals([[[0, 1]], [[0, 1]]], [[1, 0]] * 3, [[1.0]] * 3)
 

@@ -79,12 +79,12 @@ def compare(
     results = []
     for extractor in extractors:
         features, ms = embed_all(extractor, photos, lambda n, name=extractor.name: on_batch(name, n))
-        signals = None
+        signals, weights = None, None
         if isinstance(extractor, SearchRanked):
             began = time.perf_counter()
-            signals = extractor.signals(photos)
+            signals, weights = extractor.signals(photos), extractor.weights
             ms += 1000 * (time.perf_counter() - began) / max(1, len(photos))  # indexing a photo does all this too
-        scores, ranked = evaluate(features, labels, k, signals)
+        scores, ranked = evaluate(features, labels, k, signals, weights)
         results.append(
             ModelResult(
                 name=extractor.name,

@@ -46,9 +46,9 @@ def rank_neighbours(
 ) -> np.ndarray:
     """(n, k) indices of each row's k most similar other rows, best first, ties by lower index.
 
-    Similarity is the cosine of the rows; with ``signals``, it is the search's ranking score (snapmode.ranking,
-    under ``weights``, the search's settings by default): a photo is found at the best score of its whole
-    vector and of its detail views, colour and category counted.
+    Similarity is the cosine of the rows; with ``signals`` and ``weights``, it is the search's ranking score
+    (snapmode.ranking): a photo is found at the best score of its whole vector and of its detail views, colour
+    and category counted.
     """
     n = len(features)
     if n < 2:
@@ -57,6 +57,8 @@ def rank_neighbours(
         raise ValueError(f"k must be between 1 and {n - 1} (the other items), got {k}")
     if signals is not None and (len(signals.details) != n or signals.details.shape[2] != features.shape[1]):
         raise ValueError(f"signals must describe {n} photos of {features.shape[1]}-d vectors")
+    if (signals is None) != (weights is None):
+        raise ValueError("signals and the weights that rank by them come together")
     unit = l2_normalise(features)
     views = None if signals is None else l2_normalise(signals.details.reshape(-1, features.shape[1]))
     ranked = np.empty((n, k), dtype=np.int64)
@@ -65,7 +67,7 @@ def rank_neighbours(
         if signals is None:
             similarity = queries @ unit.T
         else:
-            similarity = _search_scores(queries, unit, views, start, signals, weights or SearchSettings())
+            similarity = _search_scores(queries, unit, views, start, signals, weights)
         similarity = np.round(similarity, TIE_DECIMALS)
         rows = np.arange(len(similarity))
         similarity[rows, start + rows] = -np.inf  # the query itself is never a result

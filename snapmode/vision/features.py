@@ -15,6 +15,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 from PIL import Image
 
+from snapmode.config import SearchSettings, Settings
 from snapmode.ranking import PhotoSignals
 from snapmode.vision.colour import colour_histograms, colour_signatures
 from snapmode.vision.details import detail_boxes
@@ -133,12 +134,13 @@ class DcganFeatures:
 class DcganSearchFeatures(DcganFeatures):
     """The shipped DCGAN as the search ranks with it (snapmode.ranking): each photo is also found through its
     detail views (``snapmode.vision.details``), and colour and the classifier's categories count, under the
-    search's settings."""
+    search's settings (``SNAPMODE_SEARCH__*`` included, as the search reads them)."""
 
     def __init__(self, weights: Path, classifier: Path) -> None:
         super().__init__(weights, "dcgan_search")
         from snapmode.vision.classifier import ProductClassifier
 
+        self.weights = Settings().search
         self._classifier = ProductClassifier(_require(classifier, "train it with `snapmode train classifier`"))
         self.size_mb = round(self.size_mb + _file_mb(classifier), 2)
 
@@ -160,6 +162,8 @@ class DcganSearchFeatures(DcganFeatures):
 @runtime_checkable
 class SearchRanked(Protocol):
     """An extractor scored as the search ranks (snapmode.ranking), with more than its vectors."""
+
+    weights: SearchSettings
 
     def signals(self, images: Sequence[Image.Image]) -> PhotoSignals: ...
 
