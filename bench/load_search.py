@@ -202,7 +202,7 @@ def fill(base: Path, home: Path, vectors: int, nlist: int) -> dict:
                     box=real[source].box,
                     label=real[source].label,
                     category=real[source].category,
-                    categories=real[source].categories,
+                    article_types=real[source].article_types,
                     colour=real[source].colour,
                     vector=row.tolist(),
                 )

@@ -1,8 +1,8 @@
-"""The search's ranking weights (``search.colour_weight``, ``category_weight``, ``detail_discount``) against both
-retrieval goals.
+"""The search's ranking weights (``search.colour_weight``, ``article_type_weight``, ``detail_discount``) against
+both retrieval goals.
 
 Embeds the Myntra evaluation photos and the Luma same-item photos once, with everything the search ranks by
-(``snapmode.ranking``: the shipped DCGAN, detail views, colour signatures, the classifier's categories), then
+(``snapmode.ranking``: the shipped DCGAN, detail views, colour signatures, the article-type head), then
 scores both with `snapmode eval retrieval`'s code while one weight moves and the others keep their defaults.
 Prints a markdown table per weight and plots Myntra articleType P@10 and Luma same-item R@10 against each.
 
@@ -26,11 +26,11 @@ from snapmode.evaluation.datasets import EVAL_DIR, LUMA_GOAL, MYNTRA_GOAL, add_e
 from snapmode.evaluation.labels import read_labels
 from snapmode.evaluation.retrieval import RetrievalScores, evaluate
 from snapmode.ranking import PhotoSignals
-from snapmode.vision.features import CLASSIFIER_MODEL, DCGAN_WEIGHTS, DcganSearchFeatures
+from snapmode.vision.features import ARTICLE_TYPES_WEIGHTS, DCGAN_WEIGHTS, DcganSearchFeatures
 
 SWEEPS = {
-    "colour_weight": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6),
-    "category_weight": (0.0, 0.025, 0.05, 0.075, 0.1, 0.15),
+    "colour_weight": (0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8),
+    "article_type_weight": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4),
     "detail_discount": (0.0, 0.025, 0.05, 0.1, 0.15, 0.3),
 }
 
@@ -84,12 +84,12 @@ def main(argv: list[str]) -> int:
     add_evaluation_set_arguments(parser, EVAL_DIR / "luma_groups.csv")
     parser.add_argument("--out", type=Path, default=EVAL_DIR / "ranking-weights.png")
     args = parser.parse_args(argv)
-    needed = (args.models / DCGAN_WEIGHTS, args.models / CLASSIFIER_MODEL, args.myntra, args.luma)
+    needed = (args.models / DCGAN_WEIGHTS, args.models / ARTICLE_TYPES_WEIGHTS, args.myntra, args.luma)
     missing = [path for path in needed if not path.is_file()]
     if missing:
         print(f"missing {missing[0]}", file=sys.stderr)
         return 2
-    model = DcganSearchFeatures(args.models / DCGAN_WEIGHTS, args.models / CLASSIFIER_MODEL)
+    model = DcganSearchFeatures(args.models / DCGAN_WEIGHTS, args.models / ARTICLE_TYPES_WEIGHTS)
     myntra = EmbeddedSet(model, args.myntra, args.myntra_images, "articleType")
     luma = EmbeddedSet(model, args.luma, args.luma_images, "group")
     results = {name: sweep(myntra, luma, name, values) for name, values in SWEEPS.items()}

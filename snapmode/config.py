@@ -68,14 +68,18 @@ class SearchSettings(BaseModel):
     narrow_min_score: float = Field(
         0.6, ge=0, le=1, description="Classifier confidence at which a narrowed photo search keeps to the category"
     )
-    # How a hit is scored (snapmode.ranking); docs/models.md, "Colour and category in the ranking", chose them.
+    # How a hit is scored (snapmode.ranking); docs/models.md, "Colour and category in the ranking" and "Article
+    # types in the ranking", chose them.
     colour_weight: float = Field(
-        0.4, ge=0, le=1, description="Share of a hit's score that is colour similarity; the rest is the DCGAN's"
+        0.6, ge=0, le=1, description="Share of a hit's score that is colour similarity; the rest is the DCGAN's"
     )
-    category_weight: float = Field(
-        0.05, ge=0, le=1, description="Added to a hit's score times the agreement of its and the query's categories"
+    article_type_weight: float = Field(
+        0.2, ge=0, le=1, description="Added to a hit's score times the agreement of its and the query's article types"
     )
     detail_discount: float = Field(0.05, ge=0, le=2, description="Subtracted from a detail view's score")
+    query_views: bool = Field(
+        True, description="Also search with the query's own detail views (8 vector searches in 2 calls instead of 1)"
+    )
 
 
 class SolrSettings(BaseModel):

@@ -71,7 +71,7 @@ class RegionFeatures(BaseModel):
 
     vector: list[float]  # DCGAN embedding
     colour: list[float]  # colour signature (snapmode.vision.colour)
-    categories: list[float]  # the classifier's probability of each product class, in its class order
+    article_types: list[float]  # the article-type head's probability of each type (snapmode.vision.article_types)
 
 
 class VectorRecord(RegionFeatures):
@@ -92,7 +92,7 @@ class VectorHit(BaseModel):
     score: float  # cosine similarity of the vectors, higher is closer; the ranking score once rescored
     category: str | None = None
     colour: list[float]  # as stored, for the ranking (snapmode.ranking)
-    categories: list[float]
+    article_types: list[float]
 
 
 class SearchResult(BaseModel):

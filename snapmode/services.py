@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from snapmode.crawl.robots import RobotsCache
     from snapmode.vision.classifier import ProductClassifier
     from snapmode.vision.detector import GarmentDetector
+    from snapmode.vision.article_types import ArticleTypeHead
     from snapmode.vision.embedder import DcganEmbedder
 
 _shared: dict[str, Services] = {}
@@ -116,6 +117,12 @@ class Services:
         return DcganEmbedder(self.settings.models_dir / "dcgan_discriminator.weights.h5")
 
     @cached_property
+    def article_types(self) -> ArticleTypeHead:
+        from snapmode.vision.article_types import WEIGHTS_NAME, ArticleTypeHead
+
+        return ArticleTypeHead(self.settings.models_dir / WEIGHTS_NAME)
+
+    @cached_property
     def classifier(self) -> ProductClassifier:
         import snapmode.vision.torch_first  # noqa: F401
 
@@ -125,7 +132,7 @@ class Services:
 
     def load_models(self) -> None:
         """Load every model now, so the first search or image of a process does not pay for it."""
-        _ = self.detector, self.embedder, self.classifier  # cached properties: reading them loads the models
+        _ = self.detector, self.embedder, self.article_types, self.classifier  # cached: reading them loads them
 
     def close(self) -> None:
         handles = ("products", "queue", "vectors", "sites", "rejects", "frontier", "fetcher", "image_fetcher", "keys")

@@ -38,7 +38,7 @@ def records(vectors: np.ndarray, products: int = 3, url: str = "https://shop.exa
             label="jacket" if i % 2 else "image",
             vector=vector.tolist(),
             colour=[1.0 / (i + 1), 0.5],  # stored and read back as they are (the ranking reads them)
-            categories=[0.25, 0.75] if i % 2 else [1.0, 0.0],
+            article_types=[0.25, 0.75] if i % 2 else [1.0, 0.0],
         )
         for i, vector in enumerate(vectors)
     ]
@@ -70,9 +70,9 @@ def test_search_returns_nearest_first_with_cosine_scores(store):
     assert hits[0].product_id == "p1" and hits[0].box == (7, 7, 17, 27) and hits[0].label == "jacket"
     assert hits[0].image_url == "https://shop.example/img/7.jpg"
     # What the ranking reads comes back with each hit, and with an image's records.
-    assert hits[0].colour == pytest.approx([1 / 8, 0.5]) and hits[0].categories == pytest.approx([0.25, 0.75])
+    assert hits[0].colour == pytest.approx([1 / 8, 0.5]) and hits[0].article_types == pytest.approx([0.25, 0.75])
     (stored,) = store.records_for_image("https://shop.example/img/7.jpg")
-    assert stored.colour == pytest.approx([1 / 8, 0.5]) and stored.categories == pytest.approx([0.25, 0.75])
+    assert stored.colour == pytest.approx([1 / 8, 0.5]) and stored.article_types == pytest.approx([0.25, 0.75])
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     expected = np.sort(unit @ unit[7])[::-1][:5]
     assert [h.score for h in hits] == pytest.approx(expected.tolist(), abs=1e-5)
@@ -240,3 +240,28 @@ def test_a_server_that_is_down_is_one_clear_error_and_no_stderr_noise():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.stdout.startswith(f"Milvus at http://127.0.0.1:{port} failed while connecting")
     assert done.stderr == ""
+
+
+def test_search_many_answers_each_query_and_can_keep_a_label_out(store):
+    vectors = random_vectors(12)
+    store.upsert(records(vectors))
+    first, second = store.search_many([vectors[2].tolist(), vectors[3].tolist()], k=12, exclude_label="jacket")
+    assert first[0].id == "v2" and {h.label for h in first} == {"image"} and len(first) == 6
+    assert second[0].id != "v3" and {h.label for h in second} == {"image"}  # v3 is a jacket
+    assert store.search_many([], k=3) == []
+
+
+def test_a_collection_from_before_article_types_is_refused_naming_the_rebuild(lite_uri):
+    from pymilvus import DataType, MilvusClient
+
+    client = MilvusClient(lite_uri)
+    schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+    schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
+    for name in ("category", "label"):
+        schema.add_field(name, DataType.VARCHAR, max_length=64)
+    for name in ("colour", "categories"):  # what the classifier's probabilities were stored as
+        schema.add_field(name, DataType.JSON)
+    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=DIM)
+    client.create_collection("before_article_types", schema=schema)
+    with pytest.raises(ValueError, match="no article_types field .*snapmode reembed"):
+        MilvusVectorStore(lite_uri, "before_article_types", DIM)

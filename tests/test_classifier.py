@@ -75,10 +75,6 @@ def test_a_real_product_photo_passes_with_its_category(classifier: ProductClassi
     (prediction,) = classifier.classify([Image.open(HELDOUT_DIR / "mp04-gray_back.jpg")])
     assert prediction.is_product and prediction.label == "trousers"
     assert prediction.top[0][0] == "trousers" and len(prediction.top) == 3
-    # The search compares categories as probabilities over the product classes, given a product photo.
-    categories = prediction.categories
-    assert len(categories) == len(classifier.classes) - 1 and sum(categories) == pytest.approx(1)
-    assert classifier.classes[max(range(len(categories)), key=categories.__getitem__)] == "trousers"
 
 
 def test_any_image_mode_and_size_is_accepted(classifier: ProductClassifier) -> None:

@@ -60,19 +60,19 @@ def test_an_all_zero_feature_row_is_similar_to_nothing_and_k_is_checked():
         rank_neighbours(FEATURES, 6)
 
 
-def _signals(details, colours, categories) -> PhotoSignals:
+def _signals(details, colours, article_types) -> PhotoSignals:
     details = np.asarray(details, np.float32)
     colours = np.asarray(colours, np.float32)
-    return PhotoSignals(colours=colours, categories=np.asarray(categories, np.float32), details=details,
+    return PhotoSignals(colours=colours, article_types=np.asarray(article_types, np.float32), details=details,
                         detail_colours=np.repeat(colours[:, None], details.shape[1], axis=1))
 
 
 def test_a_gallery_view_finds_its_photo_at_its_similarity_less_the_discount():
     features = np.array([[1, 0], [0.8, 0.6], [0, 1]], dtype=np.float32)
     # Photo 2's one view points exactly along photo 0; photo 1 is at cosine 0.8 from photo 0. Colours and
-    # categories are all alike, so only the vectors and the discount decide.
+    # article types are all alike, so only the vectors and the discount decide.
     signals = _signals([[[0, 1]], [[0, 1]], [[1, 0]]], [[1, 0]] * 3, [[1.0]] * 3)
-    details_only = dict(colour_weight=0, category_weight=0)
+    details_only = dict(colour_weight=0, article_type_weight=0)
     assert rank_neighbours(features, 2)[0].tolist() == [1, 2]
     weights = SearchSettings(detail_discount=0.1, **details_only)
     assert rank_neighbours(features, 2, signals, weights)[0].tolist() == [2, 1]  # 0.9 beats 0.8
@@ -84,6 +84,19 @@ def test_a_gallery_view_finds_its_photo_at_its_similarity_less_the_discount():
         rank_neighbours(features, 2, signals)
 
 
+def test_a_query_s_own_view_finds_a_photo_of_that_part_at_its_similarity_less_the_discount():
+    features = np.array([[1, 0], [0.8, 0.6], [0, 1]], dtype=np.float32)
+    # Photo 0's one view points exactly along photo 2 (a close-up of it, say); photo 1 is at cosine 0.8.
+    signals = _signals([[[0, 1]], [[0, -1]], [[0, -1]]], [[1, 0]] * 3, [[1.0]] * 3)
+    details_only = dict(colour_weight=0, article_type_weight=0)
+    weights = SearchSettings(detail_discount=0.1, **details_only)
+    assert rank_neighbours(features, 2, signals, weights)[0].tolist() == [2, 1]  # 0.9 beats 0.8
+    weights = SearchSettings(detail_discount=0.3, **details_only)
+    assert rank_neighbours(features, 2, signals, weights)[0].tolist() == [1, 2]  # 0.7 does not
+    weights = SearchSettings(detail_discount=0.1, query_views=False, **details_only)
+    assert rank_neighbours(features, 2, signals, weights)[0].tolist() == [1, 2]  # the view is not looked at
+
+
 def test_the_search_model_ranks_under_the_search_s_settings_environment_included(monkeypatch):
     monkeypatch.setenv("SNAPMODE_SEARCH__COLOUR_WEIGHT", "0.25")
     models = Path(__file__).resolve().parent.parent / "models"
@@ -93,18 +106,18 @@ def test_the_search_model_ranks_under_the_search_s_settings_environment_included
         _signals([[[0, 1]], [[0, 1]]], [[1, 0]] * 3, [[1.0]] * 3)
 
 
-def test_colour_and_category_reorder_photos_as_the_search_does():
+def test_colour_and_article_types_reorder_photos_as_the_search_does():
     features = np.array([[1, 0], [0.8, 0.6], [0.6, 0.8]], dtype=np.float32)
-    views = [[[0, 1]], [[0, 1]], [[0, 1]]]  # far from everything: no detail wins
-    # Photo 2 is further from photo 0 than photo 1 but has its colour; photo 1 has its category.
+    views = [[[0, -1]], [[0, -1]], [[0, -1]]]  # far from everything: no detail wins
+    # Photo 2 is further from photo 0 than photo 1 but has its colour; photo 1 has its article type.
     signals = _signals(views, [[1, 0], [0, 1], [1, 0]], [[1, 0], [1, 0], [0, 1]])
-    weights = SearchSettings(colour_weight=0, category_weight=0)
+    weights = SearchSettings(colour_weight=0, article_type_weight=0)
     assert rank_neighbours(features, 2, signals, weights)[0].tolist() == [1, 2]
     # 0.7 * 0.6 + 0.3 * 1 = 0.72 beats 0.7 * 0.8 = 0.56
-    weights = SearchSettings(colour_weight=0.3, category_weight=0)
+    weights = SearchSettings(colour_weight=0.3, article_type_weight=0)
     assert rank_neighbours(features, 2, signals, weights)[0].tolist() == [2, 1]
-    # ... unless category agreement is worth more than the difference: 0.56 + 0.2 = 0.76
-    weights = SearchSettings(colour_weight=0.3, category_weight=0.2)
+    # ... unless article-type agreement is worth more than the difference: 0.56 + 0.2 = 0.76
+    weights = SearchSettings(colour_weight=0.3, article_type_weight=0.2)
     assert rank_neighbours(features, 2, signals, weights)[0].tolist() == [1, 2]
 
 

@@ -374,6 +374,29 @@ def train_classifier_command(
     _print_json(report.model_dump(mode="json"))
 
 
+@train_app.command("article-types")
+def train_article_types_command(
+    dcgan: Annotated[Path, typer.Option(dir_okay=False, help="The embedder's weights, whose vectors the head reads")] = Path(
+        "models/dcgan_discriminator.weights.h5"
+    ),
+    out: Annotated[Path, typer.Option(dir_okay=False, help="The head (.npz); its log goes beside it (.json)")] = Path(
+        "var/train/article_types.npz"
+    ),
+) -> None:
+    """Train the article-type head the search ranks by (a softmax on the DCGAN vector) on the Myntra photos, the
+    evaluation photos left out; the defaults reproduce the shipped head (copy it to models/)."""
+    import snapmode.vision.torch_first  # noqa: F401
+
+    from snapmode.vision.article_types_training import train_article_types
+
+    try:
+        log = train_article_types(dcgan, out, console=err)
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]cannot train the article-type head: {exc}")
+        raise typer.Exit(2) from exc
+    _print_json({key: value for key, value in log.items() if key != "loss"})
+
+
 @eval_app.command("retrieval")
 def eval_retrieval_command(
     images: Annotated[Path, typer.Option(help="Folder of the photos the CSV names")],

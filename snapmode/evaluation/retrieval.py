@@ -84,18 +84,40 @@ def _search_scores(
     signals: PhotoSignals,
     weights: SearchSettings,
 ) -> np.ndarray:
-    """The ranking score of a block of unit query rows (rows ``start``... of ``unit``) against every photo."""
+    """The ranking score of a block of unit query rows (rows ``start``... of ``unit``) against every photo: the
+    best of whole against whole, whole against the photo's detail views, and the query's detail views against
+    the whole photo (with ``weights.query_views``)."""
     block = slice(start, start + len(queries))
     n, views = signals.details.shape[:2]
-    categories = signals.categories[block] @ signals.categories.T
+    agreement = signals.article_types[block] @ signals.article_types.T
     colour = signals.colours[block] @ signals.colours.T
-    whole = ranking.scores(queries @ unit.T, colour, categories, False, weights)
-    detail_cosine = (queries @ detail_unit.T).reshape(len(queries), n, views)
-    detail_colour = (signals.colours[block] @ signals.detail_colours.reshape(n * views, -1).T).reshape(
-        len(queries), n, views
+    whole = ranking.scores(queries @ unit.T, colour, agreement, False, weights)
+    gallery_details = _best_view(
+        queries @ detail_unit.T, signals.colours[block] @ _flat(signals.detail_colours).T, (len(queries), n, views),
+        agreement, weights,
     )
-    details = ranking.scores(detail_cosine, detail_colour, categories[:, :, None], True, weights).max(axis=2)
-    return np.maximum(whole, details)
+    best = np.maximum(whole, gallery_details)
+    if not weights.query_views:
+        return best
+    query_details = _best_view(
+        (detail_unit.reshape(n, views, -1)[block].reshape(-1, unit.shape[1]) @ unit.T),
+        _flat(signals.detail_colours[block]) @ signals.colours.T, (len(queries), views, n), agreement, weights,
+        axis=1,
+    )
+    return np.maximum(best, query_details)
+
+
+def _flat(views: np.ndarray) -> np.ndarray:
+    return views.reshape(-1, views.shape[-1])
+
+
+def _best_view(
+    cosine: np.ndarray, colour: np.ndarray, shape: tuple[int, int, int], agreement: np.ndarray,
+    weights: SearchSettings, axis: int = 2,
+) -> np.ndarray:
+    """The best detail-view score of each (query, photo) pair; the views lie along ``axis`` of ``shape``."""
+    agreement = np.expand_dims(agreement, axis)
+    return ranking.scores(cosine.reshape(shape), colour.reshape(shape), agreement, True, weights).max(axis=axis)
 
 
 def relevance(labels: Sequence[str], ranked: np.ndarray) -> np.ndarray:

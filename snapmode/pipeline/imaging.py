@@ -85,20 +85,23 @@ def classify(services: Services, regions: list[Region], crops: list[Image.Image]
 
 
 def embed(services: Services, image: DetectedImage) -> list[VectorRecord]:
-    """One record per region, with its vector, colour signature and category, then one per detail view of the
-    whole photo (``snapmode.vision.details``), which shares its category. Raises NotAProductPhoto, before
-    embedding anything, for a photo that is not a product's.
+    """One record per region, with its vector, colour signature, category and article types, then one per detail
+    view of the whole photo (``snapmode.vision.details``), which shares its category and article types. Raises
+    NotAProductPhoto, before embedding anything, for a photo that is not a product's.
     """
     pixels = decode_normalized(image.jpeg)
     crops = [crop(pixels, region.box) for region in image.regions]
     predictions = classify(services, image.regions, crops)
     regions = zip(image.regions, predictions, strict=True)
     views = [(region.box, region.label, prediction) for region, prediction in regions]
-    whole_box, _, whole = next(view for view in views if view[1] == WHOLE_IMAGE_LABEL)
+    whole_at = next(i for i, view in enumerate(views) if view[1] == WHOLE_IMAGE_LABEL)
+    whole_box, _, whole = views[whole_at]
     details = detail_boxes(whole_box)
     views += [(box, DETAIL_LABEL, whole) for box in details]
     crops += [crop(pixels, box) for box in details]
     vectors, colours = services.embedder.embed(crops), colour_signatures(crops)
+    kinds = services.article_types.probabilities(vectors[: len(image.regions)])
+    kinds = [*kinds, *[kinds[whole_at]] * len(details)]
     url = image.task.image_url
     return [
         VectorRecord(
@@ -108,11 +111,11 @@ def embed(services: Services, image: DetectedImage) -> list[VectorRecord]:
             box=box,
             label=label,
             category=prediction.label,
-            categories=list(prediction.categories),
+            article_types=article_types.tolist(),
             vector=vector.tolist(),
             colour=colour.tolist(),
         )
-        for (box, label, prediction), vector, colour in zip(views, vectors, colours, strict=True)
+        for (box, label, prediction), vector, colour, article_types in zip(views, vectors, colours, kinds, strict=True)
     ]
 
 

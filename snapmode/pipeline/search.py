@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
+from PIL import Image
 from pydantic import BaseModel
 
 from snapmode.backends.products.base import ProductFilters, ProductPage
@@ -13,7 +14,9 @@ from snapmode.errors import BadImage, ImageURLRefused, InvalidRequest, NotFound
 from snapmode.ranking import rescored
 from snapmode.services import Services
 from snapmode.vision.colour import colour_signatures
+from snapmode.vision.details import DETAIL_LABEL, detail_boxes
 from snapmode.vision.images import crop, normalize_image
+from snapmode.vision.taxonomy import WHOLE_IMAGE_LABEL
 
 if TYPE_CHECKING:
     from snapmode.crawl.fetcher import Fetcher
@@ -80,17 +83,15 @@ def search_by_image(
         query_box = regions[region].box
     query = crop(image, query_box)
     (prediction,) = services.classifier.classify([query])
-    features = RegionFeatures(
-        vector=services.embedder.embed([query])[0].tolist(),
-        colour=colour_signatures([query])[0].tolist(),
-        categories=list(prediction.categories),
-    )
+    features, *views = query_features(services, query, services.settings.search.query_views)
     k = k or services.settings.search.k
     narrowed = narrow and prediction.score >= services.settings.search.narrow_min_score
     allowed = matching_products(services, q, filters or ProductFilters())
-    results = _products_for(services, features, k, category=prediction.label, allowed=allowed) if narrowed else []
+    results = (
+        _products_for(services, features, views, k, category=prediction.label, allowed=allowed) if narrowed else []
+    )
     if not results:
-        narrowed, results = False, _products_for(services, features, k, allowed=allowed)
+        narrowed, results = False, _products_for(services, features, views, k, allowed=allowed)
     regions = detecting.result()
     chosen = -1 if box is not None else len(regions) - 1 if region is None else region
     category = QueryCategory(label=prediction.label, score=round(prediction.score, 4), narrowed=narrowed)
@@ -105,10 +106,23 @@ def similar_to_product(services: Services, product_id: str, *, k: int | None = N
     if product is None:
         raise NotFound(f"no product {product_id}")
     records = [r for url in product.images[:1] for r in services.vectors.records_for_image(url)]
-    whole = [r for r in records if r.label == "image"]
+    whole = [r for r in records if r.label == WHOLE_IMAGE_LABEL]
     if not whole:
         raise NotFound(f"product {product_id} has no embedded photo yet")
-    return _products_for(services, whole[0], k or services.settings.search.k, exclude=product_id)
+    views = [r for r in records if r.label == DETAIL_LABEL and services.settings.search.query_views]
+    return _products_for(services, whole[0], views, k or services.settings.search.k, exclude=product_id)
+
+
+def query_features(services: Services, query: Image.Image, with_views: bool = True) -> list[RegionFeatures]:
+    """What a search compares by: the query crop's features, then (``with_views``) its detail views', which
+    share its article types (as a stored photo's details share its)."""
+    crops = [query, *(crop(query, box) for box in detail_boxes((0, 0, *query.size)) if with_views)]
+    vectors, colours = services.embedder.embed(crops), colour_signatures(crops)
+    kinds = services.article_types.probabilities(vectors[:1])[0].tolist()
+    return [
+        RegionFeatures(vector=vector.tolist(), colour=colour.tolist(), article_types=kinds)
+        for vector, colour in zip(vectors, colours, strict=True)
+    ]
 
 
 def fetch_image(fetcher: Fetcher, url: str, max_bytes: int) -> bytes:
@@ -145,17 +159,27 @@ def search_text(
 def _products_for(
     services: Services,
     query: RegionFeatures,
+    views: list[RegionFeatures],
     k: int,
     exclude: str | None = None,
     category: str | None = None,
     allowed: set[str] | None = None,
 ) -> list[SearchResult]:
+    """The best products for the query and its detail views (which meet stored photos, never their details)."""
     if allowed is not None and not allowed:
         return []
-    candidates = services.settings.search.candidates
+    weights = services.settings.search
+    candidates = weights.candidates
     while True:
         hits = services.vectors.search(query.vector, candidates, exclude_product=exclude, category=category)
-        best = best_per_product(rescored(query, hits, services.settings.search), allowed)
+        ranked = rescored(query, hits, weights)
+        view_hits = services.vectors.search_many(
+            [view.vector for view in views], candidates, exclude_product=exclude, category=category,
+            exclude_label=DETAIL_LABEL,
+        )
+        for view, found in zip(views, view_hits, strict=True):
+            ranked += rescored(view, found, weights, query_is_detail=True)
+        best = best_per_product(ranked, allowed)
         # Filters drop hits: fetch more until k products match or the store has no more to give.
         if allowed is None or len(best) >= k or len(hits) < candidates or candidates >= MAX_VECTOR_CANDIDATES:
             break

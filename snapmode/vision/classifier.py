@@ -41,7 +41,6 @@ class Prediction(BaseModel):
     not_product: float  # probability of not being a product photo
     is_product: bool
     top: list[tuple[str, float]]  # the most likely classes, not_product included, best first
-    categories: tuple[float, ...]  # each product class's probability given a product photo (they sum to 1)
 
 
 def config_path(model_path: Path) -> Path:
@@ -91,13 +90,10 @@ class ProductClassifier:
         best = int(np.argmax(probabilities[:-1]))
         not_product = float(probabilities[-1])
         order = np.argsort(-probabilities)[:TOP_K]
-        products = probabilities[:-1].astype(np.float64)
-        categories = products / max(products.sum(), np.finfo(np.float64).tiny)
         return Prediction(
             label=self.classes[best],
             score=round(float(probabilities[best]), 4),
             not_product=round(not_product, 4),
             is_product=not_product < self.config.not_product_threshold,
             top=[(self.classes[i], round(float(probabilities[i]), 4)) for i in order],
-            categories=tuple(round(float(p), 5) for p in categories),
         )

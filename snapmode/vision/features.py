@@ -17,6 +17,8 @@ from PIL import Image
 
 from snapmode.config import SearchSettings, Settings
 from snapmode.ranking import PhotoSignals
+from snapmode.vision.article_types import WEIGHTS_NAME as ARTICLE_TYPES_WEIGHTS
+from snapmode.vision.article_types import ArticleTypeHead
 from snapmode.vision.colour import colour_histograms, colour_signatures
 from snapmode.vision.details import detail_boxes
 from snapmode.vision.preprocess import to_model_input
@@ -132,28 +134,25 @@ class DcganFeatures:
 
 
 class DcganSearchFeatures(DcganFeatures):
-    """The shipped DCGAN as the search ranks with it (snapmode.ranking): each photo is also found through its
-    detail views (``snapmode.vision.details``), and colour and the classifier's categories count, under the
+    """The shipped DCGAN as the search ranks with it (snapmode.ranking): photos also meet through their detail
+    views (``snapmode.vision.details``), and colour and the article-type head's agreement count, under the
     search's settings (``SNAPMODE_SEARCH__*`` included, as the search reads them)."""
 
-    def __init__(self, weights: Path, classifier: Path) -> None:
+    def __init__(self, weights: Path, article_types: Path) -> None:
         super().__init__(weights, "dcgan_search")
-        from snapmode.vision.classifier import ProductClassifier
-
         self.weights = Settings().search
-        self._classifier = ProductClassifier(_require(classifier, "train it with `snapmode train classifier`"))
-        self.size_mb = round(self.size_mb + _file_mb(classifier), 2)
+        self._article_types = ArticleTypeHead(article_types)
+        self.size_mb = round(self.size_mb + _file_mb(article_types), 2)
 
     def signals(self, images: Sequence[Image.Image]) -> PhotoSignals:
-        """The photos' colours and categories, and their detail views' vectors and colours; where a photo has
+        """The photos' colours and article types, and their detail views' vectors and colours; where a photo has
         fewer views than another, its last view is repeated (only the best view counts)."""
         per_photo = [[image.crop(box) for box in detail_boxes((0, 0, *image.size))] for image in images]
         views = max((len(crops) for crops in per_photo), default=0)
         crops = [crop for crops in per_photo for crop in crops + crops[-1:] * (views - len(crops))]
-        categories = [prediction.categories for prediction in self._classifier.classify(images)]
         return PhotoSignals(
             colours=colour_signatures(images),
-            categories=np.asarray(categories, np.float32).reshape(len(images), -1),
+            article_types=self._article_types.probabilities(self.embed(images)),
             details=self.embed(crops).reshape(len(images), views, -1),
             detail_colours=colour_signatures(crops).reshape(len(images), views, -1),
         )
@@ -176,7 +175,7 @@ EXTRACTORS: dict[str, Callable[[Path], FeatureExtractor]] = {
     "classifier": lambda models: ClassifierFeatures(models / CLASSIFIER_MODEL),
     "dcgan_gan_only": lambda models: DcganFeatures(models / DCGAN_GAN_STAGE_WEIGHTS, "dcgan_gan_only"),
     "dcgan": lambda models: DcganFeatures(models / DCGAN_WEIGHTS),
-    "dcgan_search": lambda models: DcganSearchFeatures(models / DCGAN_WEIGHTS, models / CLASSIFIER_MODEL),
+    "dcgan_search": lambda models: DcganSearchFeatures(models / DCGAN_WEIGHTS, models / ARTICLE_TYPES_WEIGHTS),
 }
 
 

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
 from snapmode.config import REPO_ROOT
 from snapmode.domain import VectorRecord
+from snapmode.vision.article_types import WEIGHTS_NAME, ArticleTypeHead
 from snapmode.vision.colour import COLOUR_DIM
 
-# The shipped classifier's product classes: a search compares its query's categories with the stored ones.
-PRODUCT_CLASSES = len(json.loads((REPO_ROOT / "models" / "classifier.json").read_text())["classes"]) - 1
+# The shipped article-type head's classes: a search compares its query's article types with the stored ones.
+ARTICLE_TYPES = len(ArticleTypeHead(REPO_ROOT / "models" / WEIGHTS_NAME).classes)
 
 
 def random_record(rng: np.random.Generator, dim: int = 8192, **fields) -> VectorRecord:
-    """A record with a random vector, colour signature and category probabilities; ``fields`` give the rest."""
-    colour, categories = rng.random(COLOUR_DIM), rng.random(PRODUCT_CLASSES)
+    """A record with a random vector, colour signature and article-type probabilities; ``fields`` give the rest."""
+    colour, kinds = rng.random(COLOUR_DIM), rng.random(ARTICLE_TYPES)
     return VectorRecord(
         vector=rng.standard_normal(dim).tolist(),
         colour=(colour / np.linalg.norm(colour)).tolist(),
-        categories=(categories / categories.sum()).tolist(),
+        article_types=(kinds / kinds.sum()).tolist(),
         **fields,
     )

@@ -16,6 +16,17 @@ class VectorStore(Protocol):
     ) -> list[VectorHit]:
         """Nearest regions, best first; ``category`` keeps only regions the classifier tagged so."""
 
+    def search_many(
+        self,
+        vectors: list[list[float]],
+        k: int,
+        exclude_product: str | None = None,
+        category: str | None = None,
+        exclude_label: str | None = None,
+    ) -> list[list[VectorHit]]:
+        """``search`` for several query vectors in one call, one list of hits each; ``exclude_label`` keeps out
+        regions of that label."""
+
     def image_ids(self, image_url: str, label: str | None = None) -> list[str]:
         """Ids of vectors already stored for one image, optionally of one label (lets workers skip finished work)."""
 

@@ -21,7 +21,7 @@ PRODUCT_ID_MAX_LENGTH = 64
 IMAGE_URL_MAX_LENGTH = 2048
 LABEL_MAX_LENGTH = 64
 CATEGORY_MAX_LENGTH = 64
-STORED_DECIMALS = 4  # of colours and category probabilities: a fraction of the JSON, the same ranking
+STORED_DECIMALS = 4  # of colours and article-type probabilities: a fraction of the JSON, the same ranking
 UPSERT_BATCH = 128  # 128 x 8192 floats is ~4 MiB of protobuf, far below gRPC's message limit
 MAX_SEARCH_K = 16_384  # Milvus' topk limit
 # IVF_FLAT with one list by default: no k-means to train, and an exact scan up to tens of thousands of
@@ -32,7 +32,7 @@ INDEX_TYPE = "IVF_FLAT"
 EXACT_NLIST = 1
 NPROBE = 32  # lists scanned per query when there are more than one
 METRIC = "IP"  # on L2-normalised vectors, inner product is the cosine similarity
-OUTPUT_FIELDS = ["product_id", "image_url", "label", "category", "box", "colour", "categories"]
+OUTPUT_FIELDS = ["product_id", "image_url", "label", "category", "box", "colour", "article_types"]
 COUNT_BATCH = 1000  # product ids per count query, to keep filter expressions small
 REQUEST_TIMEOUT_S = 10.0  # per call, so a server that accepts and never answers cannot hold a request
 # A server that is up answers a connect in milliseconds; one that is down should cost a request little.
@@ -129,7 +129,7 @@ class MilvusVectorStore:
         # Read back with each hit, for the ranking (snapmode.ranking). JSON, not ARRAY: pymilvus 2.5 cannot decode
         # an empty query answer from a collection with an ARRAY field.
         schema.add_field("colour", DataType.JSON)
-        schema.add_field("categories", DataType.JSON)
+        schema.add_field("article_types", DataType.JSON)
         schema.add_field("vector", DataType.FLOAT_VECTOR, dim=self._dim)
         index_params = MilvusClient.prepare_index_params()
         index_params.add_index(field_name="vector", index_type=INDEX_TYPE, metric_type=METRIC, params={"nlist": nlist})
@@ -140,7 +140,9 @@ class MilvusVectorStore:
     def _check_schema(self) -> None:
         fields = self._client.describe_collection(self._collection, **READ)["fields"]
         names = {field["name"] for field in fields}
-        for name, since in (("category", "the product classifier"), ("colour", "colour in the ranking")):
+        since_when = (("category", "the product classifier"), ("colour", "colour in the ranking"),
+                      ("article_types", "article types in the ranking"))
+        for name, since in since_when:
             if name not in names:
                 # Milvus Lite cannot add a field to an existing collection: the vectors must be rebuilt.
                 raise ValueError(
@@ -184,7 +186,7 @@ class MilvusVectorStore:
                     "category": record.category or NO_CATEGORY,
                     "box": list(record.box),
                     "colour": _rounded(record.colour),
-                    "categories": _rounded(record.categories),
+                    "article_types": _rounded(record.article_types),
                     "vector": vector.tolist(),
                 }
                 for record, vector in zip(batch, vectors, strict=True)
@@ -195,18 +197,32 @@ class MilvusVectorStore:
     def search(
         self, vector: list[float], k: int, exclude_product: str | None = None, category: str | None = None
     ) -> list[VectorHit]:
+        return self.search_many([vector], k, exclude_product, category)[0]
+
+    def search_many(
+        self,
+        vectors: list[list[float]],
+        k: int,
+        exclude_product: str | None = None,
+        category: str | None = None,
+        exclude_label: str | None = None,
+    ) -> list[list[VectorHit]]:
         if not 1 <= k <= MAX_SEARCH_K:
             raise ValueError(f"k must be between 1 and {MAX_SEARCH_K}, got {k}")
-        (query,) = self._normalised([vector])
+        if not vectors:
+            return []
+        queries = self._normalised(vectors)
         conditions = []
         if exclude_product is not None:
             conditions.append(f"product_id != {milvus_string(exclude_product)}")
         if category is not None:
             conditions.append(f"category == {milvus_string(category)}")
+        if exclude_label is not None:
+            conditions.append(f"label != {milvus_string(exclude_label)}")
         with self._unavailable("searching"):
-            (hits,) = self._client.search(
+            answers = self._client.search(
                 self._collection,
-                data=[query.tolist()],
+                data=queries.tolist(),
                 limit=k,
                 filter=" and ".join(conditions),
                 output_fields=OUTPUT_FIELDS,
@@ -215,18 +231,21 @@ class MilvusVectorStore:
             )
         # Rows this store wrote: validating 200 hits' 512 colour values each would cost more than the search.
         return [
-            VectorHit.model_construct(
-                id=hit["id"],
-                product_id=hit["entity"]["product_id"],
-                image_url=hit["entity"]["image_url"],
-                label=hit["entity"]["label"],
-                category=hit["entity"]["category"] or None,
-                box=tuple(hit["entity"]["box"]),
-                colour=hit["entity"]["colour"],
-                categories=hit["entity"]["categories"],
-                score=float(hit["distance"]),
-            )
-            for hit in hits
+            [
+                VectorHit.model_construct(
+                    id=hit["id"],
+                    product_id=hit["entity"]["product_id"],
+                    image_url=hit["entity"]["image_url"],
+                    label=hit["entity"]["label"],
+                    category=hit["entity"]["category"] or None,
+                    box=tuple(hit["entity"]["box"]),
+                    colour=hit["entity"]["colour"],
+                    article_types=hit["entity"]["article_types"],
+                    score=float(hit["distance"]),
+                )
+                for hit in hits
+            ]
+            for hits in answers
         ]
 
     def image_ids(self, image_url: str, label: str | None = None) -> list[str]:
@@ -259,7 +278,7 @@ class MilvusVectorStore:
                 box=tuple(row["box"]),
                 vector=[float(x) for x in row["vector"]],
                 colour=row["colour"],
-                categories=row["categories"],
+                article_types=row["article_types"],
             )
             for row in rows
         ]
