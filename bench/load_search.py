@@ -52,6 +52,7 @@ STAGES = (
     ("classifier", "classify"),
     ("embedder", "embed"),
     ("vectors", "search"),
+    ("vectors", "search_many"),
     ("products", "get_many"),
 )
 
@@ -113,6 +114,7 @@ def snapmode_env(home: Path) -> dict[str, str]:
 INDEX_INPUTS = (
     "models/dcgan_discriminator.weights.h5",
     "models/classifier.keras",
+    "models/article_types.npz",
     "snapmode/pipeline/imaging.py",
     "snapmode/vision/colour.py",
     "snapmode/vision/details.py",

@@ -80,6 +80,9 @@ class SearchSettings(BaseModel):
     query_views: bool = Field(
         True, description="Also search with the query's own detail views (8 vector searches in 2 calls instead of 1)"
     )
+    view_candidates: int = Field(
+        20, ge=1, description="Stored photos fetched for each of the query's detail views (only a close match wins)"
+    )
 
 
 class SolrSettings(BaseModel):

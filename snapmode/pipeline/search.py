@@ -169,17 +169,18 @@ def _products_for(
     if allowed is not None and not allowed:
         return []
     weights = services.settings.search
+    view_hits = services.vectors.search_many(
+        [view.vector for view in views], weights.view_candidates, exclude_product=exclude, category=category,
+        exclude_label=DETAIL_LABEL,
+    )
+    through_views = [
+        hit for view, found in zip(views, view_hits, strict=True)
+        for hit in rescored(view, found, weights, query_is_detail=True)
+    ]
     candidates = weights.candidates
     while True:
         hits = services.vectors.search(query.vector, candidates, exclude_product=exclude, category=category)
-        ranked = rescored(query, hits, weights)
-        view_hits = services.vectors.search_many(
-            [view.vector for view in views], candidates, exclude_product=exclude, category=category,
-            exclude_label=DETAIL_LABEL,
-        )
-        for view, found in zip(views, view_hits, strict=True):
-            ranked += rescored(view, found, weights, query_is_detail=True)
-        best = best_per_product(ranked, allowed)
+        best = best_per_product(rescored(query, hits, weights) + through_views, allowed)
         # Filters drop hits: fetch more until k products match or the store has no more to give.
         if allowed is None or len(best) >= k or len(hits) < candidates or candidates >= MAX_VECTOR_CANDIDATES:
             break

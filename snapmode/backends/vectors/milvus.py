@@ -197,7 +197,7 @@ class MilvusVectorStore:
     def search(
         self, vector: list[float], k: int, exclude_product: str | None = None, category: str | None = None
     ) -> list[VectorHit]:
-        return self.search_many([vector], k, exclude_product, category)[0]
+        return self._search([vector], k, exclude_product, category, None)[0]
 
     def search_many(
         self,
@@ -206,6 +206,16 @@ class MilvusVectorStore:
         exclude_product: str | None = None,
         category: str | None = None,
         exclude_label: str | None = None,
+    ) -> list[list[VectorHit]]:
+        return self._search(vectors, k, exclude_product, category, exclude_label)
+
+    def _search(
+        self,
+        vectors: list[list[float]],
+        k: int,
+        exclude_product: str | None,
+        category: str | None,
+        exclude_label: str | None,
     ) -> list[list[VectorHit]]:
         if not 1 <= k <= MAX_SEARCH_K:
             raise ValueError(f"k must be between 1 and {MAX_SEARCH_K}, got {k}")
