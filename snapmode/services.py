@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from snapmode.backends.sites.base import SiteRegistry
     from snapmode.crawl.politeness import HostSlots
     from snapmode.crawl.robots import RobotsCache
+    from snapmode.vision.article_types import ArticleTypeHead
     from snapmode.vision.classifier import ProductClassifier
     from snapmode.vision.detector import GarmentDetector
-    from snapmode.vision.article_types import ArticleTypeHead
     from snapmode.vision.embedder import DcganEmbedder
 
 _shared: dict[str, Services] = {}

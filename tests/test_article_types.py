@@ -81,3 +81,15 @@ def test_training_on_a_tiny_set_writes_a_head_that_learns_and_keeps_the_held_out
     assert ArticleTypeHead(out).classes == ("Jeans", "Socks", "Tshirts")
     with pytest.raises(ValueError, match="no labelled photo .* left to train on"):
         train_article_types(MODELS / "dcgan_discriminator.weights.h5", out, myntra_dir=data, holdout=24)
+
+
+def test_the_training_command_names_missing_weights_and_exits_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from snapmode.cli.main import app
+
+    result = CliRunner().invoke(
+        app, ["train", "article-types", "--dcgan", str(tmp_path / "none.h5"), "--out", str(tmp_path / "h.npz")]
+    )
+    assert result.exit_code == 2 and "cannot train the article-type head" in result.output
+    assert "none.h5" in result.output and not (tmp_path / "h.npz").exists()

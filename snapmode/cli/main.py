@@ -376,9 +376,9 @@ def train_classifier_command(
 
 @train_app.command("article-types")
 def train_article_types_command(
-    dcgan: Annotated[Path, typer.Option(dir_okay=False, help="The embedder's weights, whose vectors the head reads")] = Path(
-        "models/dcgan_discriminator.weights.h5"
-    ),
+    dcgan: Annotated[
+        Path, typer.Option(dir_okay=False, help="The embedder's weights, whose vectors the head reads")
+    ] = Path("models/dcgan_discriminator.weights.h5"),
     out: Annotated[Path, typer.Option(dir_okay=False, help="The head (.npz); its log goes beside it (.json)")] = Path(
         "var/train/article_types.npz"
     ),
