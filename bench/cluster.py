@@ -11,8 +11,6 @@ SQLite queue, Milvus Lite) doing the same work in one process.
 
 from __future__ import annotations
 
-import snapmode.vision.torch_first  # noqa: F401  the embedded peer runs torch and TensorFlow in-process
-
 import argparse
 import json
 import subprocess
@@ -29,13 +27,13 @@ from rich.table import Table
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from launch.runner.local import run_crawl, run_until_indexed  # noqa: E402
+from launch.storm.local import run_local, stop  # noqa: E402
 from snapmode.backends.solr_client import SolrCore  # noqa: E402
 from snapmode.config import CLUSTER_BACKENDS, Settings, SolrSettings  # noqa: E402
 from snapmode.pipeline.crawling import register_site  # noqa: E402
-from snapmode.runner.local import run_crawl, run_until_indexed  # noqa: E402
 from snapmode.services import Services  # noqa: E402
 from snapmode.shop.server import running_shop  # noqa: E402
-from snapmode.storm.local import run_local, stop  # noqa: E402
 from topologies.crawler import CrawlerTopology  # noqa: E402
 from topologies.imaging import ImagingTopology  # noqa: E402
 

@@ -5,7 +5,7 @@
 Reads DIR/truth.jsonl and DIR/pages/ID.html.gz, prints a table per split (dev, test, all) with the
 published reference figures beside ours, writes the chart and prints markdown tables for the docs
 (all pages, then F1 per split).
-Scoring rules: snapmode/extract/evaluation.py; the baseline's mapping: snapmode/extract/extruct_baseline.py.
+Scoring rules: lab/extract/evaluation.py; the baseline's mapping: lab/extract/extruct_baseline.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from snapmode.extract.evaluation import FIELDS, FieldScore, PageTruth, extract_pages, score_pages
+from lab.extract.evaluation import FIELDS, FieldScore, PageTruth, extract_pages, score_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PAGES = ROOT / "tests" / "fixtures" / "real_pages"

@@ -270,7 +270,7 @@ def topology_crash(topology: type, settings: Settings, services: Services, done:
 def backend_crash(backend: str, settings: Settings, services: Services, done: Callable[[], bool]) -> Outcome:
     """Both topologies running; the server killed once products arrive, started again after DOWN_S; a
     topology that dies of it is started again (Storm's supervisor would do the same)."""
-    from snapmode.storm.local import run_local, stop
+    from launch.storm.local import run_local, stop
     from topologies.crawler import CrawlerTopology
     from topologies.imaging import ImagingTopology
 

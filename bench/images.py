@@ -16,8 +16,6 @@ either side is timed; both sides must process the same photos.
 
 from __future__ import annotations
 
-import snapmode.vision.torch_first  # noqa: F401  the detector is torch, the embedder TensorFlow
-
 import argparse
 import io
 import os

@@ -219,7 +219,6 @@ def fill(base: Path, home: Path, vectors: int, nlist: int) -> dict:
 
 def direct(home: Path, photos: list[Path], seconds: float, nlist: int) -> Direct:
     """In one process: the store alone with the photos' query vectors, then search_by_image stage by stage."""
-    import snapmode.vision.torch_first  # noqa: F401
     from snapmode.config import Settings
     from snapmode.pipeline.search import search_by_image
     from snapmode.services import Services

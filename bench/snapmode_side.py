@@ -16,11 +16,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # run as a script: the project and bench/ become importable
 
 from bench.results import CrawlRun, peak_rss_mb  # noqa: E402
+from launch.runner.local import run_crawl  # noqa: E402
 from snapmode.backends.products.base import ProductFilters  # noqa: E402
 from snapmode.config import Settings  # noqa: E402
 from snapmode.crawl.politeness import host_key  # noqa: E402
 from snapmode.pipeline.crawling import register_site  # noqa: E402
-from snapmode.runner.local import run_crawl  # noqa: E402
 from snapmode.services import Services  # noqa: E402
 from snapmode.shop.catalog import RULES_PATH  # noqa: E402
 

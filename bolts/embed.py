@@ -4,7 +4,7 @@ import json
 
 from streamparse import Bolt, Stream
 
-from bolts.base import UsesServices
+from snapmode.components import UsesServices
 from snapmode.pipeline.imaging import DetectedImage, NotAProductPhoto, embed
 
 
@@ -14,6 +14,7 @@ class EmbedBolt(UsesServices, Bolt):
     """
 
     outputs = [Stream(fields=["records"], name="default"), Stream(fields=["url", "reason"], name="rejected")]
+    frameworks = ("tensorflow",)
 
     def process(self, tup) -> None:
         image = DetectedImage.model_validate_json(tup.values.image)

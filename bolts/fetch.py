@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from streamparse import Bolt, Stream
 
-from bolts.base import UsesServices
+from snapmode.components import UsesServices
 from snapmode.crawl.host_lanes import HostLanes
 from snapmode.pipeline.crawling import CrawlTask, UrlOutcome, fetch
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from streamparse import Bolt, Stream
 
-from bolts.base import UsesServices
+from snapmode.components import UsesServices
 from snapmode.domain import ImageTask
 from snapmode.errors import BadImage
 from snapmode.pipeline.imaging import ImageFetchFailed, already_embedded, download

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from streamparse import Bolt
 
-from bolts.base import UsesServices
+from snapmode.components import UsesServices
 from snapmode.domain import Product
 from snapmode.pipeline.crawling import index_product
 

@@ -4,7 +4,7 @@ import json
 
 from streamparse import Bolt
 
-from bolts.base import UsesServices
+from snapmode.components import UsesServices
 from snapmode.domain import VectorRecord
 from snapmode.pipeline.imaging import store
 

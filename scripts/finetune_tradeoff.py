@@ -2,7 +2,7 @@
 
 Each RUN is ``NAME=FOLDER``, a folder holding ``dcgan_discriminator.weights.h5`` (a ``snapmode train
 dcgan-finetune`` output, or ``models`` for the shipped weights). Both sets are scored with `snapmode eval
-retrieval`'s code: the 1,000 Myntra evaluation photos (``python -m snapmode.evaluation.datasets``) and the Luma
+retrieval`'s code: the 1,000 Myntra evaluation photos (``python -m lab.datasets``) and the Luma
 labels of ``scripts/luma_groups.py`` (with ``--train-half``, the styles no run trained on). Prints a markdown
 table and writes a scatter plot with the goals drawn in.
 
@@ -17,11 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-import snapmode.vision.torch_first  # noqa: F401  before tensorflow
-
-from snapmode.evaluation.figures import save as save_figure
-from snapmode.evaluation.datasets import EVAL_DIR, LUMA_GOAL, MYNTRA_GOAL, add_evaluation_set_arguments
-from snapmode.evaluation.run import run_retrieval
+from lab.datasets import EVAL_DIR, LUMA_GOAL, MYNTRA_GOAL, add_evaluation_set_arguments
+from lab.evaluation.figures import save as save_figure
+from lab.evaluation.run import run_retrieval
 
 
 def score(weights_dir: Path, myntra: tuple[Path, Path], luma: tuple[Path, Path]) -> dict[str, float]:

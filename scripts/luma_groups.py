@@ -27,7 +27,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from snapmode.evaluation.datasets import luma_heldout_names
+from lab.datasets import luma_heldout_names
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_IMAGES = REPO_ROOT.parent / "shared" / "datasets" / "luma" / "images"

@@ -2,7 +2,7 @@
 both retrieval goals.
 
 Embeds the Myntra evaluation photos and the Luma same-item photos once, with everything the search ranks by
-(``snapmode.ranking``: the shipped DCGAN, detail views, colour signatures, the article-type head), then
+(``snapmode.similarity``: the shipped DCGAN, detail views, colour signatures, the article-type head), then
 scores both with `snapmode eval retrieval`'s code while one weight moves and the others keep their defaults.
 Prints a markdown table per weight and plots Myntra articleType P@10 and Luma same-item R@10 against each.
 
@@ -17,16 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-import snapmode.vision.torch_first  # noqa: F401  before tensorflow
-
+from lab.datasets import EVAL_DIR, LUMA_GOAL, MYNTRA_GOAL, add_evaluation_set_arguments
+from lab.evaluation.compare import load_photo
+from lab.evaluation.features import ARTICLE_TYPES_WEIGHTS, DCGAN_WEIGHTS, DcganSearchFeatures
+from lab.evaluation.figures import save as save_figure
+from lab.evaluation.labels import read_labels
+from lab.evaluation.retrieval import RetrievalScores, evaluate
 from snapmode.config import REPO_ROOT, SearchSettings
-from snapmode.evaluation.compare import load_photo
-from snapmode.evaluation.figures import save as save_figure
-from snapmode.evaluation.datasets import EVAL_DIR, LUMA_GOAL, MYNTRA_GOAL, add_evaluation_set_arguments
-from snapmode.evaluation.labels import read_labels
-from snapmode.evaluation.retrieval import RetrievalScores, evaluate
-from snapmode.ranking import PhotoSignals
-from snapmode.vision.features import ARTICLE_TYPES_WEIGHTS, DCGAN_WEIGHTS, DcganSearchFeatures
+from snapmode.similarity import PhotoSignals
 
 SWEEPS = {
     "colour_weight": (0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8),

@@ -20,9 +20,33 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from snapmode.crawl.recrawl import RecrawlPolicy
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class RecrawlPolicy(BaseModel):
+    """When to fetch a page again: sooner when it keeps changing, later when it does not.
+
+    Multiplicative increase/decrease between bounds, the schedule web crawlers commonly use for change-rate
+    estimation without keeping a page's whole history (the frontier applies it: snapmode/backends/frontier/schedule.py).
+    """
+
+    enabled: bool = True
+    initial: float = Field(24 * 3600.0, gt=0, description="Seconds before the first recrawl of a page")
+    minimum: float = Field(3600.0, gt=0, description="Shortest interval, however often a page changes")
+    maximum: float = Field(30 * 24 * 3600.0, gt=0, description="Longest interval, however stable a page is")
+    factor: float = Field(2.0, gt=1, description="Interval divided by this on a change, multiplied when unchanged")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RecrawlPolicy:
+        if not self.minimum <= self.initial <= self.maximum:
+            raise ValueError("recrawl intervals must satisfy minimum <= initial <= maximum")
+        return self
+
+    def next_interval(self, previous: float | None, changed: bool) -> float:
+        if previous is None:
+            return self.initial
+        interval = previous / self.factor if changed else previous * self.factor
+        return min(self.maximum, max(self.minimum, interval))
 
 
 class CrawlSettings(BaseModel):
@@ -64,11 +88,11 @@ class ImagingSettings(BaseModel):
 
 class SearchSettings(BaseModel):
     k: int = 10
-    candidates: int = Field(200, description="Vectors fetched by DCGAN cosine, then ranked (snapmode.ranking)")
+    candidates: int = Field(200, description="Vectors fetched by DCGAN cosine, then ranked (snapmode.similarity)")
     narrow_min_score: float = Field(
         0.6, ge=0, le=1, description="Classifier confidence at which a narrowed photo search keeps to the category"
     )
-    # How a hit is scored (snapmode.ranking); docs/models.md, "Colour and category in the ranking" and "Article
+    # How a hit is scored (snapmode.similarity); docs/models.md, "Colour and category in the ranking" and "Article
     # types in the ranking", chose them.
     colour_weight: float = Field(
         0.6, ge=0, le=1, description="Share of a hit's score that is colour similarity; the rest is the DCGAN's"

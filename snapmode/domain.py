@@ -6,12 +6,16 @@ queue messages, HTTP) as JSON without custom code.
 
 from __future__ import annotations
 
-import re
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+
+from snapmode.patterns import compile_pattern
 
 Availability = Literal["InStock", "OutOfStock"]
+MAX_SITE_NAME_CHARS = 100
+STORED_SITE = {"stored": True}  # validation context of a Site read back from a registry
 
 
 class Variant(BaseModel):
@@ -67,7 +71,7 @@ class Region(BaseModel):
 
 
 class RegionFeatures(BaseModel):
-    """What a photo search compares a region by (snapmode.ranking)."""
+    """What a photo search compares a region by (snapmode.similarity computes and scores them)."""
 
     vector: list[float]  # DCGAN embedding
     colour: list[float]  # colour signature (snapmode.vision.colour)
@@ -91,12 +95,13 @@ class VectorHit(BaseModel):
     label: str
     score: float  # cosine similarity of the vectors, higher is closer; the ranking score once rescored
     category: str | None = None
-    colour: list[float]  # as stored, for the ranking (snapmode.ranking)
+    colour: list[float]  # as stored, for the ranking (snapmode.similarity)
     article_types: list[float]
 
 
 class SearchResult(BaseModel):
     product_id: str
+    site: str  # the registered site's id
     name: str | None
     price: str | None
     regular_price: str | None = None
@@ -105,10 +110,13 @@ class SearchResult(BaseModel):
     availability: Availability | None = None
     url: str  # the shop's product page
     image_url: str  # the matched photo
-    score: float  # the matched region's ranking score (snapmode.ranking): mostly cosine similarity, higher is closer
+    score: float  # the matched region's ranking score (snapmode.similarity): mostly cosine similarity, higher is closer
     box: tuple[int, int, int, int]  # matched region in that photo
     label: str  # detector class, "image" (the whole photo) or "detail" (a zoomed crop of it)
     category: str | None = None  # the classifier's category of that region
+    # The kind of product of the matched photo (a family of Myntra article types: Topwear, Shoes...) when the
+    # article-type head is confident (snapmode.vision.article_types.KIND_MIN_SCORE), else None.
+    article_type: str | None = None
 
 
 class Site(BaseModel):
@@ -116,20 +124,34 @@ class Site(BaseModel):
 
     id: str  # site_id(root_url)
     root_url: str
+    # The shop's name as shoppers know it: given at registration, else learned from its home page (None until then).
+    name: str | None = Field(None, max_length=MAX_SITE_NAME_CHARS)
     rules_yaml: str | None = None  # per-site extraction rules, validated at registration
-    include: list[str] = Field(default_factory=list)  # regexes: when given, only matching pages are crawled
-    exclude: list[str] = Field(default_factory=list)  # regexes: matching pages are never crawled
+    include: list[str] = Field(default_factory=list)  # RE2 regexes: when given, only matching pages are crawled
+    exclude: list[str] = Field(default_factory=list)  # RE2 regexes: matching pages are never crawled
     created_at: float
     state: Literal["active", "paused"] = "active"  # paused: none of its URLs is fetched (records before: active)
 
+    @property
+    def shop_name(self) -> str:
+        """What shoppers see: the name, else the host without "www." (the name is not known yet)."""
+        host = urlsplit(self.root_url).hostname or self.root_url
+        return self.name or host.removeprefix("www.")
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _tidy_name(cls, name: object) -> object:
+        """Whitespace runs become one space; a blank name is no name."""
+        return (" ".join(name.split()) or None) if isinstance(name, str) else name
+
     @field_validator("include", "exclude")
     @classmethod
-    def _compiles(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"invalid pattern {pattern!r}: {exc}") from None
+    def _compiles(cls, patterns: list[str], info: ValidationInfo) -> list[str]:
+        # A stored record is read back as it is: one saved before patterns ran on RE2 must still load (so that
+        # its operator can see and change it); its crawl scope takes no new page meanwhile (SiteScope).
+        if info.context != STORED_SITE:
+            for pattern in patterns:
+                compile_pattern(pattern)  # ValueError naming the pattern and why RE2 refuses it
         return patterns
 
 

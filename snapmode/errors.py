@@ -27,4 +27,6 @@ class InvalidRequest(SnapModeError):
 
 
 class ImageURLRefused(SnapModeError):
-    """A photo URL that is malformed, points into a private network, or cannot be fetched."""
+    """A photo URL that is malformed, points into a private network, or cannot be fetched.
+
+    Its message is shown to the shopper as it is: plain words, never resolver output or addresses."""

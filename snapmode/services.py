@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 
 from snapmode.backends import registry
 from snapmode.config import Settings
+from snapmode.vision import frameworks
 
 if TYPE_CHECKING:
     from snapmode.access.keys import KeyStore
-    from snapmode.crawl.fetcher import Fetcher
     from snapmode.backends.frontier.base import Frontier
     from snapmode.backends.rejects.base import RejectLog
     from snapmode.backends.sites.base import SiteRegistry
+    from snapmode.crawl.fetcher import Fetcher
     from snapmode.crawl.politeness import HostSlots
     from snapmode.crawl.robots import RobotsCache
     from snapmode.vision.article_types import ArticleTypeHead
@@ -98,8 +99,6 @@ class Services:
 
     @cached_property
     def detector(self) -> GarmentDetector:
-        import snapmode.vision.torch_first  # noqa: F401
-
         from snapmode.vision.detector import GarmentDetector
 
         return GarmentDetector(
@@ -110,8 +109,6 @@ class Services:
 
     @cached_property
     def embedder(self) -> DcganEmbedder:
-        import snapmode.vision.torch_first  # noqa: F401
-
         from snapmode.vision.embedder import DcganEmbedder
 
         return DcganEmbedder(self.settings.models_dir / "dcgan_discriminator.weights.h5")
@@ -124,15 +121,18 @@ class Services:
 
     @cached_property
     def classifier(self) -> ProductClassifier:
-        import snapmode.vision.torch_first  # noqa: F401
-
         from snapmode.vision.classifier import ProductClassifier
 
         return ProductClassifier(self.settings.models_dir / "classifier.keras")
 
     def load_models(self) -> None:
-        """Load every model now, so the first search or image of a process does not pay for it."""
-        _ = self.detector, self.embedder, self.article_types, self.classifier  # cached: reading them loads them
+        """Load every model now, so the first search or image of a process does not pay for it.
+
+        The process runs both frameworks from then on: torch (the detector) loads before TensorFlow, see
+        snapmode.vision.frameworks.
+        """
+        frameworks.uses("torch", "tensorflow")
+        _ = self.detector, self.embedder, self.article_types.families, self.classifier  # cached: reading loads them
 
     def close(self) -> None:
         handles = ("products", "queue", "vectors", "sites", "rejects", "frontier", "fetcher", "image_fetcher", "keys")

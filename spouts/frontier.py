@@ -5,8 +5,8 @@ from collections import deque
 
 from streamparse import Spout
 
-from bolts.base import UsesServices
 from snapmode.backends.frontier.base import Completion
+from snapmode.components import UsesServices
 from snapmode.pipeline.crawling import CrawlTask
 from snapmode.pipeline.operators import paused_sites
 

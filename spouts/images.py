@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from streamparse import Spout
 
-from bolts.base import UsesServices
+from snapmode.components import UsesServices
 
 MAX_ATTEMPTS = 5  # an image whose processing keeps failing is parked with its error, not retried forever
 LEASE_SECONDS = 60.0  # a tuple tree that failed is replayed after this

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from launch.cli.main import app
 from snapmode.access import KeyStore, has_role
-from snapmode.cli.main import app
 
 runner = CliRunner()
 

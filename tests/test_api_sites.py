@@ -14,9 +14,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from snapmode.config import CrawlSettings, Settings
+from launch.runner.local import run_crawl
+from snapmode import ids
+from snapmode.config import ApiSettings, CrawlSettings, Settings
 from snapmode.crawl.politeness import host_key
-from snapmode.runner.local import run_crawl
+from snapmode.domain import Site
+from snapmode.pipeline import crawling
 from snapmode.services import Services
 from snapmode.shop.catalog import RULES_PATH
 from tests.support.tiny_shop import tiny_shop
@@ -209,3 +212,104 @@ def test_unknown_sites_are_404(api: Api) -> None:
     for method, path in (("get", ""), ("post", "/pause"), ("get", "/errors"), ("patch", "")):
         answer = api.client.request(method, f"/api/v1/sites/nope{path}", headers=api.admin, json={})
         assert answer.status_code == 404 and "nope" in answer.json()["detail"]
+
+
+# What the crawler's fetcher refuses (tests/test_crawl_ssrf.py), each with a word of the reason registration gives.
+REFUSED_ROOTS = [
+    ("http://127.0.0.1:22/", "127.0.0.1 is a loopback address"),
+    ("http://169.254.169.254/", "link-local address (where cloud metadata services answer)"),
+    ("http://[::1]/", "::1 is a loopback address"),
+    ("http://0x7f000001/", "resolves to 127.0.0.1, which is a loopback address"),
+    ("http://2130706433/", "resolves to 127.0.0.1, which is a loopback address"),
+    ("http://localhost:8100/", "which is a loopback address"),
+    ("http://[::ffff:127.0.0.1]/", "is a loopback address"),
+    ("http://10.0.0.1/", "10.0.0.1 is a private network address"),
+    ("http://user:pw@example.com/", "user info"),
+    ("http://" + "a" * 5000 + "/", "the host name is 5000 characters long, more than the 253 DNS allows"),
+]
+
+
+@pytest.mark.parametrize(("url", "reason"), REFUSED_ROOTS)
+def test_registration_refuses_what_the_crawler_would_not_fetch(api: Api, url: str, reason: str) -> None:
+    answer = api.client.post("/api/v1/sites", json={"root_url": url}, headers=api.operator)
+    assert answer.status_code == 422, answer.text
+    detail = answer.json()["detail"]
+    assert detail.startswith("the crawler cannot fetch this address: ") and reason in detail, detail
+    assert len(detail) < 500  # a 5,000-character host is not repeated back
+    site_id = ids.site_id(ids.canonical(url))
+    assert api.services.sites.get(site_id) is None and sum(api.services.frontier.counts(site_id).values()) == 0
+
+
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
+        (r"/p/(\w+)/\1", "invalid escape sequence: \\1"),  # a backreference
+        ("/p/(?=hoodie)", "invalid perl operator: (?="),  # a lookahead
+        ("(?<!sale)/p/", "invalid perl operator: (?<"),  # a lookbehind
+    ],
+)
+def test_patterns_re2_cannot_run_are_refused_naming_the_pattern(api: Api, pattern: str, why: str) -> None:
+    for field in ("include", "exclude"):
+        answer = api.client.post(
+            "/api/v1/sites", json={"root_url": api.shop + "/", field: [pattern]}, headers=api.operator
+        )
+        assert answer.status_code == 422, answer.text
+        detail = answer.json()["detail"]
+        assert f"invalid pattern {pattern!r}: {why}" in detail and "RE2" in detail, detail
+    site = api.register()
+    patched = api.client.patch(f"/api/v1/sites/{site['id']}", json={"exclude": [pattern]}, headers=api.operator)
+    assert patched.status_code == 422 and repr(pattern) in patched.json()["detail"]
+    assert api.services.sites.get(site["id"]).exclude == []
+
+
+def test_a_site_whose_home_page_cannot_be_fetched_says_why_in_plain_words(api: Api) -> None:
+    """A site stored before registration was guarded: its robots.txt is refused, and the status says so."""
+    root = "http://127.0.0.1:22/"
+    site = Site(id=ids.site_id(root), root_url=root, created_at=time.time())
+    api.services.sites.upsert(site)
+    api.services.frontier.add(site.id, [(root, 0, "listing")])
+    [entry] = api.services.frontier.claim_due(1, time.time(), 60.0, site_ids=[site.id])
+    crawling.record_outcome(api.services, crawling.fetch(api.services, crawling.CrawlTask.from_entry(entry)))
+
+    status = api.status(site.id)
+    assert status["errors"] == {"robots_unreachable": 1}
+    assert status["problem"] == (
+        "robots.txt could not be fetched: 127.0.0.1 is a loopback address (this machine itself). The crawler fetches"
+        " public addresses only (a server's administrator can allow a local shop with crawl.allow_hosts)."
+        " Attempt 1 failed; next try in 10 min."
+    )
+    [error] = api.client.get(f"/api/v1/sites/{site.id}/errors", headers=api.operator).json()
+    assert (error["url"], error["kind"], error["message"]) == (root, "robots_unreachable", status["problem"])
+    assert api.client.delete(f"/api/v1/sites/{site.id}", headers=api.admin).status_code == 204
+
+
+def test_shops_are_listed_for_shoppers_by_the_name_given_or_learned(api: Api) -> None:
+    site = api.register()
+    api.client.patch(f"/api/v1/sites/{site['id']}", json={"name": None}, headers=api.operator)
+    shops = api.client.get("/api/v1/shops")  # no key: shoppers' route
+    assert shops.status_code == 200
+    assert shops.json() == [{"id": site["id"], "name": "127.0.0.1", "url": api.shop + "/"}]  # host until named
+
+    run_crawl(api.settings, site_ids=[site["id"]], max_pages=2)  # the home page and /sitemap.xml come first
+    learned = "Luma Demo Shop"  # the demo shop's <title>
+    assert api.client.get(f"/api/v1/sites/{site['id']}", headers=api.operator).json()["name"] == learned
+    assert api.client.get("/api/v1/shops").json()[0]["name"] == learned
+
+    named = api.register(name="  Luma \n Outlet ")  # registering again with a name replaces it, tidied
+    assert named["name"] == "Luma Outlet"
+    api.client.post(f"/api/v1/sites/{site['id']}/start", headers=api.operator)  # recrawl from the home page
+    run_crawl(api.settings, site_ids=[site["id"]], max_pages=2)
+    assert api.client.get("/api/v1/shops").json()[0]["name"] == "Luma Outlet"  # a given name is never replaced
+    assert api.register()["name"] == "Luma Outlet"  # registering again without one keeps it
+
+    too_long = api.client.post(
+        "/api/v1/sites", json={"root_url": api.shop + "/", "name": "x" * 101}, headers=api.operator
+    )
+    assert too_long.status_code == 422
+
+
+def test_the_shops_route_is_rate_limited_like_other_public_routes(tmp_path) -> None:
+    app = create_app(Settings(home=tmp_path, api=ApiSettings(search_rate="2/minute")))
+    client = TestClient(app)
+    assert [client.get("/api/v1/shops").status_code for _ in range(3)] == [200, 200, 429]
+    app.state.services.close()

@@ -68,8 +68,9 @@ def _tiny_catalogue(root: Path) -> Path:
     return root
 
 
+@pytest.mark.training
 def test_training_on_a_tiny_set_writes_a_head_that_learns_and_keeps_the_held_out_photos_out(tmp_path):
-    from snapmode.vision.article_types_training import train_article_types
+    from lab.vision.article_types_training import train_article_types
 
     data = _tiny_catalogue(tmp_path / "myntra")
     out = tmp_path / "head" / WEIGHTS_NAME
@@ -86,7 +87,7 @@ def test_training_on_a_tiny_set_writes_a_head_that_learns_and_keeps_the_held_out
 def test_the_training_command_names_missing_weights_and_exits_2(tmp_path):
     from typer.testing import CliRunner
 
-    from snapmode.cli.main import app
+    from launch.cli.main import app
 
     result = CliRunner().invoke(
         app, ["train", "article-types", "--dcgan", str(tmp_path / "none.h5"), "--out", str(tmp_path / "h.npz")]

@@ -237,7 +237,7 @@ def test_a_server_that_is_down_is_one_clear_error_and_no_stderr_noise():
         "except BackendUnavailable as error:\n"
         "    print(error)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=60)
     assert done.stdout.startswith(f"Milvus at http://127.0.0.1:{port} failed while connecting")
     assert done.stderr == ""
 
@@ -249,6 +249,31 @@ def test_search_many_answers_each_query_and_can_keep_a_label_out(store):
     assert first[0].id == "v2" and {h.label for h in first} == {"image"} and len(first) == 6
     assert second[0].id != "v3" and {h.label for h in second} == {"image"}  # v3 is a jacket
     assert store.search_many([], k=3) == []
+
+
+def test_product_ids_search_those_products_alone_however_far_they_are(store):
+    vectors = random_vectors(60)
+    store.upsert(records(vectors, products=20))
+    nearest = {hit.product_id for hit in store.search(vectors[0].tolist(), k=10)}
+    far = next(f"p{i}" for i in range(20) if f"p{i}" not in nearest)
+    # None of its 3 regions is among the 10 nearest: limited to it (and to a product id that needs quoting), all
+    # three come back, nearest first.
+    hits = store.search(vectors[0].tolist(), k=10, product_ids=[far, 'p"7'])
+    assert {hit.product_id for hit in hits} == {far} and len(hits) == 3
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+    first, second = store.search_many([vectors[1].tolist(), vectors[2].tolist()], k=10, product_ids={"p2"})
+    assert {hit.id for hit in first} == {hit.id for hit in second} == {"v2", "v22", "v42"}
+    assert store.search(vectors[0].tolist(), k=5, product_ids=[]) == []
+    assert store.search_many([vectors[0].tolist()], k=5, product_ids=set()) == [[]]
+
+
+def test_article_types_of_one_region_per_image(store):
+    store.upsert(records(random_vectors(6), url='https://shop.example/img/{i}".jpg'))
+    found = store.article_types(['https://shop.example/img/2".jpg', "https://shop.example/img/3\".jpg"], "image")
+    assert found == {'https://shop.example/img/2".jpg': pytest.approx([1.0, 0.0])}  # v3 is a jacket region
+    jackets = store.article_types([f'https://shop.example/img/{i}".jpg' for i in range(6)], "jacket")
+    assert sorted(jackets) == [f'https://shop.example/img/{i}".jpg' for i in (1, 3, 5)]
+    assert store.article_types([], "image") == {}
 
 
 def test_a_collection_from_before_article_types_is_refused_naming_the_rebuild(lite_uri):

@@ -13,6 +13,7 @@ from snapmode.backends.queue.sqlite import SqliteImageQueue
 from snapmode.config import KafkaSettings
 from snapmode.domain import ImageTask
 from snapmode.errors import BackendUnavailable
+from tests.support.tiers import on_server
 
 
 def task(n: int, product: str = "p") -> ImageTask:
@@ -36,7 +37,7 @@ def kafka_settings(bootstrap: str, partitions: int = 1) -> KafkaSettings:
 OpenQueue = Callable[[], ImageQueue]
 
 
-@pytest.fixture(params=["sqlite", "kafka"])
+@pytest.fixture(params=["sqlite", on_server("kafka")])
 def open_queue(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenQueue]:
     """Opens the queue under test; each call is what a new process sees of the same queue."""
     if request.param == "sqlite":

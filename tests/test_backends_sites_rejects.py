@@ -17,6 +17,7 @@ from snapmode.backends.solr_client import SolrCore
 from snapmode.config import SolrSettings
 from snapmode.domain import Site
 from snapmode.errors import BackendUnavailable
+from tests.support.tiers import on_server
 
 
 def _opener(request: pytest.FixtureRequest, tmp_path, sqlite: Callable, solr: Callable, core: str) -> Callable:
@@ -30,12 +31,12 @@ def _opener(request: pytest.FixtureRequest, tmp_path, sqlite: Callable, solr: Ca
     return partial(solr, settings)
 
 
-@pytest.fixture(params=["sqlite", "solr"])
+@pytest.fixture(params=["sqlite", on_server("solr")])
 def open_sites(request, tmp_path) -> Callable[[], SiteRegistry]:
     return _opener(request, tmp_path, SqliteSiteRegistry, SolrSiteRegistry, "sites_core")
 
 
-@pytest.fixture(params=["sqlite", "solr"])
+@pytest.fixture(params=["sqlite", on_server("solr")])
 def open_rejects(request, tmp_path) -> Callable[[], RejectLog]:
     return _opener(request, tmp_path, SqliteRejectLog, SolrRejectLog, "rejects_core")
 
@@ -141,3 +142,20 @@ def test_site_state_is_kept_and_sites_can_be_deleted(open_sites) -> None:
 def test_sites_stored_before_states_existed_read_as_active() -> None:
     old = '{"id": "a", "root_url": "https://a.example/", "include": [], "exclude": [], "created_at": 1.0}'
     assert Site.model_validate_json(old).state == "active"
+
+
+def test_a_site_keeps_its_name(sites) -> None:
+    named = make_site("luma", name="Luma Demo Shop")
+    sites.upsert(named)
+    assert sites.get("luma").name == "Luma Demo Shop" and sites.all() == [named]
+    sites.upsert(named.model_copy(update={"name": None}))
+    assert sites.get("luma").name is None
+
+
+def test_sites_stored_with_patterns_re2_cannot_run_still_load(sites) -> None:
+    """Saved before patterns ran on RE2: the record loads (its operator can change it), new input is refused."""
+    old = make_site("old").model_copy(update={"include": ["/p/(?=hoodie)"], "exclude": [r"(a)\1"]})
+    sites.upsert(old)
+    assert sites.get("old").include == ["/p/(?=hoodie)"] and sites.all()[0].exclude == [r"(a)\1"]
+    with pytest.raises(ValueError, match="invalid pattern"):
+        Site.model_validate(old.model_dump())

@@ -25,12 +25,12 @@ import pytest
 from backports import zstd
 from PIL import Image
 
+from launch.runner.local import run_crawl
 from snapmode import ids
 from snapmode.config import CrawlSettings, Settings
 from snapmode.crawl.robots import MAX_ROBOTS_BYTES
 from snapmode.errors import BadImage
 from snapmode.pipeline import crawling, imaging
-from snapmode.runner.local import run_crawl
 from snapmode.services import Services
 from tests.support.crawl_server import CrawlServer
 

@@ -12,12 +12,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from lab.vision import negatives
+from lab.vision.classifier_data import CLASSES, FAMILIES, MYNTRA_ARTICLE_TYPES, NOT_PRODUCT, Photo, Splits
 from snapmode.config import REPO_ROOT, Settings
 from snapmode.domain import ImageTask
 from snapmode.shop.catalog import load_catalog
-from snapmode.vision import negatives, taxonomy
+from snapmode.vision import taxonomy
 from snapmode.vision.classifier import ProductClassifier
-from snapmode.vision.classifier_data import CLASSES, FAMILIES, MYNTRA_ARTICLE_TYPES, NOT_PRODUCT, Photo, Splits
 from tests.support.crawl_server import CrawlServer
 
 MODEL = REPO_ROOT / "models" / "classifier.keras"
@@ -104,8 +105,9 @@ def _tiny_splits(tmp_path: Path) -> Splits:
     return Splits(train=photos[:16], val=photos[16:20], test=photos[20:])
 
 
+@pytest.mark.training
 def test_training_one_epoch_on_a_tiny_set_writes_a_loadable_model_and_reports(tmp_path: Path) -> None:
-    from snapmode.vision.classifier_training import train_classifier
+    from lab.vision.classifier_training import train_classifier
 
     out = tmp_path / "run"
     report = train_classifier(
@@ -121,7 +123,7 @@ def test_training_one_epoch_on_a_tiny_set_writes_a_loadable_model_and_reports(tm
 
 
 def test_imaging_stream_rejects_a_logo_and_tags_a_product_photo(tmp_path: Path) -> None:
-    from snapmode.runner.embedded import EmbeddedRunner
+    from launch.runner.embedded import EmbeddedRunner
     from snapmode.services import Services
     from topologies.imaging import ImagingTopology
 

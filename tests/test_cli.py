@@ -1,16 +1,29 @@
 """The command line as an operator uses it (no models needed for these commands)."""
 
 import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from snapmode.cli.main import app
+from launch.cli.main import app
 from snapmode.config import Settings
+from snapmode.pipeline.crawling import register_site
 from snapmode.services import Services
-from snapmode.shop.catalog import RULES_PATH
+from snapmode.shop.catalog import RULES_PATH, load_catalog
 from snapmode.shop.server import running_shop
+from tests.support.crawl_server import CrawlServer
+from tests.support.tiny_shop import tiny_shop
 
 runner = CliRunner()
+REPO = Path(__file__).resolve().parent.parent
+# Far above what `snapmode index` takes on one product (models on CPU), far below the 600 s an unreachable
+# robots.txt is retried after: a run that waits for that retry fails here instead of hanging.
+INDEX_BOUND_SECONDS = 420
 
 
 def test_sites_add_validates_rules_and_seeds_the_frontier(tmp_path, monkeypatch):
@@ -102,3 +115,50 @@ def test_crawl_command_with_a_page_budget_then_to_the_end(tmp_path, monkeypatch)
     assert second["pages_outstanding"] == 0 and second["errors"] == {}
     assert second["products"] == 170 and second["images_queued"] == 654
     assert first["pages_fetched"] + second["pages_fetched"] == 221  # nothing fetched twice
+
+
+def test_index_reports_a_failing_site_and_exits_without_waiting_for_its_retries(tmp_path):
+    """A shop whose robots.txt answers 503 beside a demo-like shop: its URLs wait 600 s for a retry, which
+    `snapmode index` names (per site: how many, why, when) instead of waiting for it."""
+    product = load_catalog().products[0]
+    (tmp_path / "shop").mkdir()
+    with tiny_shop(tmp_path / "shop", products=1) as shop, CrawlServer() as failing:
+        failing.serve("/robots.txt", b"down for maintenance", status=503)
+        hosts = [shop.removeprefix("http://"), failing.host]
+        settings = Settings(home=tmp_path / "home", crawl={"allow_hosts": hosts, "no_delay_hosts": hosts})
+        services = Services.shared(settings)
+        register_site(services, shop + "/", RULES_PATH.read_text())
+        bad = register_site(services, failing.url("/"))
+        services.close()
+        env = {
+            **os.environ,
+            "SNAPMODE_HOME": str(settings.home),
+            "SNAPMODE_CRAWL__ALLOW_HOSTS": json.dumps(hosts),
+            "SNAPMODE_CRAWL__NO_DELAY_HOSTS": json.dumps(hosts),
+        }
+        started = time.time()
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "launch", "index"],
+                env=env, cwd=REPO, capture_output=True, text=True, timeout=INDEX_BOUND_SECONDS, check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            pytest.fail(f"`snapmode index` still ran after {exc.timeout} s: it waited for the failing site's retries")
+    assert done.returncode == 0, done.stderr[-3000:]
+    stats = json.loads(done.stdout.strip().splitlines()[-1])
+    assert stats["products"] == 1 and stats["images_queued"] == 0
+    assert stats["images"] + stats["images_rejected"] == len(product.images)
+    [waiting] = stats["waiting_for_retry"]
+    assert (waiting["site_id"], waiting["root_url"]) == (bad.id, failing.url("/"))
+    assert waiting["urls"] == 2 and waiting["errors"] == {"robots_unreachable": 2}  # its root page and sitemap
+    assert waiting["next_retry_at"] > started + 500
+    assert stats["pages_outstanding"] == 2  # the demo-like shop has nothing left
+    assert failing.hits["/robots.txt"] == 2  # at registration, then once by the run: no retry waited for
+    # Off a terminal the figures come as lines of text from the start (a live view would show nothing until
+    # the end), then the whole view, then the report.
+    lines = done.stderr.splitlines()
+    first = {start: next(i for i, line in enumerate(lines) if line.startswith(start))
+             for start in ("indexing: ", "SnapMode indexing", "2 URLs wait for a retry that is not due yet")}
+    assert list(first.values()) == sorted(first.values())
+    assert "2 URLs wait for a retry that is not due yet; the next `snapmode index` after then" in done.stderr
+    assert f"{failing.url('/')} (site {bad.id}): 2 URLs (robots_unreachable 2), next try at " in done.stderr

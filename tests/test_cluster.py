@@ -17,11 +17,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from launch.runner.local import run_crawl, run_until_indexed
 from snapmode.backends.solr_client import SolrCore
 from snapmode.config import CLUSTER_BACKENDS, Settings, SolrSettings
 from snapmode.domain import ImageTask
 from snapmode.pipeline.crawling import register_site
-from snapmode.runner.local import run_crawl, run_until_indexed
 from snapmode.services import Services
 from snapmode.shop.catalog import load_catalog
 from tests.support.crawl_results import crawl_drained, indexed_products, queued_tasks
@@ -29,6 +29,8 @@ from tests.support.storm import crash_when, run_storm_until
 from tests.support.tiny_shop import tiny_shop
 from topologies.crawler import CrawlerTopology
 from topologies.imaging import ImagingTopology
+
+pytestmark = pytest.mark.services  # Storm over Solr, Kafka and a Milvus server
 
 SEARCH_SHOP_PRODUCTS = 6
 CRASH_SHOP_PRODUCTS = 40

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from launch.runner.local import run_crawl
 from snapmode.config import Settings
 from snapmode.crawl.politeness import NO_DELAY_CONCURRENCY, HostSlots, host_key
 from snapmode.pipeline.crawling import register_site
-from snapmode.runner.local import run_crawl
 from snapmode.services import Services
 from tests.support.crawl_server import CrawlServer, respond
 

@@ -13,11 +13,12 @@ import pytest
 from prometheus_client import generate_latest
 from prometheus_client.registry import CollectorRegistry
 
+from launch.runner.local import run_crawl
 from snapmode import metrics
 from snapmode.backends.products.base import ProductFilters
 from snapmode.config import Settings
 from snapmode.pipeline.crawling import register_site
-from snapmode.runner.local import CrawlStats, run_crawl
+from snapmode.pipeline.runs import CrawlStats
 from snapmode.services import Services
 from tests.support.crawl_server import CrawlServer, respond
 

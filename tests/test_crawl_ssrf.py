@@ -6,7 +6,15 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from snapmode.crawl.ssrf import UnsafeURLError, check_url, is_allow_listed, unsafe_reason
+from snapmode.crawl.ssrf import (
+    MalformedURLError,
+    UnsafeURLError,
+    check_site_url,
+    check_url,
+    check_url_form,
+    is_allow_listed,
+    unsafe_reason,
+)
 from snapmode.crawl.transport import GuardedTransport
 from tests.support.crawl_server import CrawlServer
 
@@ -80,8 +88,54 @@ def test_allow_list_by_host_or_host_and_port() -> None:
 
 def test_transport_vets_the_address_it_connects_to(server: CrawlServer) -> None:
     """The guard sits in the connection itself, not only in a pre-flight check."""
-    with httpx.Client(transport=GuardedTransport(allow_hosts=[])) as client:
-        with pytest.raises(UnsafeURLError, match="loopback"):
-            client.get(server.url("/"))
+    with httpx.Client(transport=GuardedTransport(allow_hosts=[])) as client, pytest.raises(
+        UnsafeURLError, match="loopback"
+    ):
+        client.get(server.url("/"))
     with httpx.Client(transport=GuardedTransport(allow_hosts=[server.host])) as client:
         assert client.get(server.url("/")).content == b"hello"
+
+
+LONG_LABEL_HOST = "a" * 5000  # one label, and the whole name, far over DNS's limits
+LONG_NAME_HOST = ("a" * 60 + ".") * 80 + "example"  # labels of 60, the whole name far over 253
+
+
+@pytest.mark.parametrize("host", [LONG_LABEL_HOST, LONG_NAME_HOST])
+def test_over_long_host_names_are_refused_without_a_lookup(host: str) -> None:
+    with pytest.raises(MalformedURLError, match="no valid host") as refused:
+        check_url_form(f"http://{host}/")
+    assert len(refused.value.reason) < 400  # the reason does not repeat the whole host
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://127.0.0.1:22/", "127.0.0.1 is a loopback address (this machine itself)"),
+        ("http://169.254.169.254/", "169.254.169.254 is a link-local address (where cloud metadata services answer)"),
+        ("http://[::1]/", "::1 is a loopback address"),
+        ("http://[::ffff:127.0.0.1]/", "is a loopback address"),
+        ("http://0x7f000001/", "0x7f000001 resolves to 127.0.0.1, which is a loopback address"),
+        ("http://2130706433/", "2130706433 resolves to 127.0.0.1, which is a loopback address"),
+        ("http://localhost:8100/", "localhost resolves to"),
+        ("http://10.0.0.1/", "10.0.0.1 is a private network address"),
+        ("http://user:pw@example.com/", "user info"),
+        (f"http://{LONG_LABEL_HOST}/", "the host name is 5000 characters long, more than the 253 DNS allows"),
+        (f"http://{LONG_NAME_HOST}/", "more than the 253 DNS allows"),
+        (f"http://{'a' * 64}.example/", "longer than the 63 characters DNS allows"),
+    ],
+)
+def test_the_registration_guard_refuses_what_the_fetcher_refuses_and_says_why(url: str, reason: str) -> None:
+    with pytest.raises(UnsafeURLError) as refused:
+        check_site_url(url, allow_hosts=[])
+    assert reason in refused.value.reason
+    with pytest.raises(UnsafeURLError):  # the fetcher's own check agrees
+        check_url(url, allow_hosts=[])
+
+
+def test_the_registration_guard_lets_allow_listed_and_unresolved_hosts_through() -> None:
+    assert check_site_url("http://127.0.0.1:8100/", allow_hosts=["127.0.0.1:8100"]) == ["127.0.0.1"]
+    assert check_site_url("http://[::1]:8100/", allow_hosts=["[::1]"]) == ["::1"]
+    # .invalid never resolves (RFC 2606): accepted, the fetcher vets the addresses again when it connects.
+    assert check_site_url("https://shop.invalid/", allow_hosts=[]) == []
+    with pytest.raises(UnsafeURLError):
+        check_url("https://shop.invalid/", allow_hosts=[])  # a preview, which fetches now, fails closed

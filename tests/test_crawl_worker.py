@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from launch.runner.worker import CrawlWorker
 from snapmode.config import CrawlSettings, Settings
 from snapmode.crawl.politeness import host_key
 from snapmode.shop.catalog import RULES_PATH
@@ -30,7 +31,7 @@ def test_sites_registered_through_the_api_are_crawled_and_embedded(tmp_path: Pat
     with tiny_shop(tmp_path / "shop", products=2) as shop:
         host = host_key(shop)
         settings = Settings(home=tmp_path / "home", crawl=CrawlSettings(allow_hosts=[host], no_delay_hosts=[host]))
-        app = create_app(settings, worker=True)
+        app = create_app(settings, worker=CrawlWorker(settings))
         services = app.state.services
         _, key = services.keys.create("worker test")
         headers = {"X-API-Key": key}

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from lab.vision.dcgan_training import train_dcgan
 from snapmode.vision import dcgan
-from snapmode.vision.dcgan_training import train_dcgan
 from snapmode.vision.embedder import DcganEmbedder
 from snapmode.vision.preprocess import square_resize, to_model_input
 
@@ -140,6 +140,7 @@ def _photo_folder(folder: Path, count: int) -> Path:
     return folder
 
 
+@pytest.mark.training
 def test_train_one_epoch_writes_outputs_then_resumes(tmp_path):
     photos = _photo_folder(tmp_path / "photos", 66)
     out = tmp_path / "run"

@@ -9,9 +9,7 @@ import pytest
 from PIL import Image, ImageDraw
 from typer.testing import CliRunner
 
-from snapmode.cli.main import app
-from snapmode.vision import dcgan
-from snapmode.vision.dcgan_finetuning import (
+from lab.vision.dcgan_finetuning import (
     ITEMS_PER_STEP,
     ZOOM_MIN_AREA,
     ItemViews,
@@ -21,6 +19,8 @@ from snapmode.vision.dcgan_finetuning import (
     finetune_dcgan,
     read_labelled_photos,
 )
+from launch.cli.main import app
+from snapmode.vision import dcgan
 from snapmode.vision.embedder import DcganEmbedder
 
 COLOURS = {"Red": (200, 30, 30), "Blue": (30, 40, 200)}
@@ -124,6 +124,7 @@ def test_labelled_photos_need_a_row_and_every_label(tmp_path):
     assert photos.labels["articleType"][:2] == ["Bags", "Shirts"] and photos.labels["baseColour"][-1] == "Red"
 
 
+@pytest.mark.training
 def test_fine_tuning_learns_the_labels_and_writes_an_embedder_the_app_loads(tmp_path, start_weights):
     shop = _shop(tmp_path / "shop", 66)
     out = tmp_path / "run"
@@ -148,6 +149,7 @@ def test_fine_tuning_learns_the_labels_and_writes_an_embedder_the_app_loads(tmp_
     assert not np.allclose(before, after)
 
 
+@pytest.mark.training
 def test_the_twin_term_takes_two_views_of_each_photo_and_is_logged_beside_the_heads(tmp_path, start_weights):
     shop = _shop(tmp_path / "shop", 66)
     report = finetune_dcgan(
@@ -160,6 +162,7 @@ def test_the_twin_term_takes_two_views_of_each_photo_and_is_logged_beside_the_he
     assert all(0 < entry["instance"] < np.log(17) for entry in log["epochs"])  # chance: 1 twin in ~17 candidates
 
 
+@pytest.mark.training
 def test_the_item_term_trains_on_photos_grouped_by_item_and_is_logged(tmp_path, start_weights):
     shop = _shop(tmp_path / "shop", 66)
     items = _items(tmp_path / "items", {"coat": 3, "bag": 2, "shoe": 3, "hat": 2, "alone": 1})

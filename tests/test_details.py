@@ -1,4 +1,4 @@
-"""Detail views: which crops of a photo are indexed beside it (how a search scores them: tests/test_ranking.py)."""
+"""Detail views: which crops of a photo are indexed beside it (how a search scores them: tests/test_similarity.py)."""
 
 from __future__ import annotations
 

@@ -14,17 +14,17 @@ import pytest
 import yaml
 from PIL import Image
 
-from snapmode.config import REPO_ROOT
-from snapmode.domain import Region
-from snapmode.vision.composites import SourcePhoto, compose, cut_out, load_photo, random_background
-from snapmode.vision.detector import DetectorError, GarmentDetector
-from snapmode.vision.detector_training import (
+from lab.vision.composites import SourcePhoto, compose, cut_out, load_photo, random_background
+from lab.vision.detector_training import (
     WORN_BANDS,
     DatasetError,
     build_detector_dataset,
     split_sources,
     train_detector,
 )
+from snapmode.config import REPO_ROOT
+from snapmode.domain import Region
+from snapmode.vision.detector import DetectorError, GarmentDetector
 from snapmode.vision.taxonomy import CLASSES, luma_class, myntra_class
 
 WEIGHTS = REPO_ROOT / "models" / "detector.pt"
@@ -151,6 +151,7 @@ def test_taxonomy_maps_catalogue_categories() -> None:
     assert myntra_class("Tshirts") == "top" and myntra_class("Heels") == "shoes" and myntra_class("Skirts") is None
 
 
+@pytest.mark.training
 def test_build_dataset_and_train_one_epoch(tmp_path: Path) -> None:
     data_yaml = build_detector_dataset(
         tmp_path / "data", n_train=16, n_val=4, imgsz=64, seed=1, sources=fixture_sources()

@@ -7,7 +7,7 @@ import time
 
 from streamparse import Bolt, Grouping, Spout, Stream, Topology
 
-from snapmode.runner.embedded import EmbeddedRunner
+from launch.runner.embedded import EmbeddedRunner
 
 EVENTS: list[tuple] = []
 

@@ -27,6 +27,8 @@ from snapmode.vision.details import DETAIL_LABEL, detail_boxes
 REPO = Path(__file__).resolve().parent.parent
 HELDOUT_DIR = REPO / "tests" / "fixtures" / "heldout"
 
+pytestmark = pytest.mark.demo  # indexes all 170 products with the models: minutes
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -37,7 +39,7 @@ def _free_port() -> int:
 def _demo(home: Path, shop_port: int) -> dict:
     env = {**os.environ, "SNAPMODE_HOME": str(home)}
     done = subprocess.run(
-        [sys.executable, "-m", "snapmode", "demo", "--until-indexed", "--shop-port", str(shop_port)],
+        [sys.executable, "-m", "launch", "demo", "--until-indexed", "--shop-port", str(shop_port)],
         env=env, cwd=REPO, capture_output=True, text=True, timeout=1200,
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -141,7 +143,7 @@ def test_a_close_up_of_a_shop_photo_finds_its_product_through_a_detail_view(inde
         best = search_by_image(services, data.getvalue(), k=10).results[0]
         assert best.product_id == _product_id(shop_url, product.path) and best.label == DETAIL_LABEL, product.name
         # Its vector and colour match the stored view's, so it scores about 1, less the discount, plus the share
-        # of article-type agreement (snapmode.ranking).
+        # of article-type agreement (snapmode.similarity).
         weights = services.settings.search
         assert 1 - weights.detail_discount - 0.05 <= best.score <= 1 + weights.article_type_weight
 

@@ -9,13 +9,13 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from snapmode.cli.main import app
-from snapmode.evaluation.labels import read_labels
+from lab.evaluation.features import AutoencoderFeatures, load_extractors
+from lab.evaluation.labels import read_labels
+from lab.evaluation.retrieval import evaluate, rank_neighbours, score
+from lab.vision import autoencoder
+from launch.cli.main import app
 from snapmode.config import SearchSettings
-from snapmode.evaluation.retrieval import evaluate, rank_neighbours, score
-from snapmode.ranking import PhotoSignals
-from snapmode.vision import autoencoder
-from snapmode.vision.features import AutoencoderFeatures, load_extractors
+from snapmode.similarity import PhotoSignals
 
 HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout"
 SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"

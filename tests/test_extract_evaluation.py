@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from lab.extract.evaluation import FieldScore, PageTruth, field_matches, load_truths, score_pages
+from lab.extract.extruct_baseline import extruct_alone
 from snapmode.extract import extract_product
-from snapmode.extract.evaluation import FieldScore, PageTruth, field_matches, load_truths, score_pages
-from snapmode.extract.extruct_baseline import extruct_alone
 
 
 def truth(page_id: str, **answers: object) -> PageTruth:

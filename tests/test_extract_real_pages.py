@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from snapmode.extract.evaluation import FieldScore, extract_pages, load_truths, score_pages
+from lab.extract.evaluation import FieldScore, extract_pages, load_truths, score_pages
 
 REAL_PAGES = Path(__file__).resolve().parent / "fixtures" / "real_pages"
 FLOORS = {

@@ -14,16 +14,16 @@ from snapmode.backends.frontier.schedule import FrontierSchedule
 from snapmode.backends.frontier.solr import SolrFrontier
 from snapmode.backends.frontier.sqlite import SqliteFrontier
 from snapmode.backends.solr_client import SolrCore
-from snapmode.config import SolrSettings
-from snapmode.crawl.recrawl import RecrawlPolicy
+from snapmode.config import RecrawlPolicy, SolrSettings
 from snapmode.errors import BackendUnavailable
+from tests.support.tiers import on_server
 
 SITE = "site-1"
 
 Opener = Callable[..., Frontier]  # keyword options of FrontierSchedule (recrawl, max_attempts, backoff_*)
 
 
-@pytest.fixture(params=["sqlite", "solr"])
+@pytest.fixture(params=["sqlite", on_server("solr")])
 def open_frontier(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
     """Opens frontiers on one store, empty at the start of the test; a second one sees the first's URLs."""
     opened: list[Frontier] = []

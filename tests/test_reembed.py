@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def _snapmode(env: dict[str, str], *args: str) -> dict:
     done = subprocess.run(
-        [sys.executable, "-m", "snapmode", *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "launch", *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=600
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from launch.runner.local import run_crawl, run_until_indexed
 from snapmode.config import Settings
 from snapmode.domain import ImageTask
 from snapmode.pipeline.crawling import register_site
-from snapmode.runner.local import run_crawl, run_until_indexed
 from snapmode.services import Services
 from snapmode.shop.catalog import load_catalog
 from tests.support.crawl_results import crawl_drained, indexed_products, queued_tasks
@@ -25,6 +25,8 @@ from tests.support.storm import run_storm_until
 from tests.support.tiny_shop import tiny_shop
 from topologies.crawler import CrawlerTopology
 from topologies.imaging import ImagingTopology
+
+pytestmark = pytest.mark.services  # Apache Storm
 
 SHOP_PRODUCTS = 6
 IMAGES = 3

@@ -2,10 +2,10 @@
 
 The browser tests themselves are TypeScript in web/e2e/ (playwright-core over Debian's Chromium, run by
 Vitest); this module prepares what they need and runs them:
-- a data home with a tiny shop crawled, indexed and embedded (a few products, so the models on a CPU
-  take well under a minute),
+- a data home with a tiny shop registered under a name of its own, crawled, indexed and embedded (a few
+  products, so the models on a CPU take well under a minute),
 - an operator key made with `snapmode keys create`,
-- `snapmode serve` on a free port, with the web page built in web/dist (built here when web/src is newer),
+- `snapmode serve` on a free port, serving web/dist (or, when web/src is newer, a build of its own),
 - a second tiny shop, not yet registered, for the operator console to register and watch being crawled.
 
 `SNAPMODE_E2E_SCREENSHOTS=docs/images` saves the screenshots shown in docs/ui.md.
@@ -31,10 +31,15 @@ from tests.support.tiny_shop import tiny_shop
 
 REPO = Path(__file__).resolve().parent.parent
 WEB = REPO / "web"
+# A photo of red casual shoes: the tiny shop sells hoodies and sweatshirts only.
+OTHER_KIND_PHOTO = REPO / "tests" / "fixtures" / "kinds" / "myntra-17981-red-casual-shoes.jpg"
 SEARCH_SHOP_PRODUCTS = 4  # indexed before the server starts: the shopper's flows search it
 OPERATOR_SHOP_PRODUCTS = 3  # registered through the operator console while the tests watch
+SEARCH_SHOP_NAME = "Luma Outlet"  # given at registration: the page must show it instead of the shop's host
 SERVER_START_TIMEOUT_S = 180  # the server loads the detector, embedder and classifier before it answers
 BROWSER_TESTS_TIMEOUT_S = 600
+
+pytestmark = pytest.mark.browser
 
 
 def _free_port() -> int:
@@ -47,15 +52,21 @@ def _host(base_url: str) -> str:
     return base_url.removeprefix("http://")
 
 
-def _ensure_web_build() -> None:
-    """Build web/dist when any source is newer than it (scripts/setup builds it too, with its own stamp)."""
-    index = WEB / "dist" / "index.html"
+def _web_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """web/dist when it is newer than every source (scripts/setup builds it, with its own stamp); otherwise the
+    sources built into a folder of this run's own, since tests running beside this one serve web/dist."""
+    dist = WEB / "dist"
     sources = [WEB / "index.html", WEB / "vite.config.ts", *(WEB / "src").rglob("*")]
     newest = max(path.stat().st_mtime for path in sources if path.is_file())
-    if index.exists() and index.stat().st_mtime >= newest:
-        return
-    built = subprocess.run(["npm", "run", "build", "--silent"], check=False, cwd=WEB, capture_output=True, text=True, timeout=600)
+    if (dist / "index.html").exists() and (dist / "index.html").stat().st_mtime >= newest:
+        return dist
+    dist = tmp_path_factory.mktemp("web-dist")
+    built = subprocess.run(
+        ["npm", "run", "build", "--silent", "--", "--outDir", str(dist), "--emptyOutDir"],
+        check=False, cwd=WEB, capture_output=True, text=True, timeout=600,
+    )
     assert built.returncode == 0, f"npm run build failed:\n{built.stdout[-4000:]}\n{built.stderr[-4000:]}"
+    return dist
 
 
 @pytest.fixture(scope="module")
@@ -72,32 +83,33 @@ def operator_shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, search_shop: str, operator_shop: str) -> Iterator[dict[str, str]]:
-    _ensure_web_build()
+    web_dist = _web_build(tmp_path_factory)
     home = tmp_path_factory.mktemp("e2e-home")
     hosts = [_host(search_shop), _host(operator_shop)]
     env = {
         **os.environ,
         "SNAPMODE_HOME": str(home),
+        "SNAPMODE_WEB_DIST": str(web_dist),
         "SNAPMODE_CRAWL__ALLOW_HOSTS": json.dumps(hosts),
         # The operator's shop keeps the politeness delay, so its figures grow while the console watches.
         "SNAPMODE_CRAWL__NO_DELAY_HOSTS": json.dumps(hosts[:1]),
     }
     # As a user would, in processes of their own: Milvus Lite opens a data directory in one process at a time.
-    _snapmode(env, "sites", "add", f"{search_shop}/", "--rules", str(RULES_PATH))
+    _snapmode(env, "sites", "add", f"{search_shop}/", "--rules", str(RULES_PATH), "--name", SEARCH_SHOP_NAME)
     _snapmode(env, "index", timeout=600)
     key = json.loads(_snapmode(env, "keys", "create", "--name", "web-e2e", "--role", "operator"))["key"]
 
     port = _free_port()
     log = (home / "serve.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "snapmode", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "launch", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
         health = _wait_until_serving(base_url, process, home / "serve.log")
         assert health["products"] == SEARCH_SHOP_PRODUCTS and health["vectors"] > 0, health
-        yield {"base_url": base_url, "key": key, "log": str(home / "serve.log")}
+        yield {"base_url": base_url, "key": key, "log": str(home / "serve.log"), "search_shop": search_shop}
     finally:
         process.terminate()
         try:
@@ -110,7 +122,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, search_shop: str, operator_
 def _snapmode(env: dict[str, str], *args: str, timeout: float = 60) -> str:
     """Runs the command line; its last line of output."""
     done = subprocess.run(
-        [sys.executable, "-m", "snapmode", *args],
+        [sys.executable, "-m", "launch", *args],
         check=False, env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout,
     )
     assert done.returncode == 0, f"snapmode {' '.join(args)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
@@ -161,6 +173,10 @@ def test_shopper_searches_by_photo_region_and_price_in_chromium(server: dict[str
         "E2E_PHOTO": str(catalog.image_path(product.images[0])),
         "E2E_PRODUCT_NAME": product.name,
         "E2E_PRODUCT_PRICE": product.current_price,
+        "E2E_SHOP_NAME": SEARCH_SHOP_NAME,
+        "E2E_OTHER_KIND_PHOTO": str(OTHER_KIND_PHOTO),
+        # The query string makes the address the shopper types unlike any the result cards load.
+        "E2E_PHOTO_URL": f"{server['search_shop']}/media/large/{product.images[0].file}?typed=in-the-url-box",
     })
 
 

@@ -40,5 +40,9 @@ def price_history(services: ServicesDep, product_id: str) -> list[PricePoint]:
     dependencies=[Depends(rate_limited("search"))],
     responses={**RATE_LIMITED, **BACKEND_DOWN},
 )
-def similar(services: ServicesDep, product_id: str, k: Annotated[int, Query(ge=1, le=100)] = 12) -> SimilarResults:
+def similar(
+    services: ServicesDep,
+    product_id: str,
+    k: Annotated[int | None, Query(ge=1, le=100, description="Results wanted (default: the `search.k` setting)")] = None,
+) -> SimilarResults:
     return SimilarResults(results=similar_to_product(services, product_id, k=k))

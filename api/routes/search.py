@@ -7,7 +7,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServicesDep
 from api.ratelimit import rate_limited
-from api.schemas import BACKEND_DOWN, RATE_LIMITED, ErrorMessage
+from api.schemas import BACKEND_DOWN, RATE_LIMITED, ErrorMessage, InvalidInput
 from snapmode.backends.products.base import ProductFilters, ProductPage
 from snapmode.errors import BadImage, InvalidRequest
 from snapmode.pipeline.search import ImageSearch, fetch_image, search_by_image, search_text
@@ -19,6 +19,7 @@ MAX_FILTER = 200
 
 
 def _parse_box(box: str | None) -> tuple[int, int, int, int] | None:
+    """Four numbers; whether they make a box in the photo (x2 > x1, y2 > y1, not all outside) the search says."""
     if not box:
         return None
     parts = box.split(",")
@@ -34,7 +35,9 @@ def _parse_box(box: str | None) -> tuple[int, int, int, int] | None:
     response_model=ImageSearch,
     summary="Search products by photo",
     description="Send exactly one of `file` (an upload) or `url` (an http(s) photo URL). Text and filters, "
-    "as in a text search, keep the results to matching products.",
+    "as in a text search, keep the results to matching products. The answer names the searched region's kind of "
+    "product when the model is confident (`kind`), with a `notice` when no result is of that kind; a photo given by "
+    "URL comes back as fetched (`photo`, a data URL).",
     dependencies=[Depends(rate_limited("upload"))],
     responses={
         400: {"model": ErrorMessage, "description": "The photo URL is refused (private address...) or fails"},
@@ -50,7 +53,7 @@ async def image(
     url: Annotated[
         str | None, Form(max_length=2048, description="An http(s) URL of a photo, instead of a file")
     ] = None,
-    k: Annotated[int, Form(ge=1, le=100)] = 12,
+    k: Annotated[int | None, Form(ge=1, le=100, description="Results wanted (default: the `search.k` setting)")] = None,
     region: Annotated[int | None, Form(ge=0, description="Index of a detected region to search with")] = None,
     box: Annotated[
         str | None, Form(max_length=100, description="Manual crop x1,y1,x2,y2 in the photo's pixels")
@@ -89,6 +92,7 @@ async def image(
         q=q,
         filters=filters,
         max_side=services.settings.api.max_image_side,
+        with_photo=file is None,
     )
 
 
@@ -96,12 +100,19 @@ async def image(
     "",
     response_model=ProductPage,
     summary="Search products by text, with filters and facets",
+    description="`q` is in the search-box language (docs/api.md, Text search): every word required, matched in "
+    'name, brand, description, categories, colours or SKUs; `OR`, `"phrases"`, `hood*`, `-word`, `( )`. '
+    "Symbols are ignored; a `q` of symbols only lists every product that matches the filters.",
     dependencies=[Depends(rate_limited("search"))],
-    responses={**RATE_LIMITED, **BACKEND_DOWN},
+    responses={
+        422: {"model": InvalidInput, "description": "A reversed price range, over 32 words in `q`, or bad parameters"},
+        **RATE_LIMITED,
+        **BACKEND_DOWN,
+    },
 )
 def text(
     services: ServicesDep,
-    q: Annotated[str | None, Query(max_length=MAX_TEXT)] = None,
+    q: Annotated[str | None, Query(max_length=MAX_TEXT, description="Words to find (see the description)")] = None,
     category: Annotated[str | None, Query(max_length=MAX_FILTER)] = None,
     brand: Annotated[str | None, Query(max_length=MAX_FILTER)] = None,
     site: Annotated[str | None, Query(max_length=MAX_FILTER)] = None,

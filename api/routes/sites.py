@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import Admin, Operator
 from api.deps import ServicesDep
-from snapmode.domain import Site
+from snapmode.domain import MAX_SITE_NAME_CHARS, Site
 from snapmode.pipeline import operators
 from snapmode.pipeline.operators import CrawlError, CrawlStatus, ExtractionPreview
 
@@ -25,6 +25,7 @@ class SiteView(Site):
                 {
                     "id": "5d41402abc4b2a76",
                     "root_url": "https://shop.example/",
+                    "name": "Example Shop",
                     "state": "active",
                     "rules_yaml": None,
                     "include": [],
@@ -42,10 +43,20 @@ class SiteCreate(BaseModel):
         json_schema_extra={"examples": [{"root_url": "https://shop.example/", "exclude": ["/checkout"]}]},
     )
 
-    root_url: str = Field(description="The shop's home page (http or https)")
+    root_url: str = Field(
+        description="The shop's home page (http or https, on a public address: what the crawler would refuse to"
+        " fetch is refused here)"
+    )
+    name: str | None = Field(
+        None,
+        max_length=MAX_SITE_NAME_CHARS,
+        description="The shop's name as shoppers know it; when left out, the crawler learns it from the home page",
+    )
     rules_yaml: str | None = Field(None, description="Extraction rules for pages without structured data")
-    include: list[str] = Field(default_factory=list, description="Regexes: when given, only matching pages are crawled")
-    exclude: list[str] = Field(default_factory=list, description="Regexes: matching pages are never crawled")
+    include: list[str] = Field(
+        default_factory=list, description="RE2 regexes: when given, only matching pages are crawled"
+    )
+    exclude: list[str] = Field(default_factory=list, description="RE2 regexes: matching pages are never crawled")
 
 
 class SitePatch(BaseModel):
@@ -54,6 +65,9 @@ class SitePatch(BaseModel):
     rules_yaml: str | None = Field(None, description="New rules; null removes them")
     include: list[str] | None = None
     exclude: list[str] | None = None
+    name: str | None = Field(
+        None, max_length=MAX_SITE_NAME_CHARS, description="New name; null lets the crawler learn it again"
+    )
 
 
 class PreviewRequest(BaseModel):
@@ -80,11 +94,16 @@ def list_sites(services: ServicesDep, _: Operator) -> list[SiteView]:
     response_model=SiteView,
     status_code=status.HTTP_201_CREATED,
     summary="Register a site and start crawling it",
-    description="201 for a new site; the same root URL again answers 200 with the site updated and active.",
+    description="201 for a new site; the same root URL again answers 200 with the site updated and active."
+    " 422, with the reason, for an address the crawler would refuse to fetch (loopback, private, link-local"
+    " or otherwise non-public, user info, no valid host; hosts in crawl.allow_hosts excepted), invalid rules,"
+    " or patterns RE2 cannot run (backreferences, lookarounds).",
     responses={200: {"model": SiteView, "description": "The site was already registered"}},
 )
 def create_site(services: ServicesDep, _: Operator, body: SiteCreate, response: Response) -> SiteView:
-    site, created = operators.create_site(services, body.root_url, body.rules_yaml, body.include, body.exclude)
+    site, created = operators.create_site(
+        services, body.root_url, body.rules_yaml, body.include, body.exclude, body.name
+    )
     if not created:
         response.status_code = status.HTTP_200_OK
     return _view(site)
@@ -109,7 +128,7 @@ def get_site(services: ServicesDep, _: Operator, site_id: str) -> SiteView:
     return _view(operators.get_site(services, site_id))
 
 
-@router.patch("/{site_id}", response_model=SiteView, summary="Change a site's rules or patterns")
+@router.patch("/{site_id}", response_model=SiteView, summary="Change a site's rules, patterns or name")
 def update_site(services: ServicesDep, _: Operator, site_id: str, body: SitePatch) -> SiteView:
     return _view(operators.update_site(services, site_id, body.model_dump(exclude_unset=True)))
 

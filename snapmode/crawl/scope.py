@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
-import re
+import logging
 
 from snapmode.crawl.discovery import same_site
 from snapmode.domain import Site
+from snapmode.patterns import compile_pattern
+
+log = logging.getLogger(__name__)
 
 
 class SiteScope:
-    """Same site as the root, and the operator's include/exclude patterns (regexes searched in the URL).
+    """Same site as the root, and the operator's include/exclude patterns (RE2 regexes searched in the URL,
+    in linear time: snapmode.patterns).
 
-    Sitemaps are only held to the site: they lead to the pages the patterns select.
+    Sitemaps are only held to the site: they lead to the pages the patterns select. A site stored with a
+    pattern RE2 cannot run (saved before patterns ran on RE2) takes no new page until its patterns are
+    changed: crawling pages its operator meant to exclude would be worse than pausing.
     """
 
     def __init__(self, site: Site) -> None:
         self._root = site.root_url
-        self._include = [re.compile(pattern) for pattern in site.include]
-        self._exclude = [re.compile(pattern) for pattern in site.exclude]
+        try:
+            self._include = [compile_pattern(pattern) for pattern in site.include]
+            self._exclude = [compile_pattern(pattern) for pattern in site.exclude]
+            self._usable = True
+        except ValueError as exc:
+            log.warning("site %s takes no new page until its patterns are changed: %s", site.id, exc)
+            self._usable = False
 
     def allows(self, url: str, kind: str = "unknown") -> bool:
-        if not same_site(url, self._root):
+        if not self._usable or not same_site(url, self._root):
             return False
         if kind == "sitemap":
             return True

@@ -69,8 +69,7 @@ BREADCRUMB_TRAIL = etree.XPath(
 )
 
 
-# Field groups read separately (the crawler topology can read them in parallel bolts), in the order
-# their fields appear in ExtractedProduct.
+# The layout's readers by field group, in the order their fields appear in ExtractedProduct.
 FIELD_GROUPS: dict[str, tuple[str, ...]] = {
     "identity": ("name", "brand", "sku", "categories"),
     "price": ("price", "regular_price", "currency", "availability"),

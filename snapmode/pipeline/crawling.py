@@ -19,10 +19,11 @@ from snapmode.backends.frontier.base import Completion, FrontierEntry
 from snapmode.crawl.discovery import SitemapError, page_links, same_site, sitemap_urls
 from snapmode.crawl.politeness import host_key
 from snapmode.crawl.scope import SiteScope
+from snapmode.crawl.ssrf import UnsafeURLError, check_site_url
 from snapmode.domain import ExtractedProduct, ImageTask, Product, Site
 from snapmode.extract import SiteRules, extract_product
-from snapmode.extract.heuristics import Layout
-from snapmode.extract.layered import combine, declared_fields, read_page
+from snapmode.extract.layered import read_page
+from snapmode.extract.site_name import site_name
 from snapmode.services import Services
 
 
@@ -86,13 +87,22 @@ def register_site(
     *,
     include: list[str] | None = None,
     exclude: list[str] | None = None,
+    name: str | None = None,
 ) -> Site:
     """Validate and store a site, then seed its root page and sitemaps into the frontier.
+
+    The root URL must pass the fetcher's own SSRF guard (``check_site_url``): a site the crawler would
+    refuse to fetch is refused here, with the reason. Without a ``name``, the one it had is kept, or
+    the crawler learns it from the home page (``learn_site_name``).
 
     Raises ValueError with the operator's mistake (URL, rules or patterns).
     """
     if not is_http_url(root_url):
         raise ValueError(f"site URL must be http(s): {root_url!r}")
+    try:
+        check_site_url(root_url, services.settings.crawl.allow_hosts)
+    except UnsafeURLError as exc:
+        raise ValueError(f"the crawler cannot fetch this address: {exc.reason}") from None
     if rules_yaml is not None:
         SiteRules.from_yaml(rules_yaml)
     root = ids.canonical(root_url)
@@ -101,6 +111,7 @@ def register_site(
         site = Site(
             id=ids.site_id(root),
             root_url=root,
+            name=name if name is not None else existing.name if existing is not None else None,
             rules_yaml=rules_yaml,
             include=include or [],
             exclude=exclude or [],
@@ -154,19 +165,6 @@ def fetch(services: Services, task: CrawlTask) -> FetchedPage | UrlOutcome:
     )
 
 
-class PageReading(BaseModel):
-    """An HTML page halfway through parsing: what it declares, before its layout is read.
-
-    The split crawler topology sends it to one bolt per field group, then joins their parts."""
-
-    page: FetchedPage  # the body is dropped from the copy that waits for the parts
-    site_id: str
-    root_url: str
-    declared: ExtractedProduct
-    links: list[tuple[str, str]]
-    canonical: str | None
-
-
 def parse(services: Services, page: FetchedPage) -> ParsedPage:
     """Extract the product (if any) and the links worth following from a fetched page."""
     prepared = _prepare(services, page)
@@ -177,40 +175,6 @@ def parse(services: Services, page: FetchedPage) -> ParsedPage:
     found = page_links(page.body, page.final_url, site_root=site.root_url)
     links = [(url, "unknown") for url in found.links]
     return _parsed(page, site.id, site.root_url, extracted, links, found.canonical, noindex=found.noindex)
-
-
-def read_declared(services: Services, page: FetchedPage) -> ParsedPage | PageReading:
-    """The split topology's first step: a finished page when its layout need not be read (not HTML,
-    a listing, noindex, or structured data say it all), else the reading to send to the field groups."""
-    prepared = _prepare(services, page)
-    if isinstance(prepared, ParsedPage):
-        return prepared
-    site, rules = prepared
-    html = read_page(page.body, page.final_url, page.encoding)
-    declared = declared_fields(html, rules) if html is not None else ExtractedProduct()
-    found = page_links(page.body, page.final_url, site_root=site.root_url)
-    links = [(url, "unknown") for url in found.links]
-    if html is None or found.noindex or not Layout(html).looks_like_product(declared):
-        return _parsed(page, site.id, site.root_url, combine(declared), links, found.canonical, noindex=found.noindex)
-    return PageReading(
-        page=page, site_id=site.id, root_url=site.root_url, declared=declared, links=links, canonical=found.canonical
-    )
-
-
-def read_layout(reading: PageReading, group: str) -> ExtractedProduct:
-    """One field group read from the page's layout (the split topology runs one bolt per group)."""
-    page = read_page(reading.page.body, reading.page.final_url, reading.page.encoding)
-    if page is None:
-        return ExtractedProduct()
-    return ExtractedProduct(**Layout(page).read(group, reading.declared))
-
-
-def join_product(reading: PageReading, parts: list[ExtractedProduct]) -> ParsedPage:
-    """The page's product from its declared fields and every field group's part."""
-    product = combine(reading.declared, *parts)
-    return _parsed(
-        reading.page, reading.site_id, reading.root_url, product, reading.links, reading.canonical, noindex=False
-    )
 
 
 def _prepare(services: Services, page: FetchedPage) -> ParsedPage | tuple[Site, SiteRules | None]:
@@ -227,7 +191,21 @@ def _prepare(services: Services, page: FetchedPage) -> ParsedPage | tuple[Site, 
         return ParsedPage(outcome=_outcome(page, links=links, kind="sitemap", fingerprint=_links_fingerprint(links)))
     if not (page.content_type or "").startswith(("text/html", "application/xhtml")):
         return ParsedPage(outcome=_outcome(page, error="not_html"))
+    if site.name is None and ids.canonical(page.task.url) == site.root_url:
+        learn_site_name(services, site.id, page)
     return site, _site_rules(site.rules_yaml) if site.rules_yaml else None
+
+
+def learn_site_name(services: Services, site_id: str, home: FetchedPage) -> str | None:
+    """Name a site that has none from its fetched home page (og:site_name, application-name, <title>);
+    returns the name learned. A name the operator gave, or one learned meanwhile, is never replaced."""
+    page = read_page(home.body, home.final_url, home.encoding)
+    name = site_name(page) if page is not None else None
+    current = services.sites.get(site_id)  # read again: an operator may have changed the site since
+    if name is None or current is None or current.name is not None:
+        return None
+    services.sites.upsert(current.model_copy(update={"name": name}))
+    return name
 
 
 def _parsed(

@@ -7,12 +7,10 @@ from typing import TYPE_CHECKING
 from PIL import Image
 from pydantic import BaseModel, ConfigDict
 
-from snapmode import ids
+from snapmode import similarity
 from snapmode.domain import ImageTask, Region, VectorRecord
 from snapmode.errors import BadImage
 from snapmode.services import Services
-from snapmode.vision.colour import colour_signatures
-from snapmode.vision.details import DETAIL_LABEL, detail_boxes
 from snapmode.vision.images import crop, decode_normalized, normalize_image
 from snapmode.vision.taxonomy import WHOLE_IMAGE_LABEL
 
@@ -86,37 +84,15 @@ def classify(services: Services, regions: list[Region], crops: list[Image.Image]
 
 def embed(services: Services, image: DetectedImage) -> list[VectorRecord]:
     """One record per region, with its vector, colour signature, category and article types, then one per detail
-    view of the whole photo (``snapmode.vision.details``), which shares its category and article types. Raises
+    view of the whole photo, which shares its category and article types (snapmode.similarity). Raises
     NotAProductPhoto, before embedding anything, for a photo that is not a product's.
     """
     pixels = decode_normalized(image.jpeg)
-    crops = [crop(pixels, region.box) for region in image.regions]
-    predictions = classify(services, image.regions, crops)
-    regions = zip(image.regions, predictions, strict=True)
-    views = [(region.box, region.label, prediction) for region, prediction in regions]
-    whole_at = next(i for i, view in enumerate(views) if view[1] == WHOLE_IMAGE_LABEL)
-    whole_box, _, whole = views[whole_at]
-    details = detail_boxes(whole_box)
-    views += [(box, DETAIL_LABEL, whole) for box in details]
-    crops += [crop(pixels, box) for box in details]
-    vectors, colours = services.embedder.embed(crops), colour_signatures(crops)
-    kinds = services.article_types.probabilities(vectors[: len(image.regions)])
-    kinds = [*kinds, *[kinds[whole_at]] * len(details)]
-    url = image.task.image_url
-    return [
-        VectorRecord(
-            id=ids.vector_id(url, box, DETAIL_LABEL if label == DETAIL_LABEL else None),
-            product_id=image.task.product_id,
-            image_url=url,
-            box=box,
-            label=label,
-            category=prediction.label,
-            article_types=article_types.tolist(),
-            vector=vector.tolist(),
-            colour=colour.tolist(),
-        )
-        for (box, label, prediction), vector, colour, article_types in zip(views, vectors, colours, kinds, strict=True)
-    ]
+    predictions = classify(services, image.regions, [crop(pixels, region.box) for region in image.regions])
+    return similarity.photo_records(
+        services, pixels, image.regions, [prediction.label for prediction in predictions],
+        product_id=image.task.product_id, image_url=image.task.image_url,
+    )  # fmt: skip
 
 
 def store(services: Services, records: list[VectorRecord]) -> None:

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field, ValidationError
 
 from snapmode import ids
-from snapmode.backends.frontier.base import FrontierEntry
 from snapmode.backends.products.base import ProductFilters
 from snapmode.crawl.discovery import page_links
 from snapmode.crawl.ssrf import UnsafeURLError, check_url
@@ -23,10 +22,14 @@ from snapmode.domain import Product, Site
 from snapmode.errors import InvalidRequest, NotFound, SnapModeError
 from snapmode.extract import SiteRules
 from snapmode.extract.layered import extract_with_sources
+from snapmode.patterns import compile_pattern
 from snapmode.pipeline.crawling import is_http_url, publish_images, register_site
+from snapmode.pipeline.failures import FailureWords
 from snapmode.services import Services
 
 RATE_WINDOW_SECONDS = 60.0
+PROBLEM_SCAN = 50  # latest failures looked through for a robots.txt that cannot be read
+_FAILING = frozenset({"transient_error", "error"})
 PRODUCTS_PAGE = 500
 PREVIEW_FIELDS = (
     "name", "price", "currency", "brand", "description", "availability", "regular_price", "images", "categories",
@@ -50,6 +53,10 @@ class CrawlStatus(BaseModel):
     site_id: str
     state: Literal["active", "paused"]
     updated_at: float
+    problem: str | None = Field(
+        description="What keeps the whole crawl from going on, in plain words (the home page or robots.txt"
+        " failing: what failed, why, when the next try is); null when nothing does"
+    )
     pages: PageCounts
     pages_per_second: float = Field(description="Pages settled over the last 60 s, per second")
     errors: dict[str, int] = Field(description="Failed or retrying URLs per error kind")
@@ -61,7 +68,7 @@ class CrawlStatus(BaseModel):
 class CrawlError(BaseModel):
     url: str
     kind: str
-    message: str
+    message: str = Field(description="What failed, why and what happens next, in plain words")
     at: float
 
 
@@ -89,18 +96,24 @@ def create_site(
     rules_yaml: str | None = None,
     include: list[str] | None = None,
     exclude: list[str] | None = None,
+    name: str | None = None,
 ) -> tuple[Site, bool]:
-    """Register (or re-register) a site and start crawling it; True when it is new."""
+    """Register (or re-register) a site and start crawling it; True when it is new.
+
+    Refused (``InvalidRequest``) when the crawler would not fetch the URL (private or local address,
+    user info, no valid host...), or the rules or patterns are invalid."""
     existing = services.sites.get(ids.site_id(ids.canonical(root_url))) if is_http_url(root_url) else None
     try:
-        site = register_site(services, root_url, rules_yaml, include=include, exclude=exclude)
+        site = register_site(services, root_url, rules_yaml, include=include, exclude=exclude, name=name)
     except ValueError as exc:
         raise InvalidRequest(str(exc)) from None
     return site, existing is None
 
 
 def update_site(services: Services, site_id: str, changes: dict[str, object]) -> Site:
-    """Change rules or patterns (keys of ``changes``: rules_yaml, include, exclude); state is kept."""
+    """Change rules, patterns or name (keys of ``changes``: rules_yaml, include, exclude, name); state is kept.
+
+    A name set to None is learned again from the home page at its next fetch."""
     site = get_site(services, site_id)
     if changes.get("rules_yaml") is not None:
         try:
@@ -118,7 +131,7 @@ def update_site(services: Services, site_id: str, changes: dict[str, object]) ->
 def start_site(services: Services, site_id: str) -> Site:
     """Seed the root and sitemaps again and make every known page due: a recrawl from the top."""
     site = get_site(services, site_id)
-    site, _ = create_site(services, site.root_url, site.rules_yaml, site.include, site.exclude)
+    site, _ = create_site(services, site.root_url, site.rules_yaml, site.include, site.exclude, site.name)
     services.frontier.recrawl_site(site.id)
     return site
 
@@ -144,6 +157,7 @@ def crawl_status(services: Services, site_id: str, now: float | None = None) -> 
         site_id=site_id,
         state=site.state,
         updated_at=now,
+        problem=_blocking_problem(services, site, now),
         pages=PageCounts(
             queued=counts["discovered"],
             in_flight=counts["in_flight"],
@@ -164,8 +178,11 @@ def crawl_status(services: Services, site_id: str, now: float | None = None) -> 
 
 def recent_errors(services: Services, site_id: str, limit: int = 50) -> list[CrawlError]:
     get_site(services, site_id)
+    words = FailureWords(services.settings.crawl.allow_hosts, time.time())
     return [
-        CrawlError(url=entry.url, kind=entry.last_error or "unknown", message=_describe(entry), at=entry.updated_at)
+        CrawlError(
+            url=entry.url, kind=entry.last_error or "unknown", message=words.describe(entry), at=entry.updated_at
+        )
         for entry in services.frontier.failures(site_id, limit)
     ]
 
@@ -233,9 +250,21 @@ def _product_pages(services: Services, site_id: str | None) -> Iterator[list[Pro
             return
 
 
-def _describe(entry: FrontierEntry) -> str:
-    if entry.status == "error":
-        return f"gave up after {entry.attempts} attempt(s)"
-    retry_at = time.strftime("%H:%M:%S", time.gmtime(entry.next_fetch_at))
-    return f"attempt {entry.attempts} failed; retrying from {retry_at} UTC"
+def _blocking_problem(services: Services, site: Site, now: float) -> str | None:
+    """What holds the whole crawl back: a pattern RE2 cannot run (stored before patterns ran on RE2), else the
+    failure of its home page (the crawl starts there), else the latest robots.txt failure (nothing of the host
+    is fetched while robots.txt cannot be read)."""
+    for pattern in (*site.include, *site.exclude):
+        try:
+            compile_pattern(pattern)
+        except ValueError as exc:
+            return f"No new page is crawled until the site's patterns are changed: {exc}."
+    words = FailureWords(services.settings.crawl.allow_hosts, now)
+    home = services.frontier.get(site.root_url)
+    if home is not None and home.status in _FAILING:
+        return words.describe(home)
+    for entry in services.frontier.failures(site.id, PROBLEM_SCAN):
+        if entry.last_error == "robots_unreachable" and entry.status == "transient_error":
+            return words.describe(entry)
+    return None
 

@@ -2,32 +2,43 @@
 
 from __future__ import annotations
 
+import base64
+import io
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
+import httpx
 from PIL import Image
 from pydantic import BaseModel
 
 from snapmode.backends.products.base import ProductFilters, ProductPage
-from snapmode.domain import Region, RegionFeatures, SearchResult, VectorHit
+from snapmode.domain import Product, Region, RegionFeatures, SearchResult, VectorHit
 from snapmode.errors import BadImage, ImageURLRefused, InvalidRequest, NotFound
-from snapmode.ranking import rescored
 from snapmode.services import Services
-from snapmode.vision.colour import colour_signatures
-from snapmode.vision.details import DETAIL_LABEL, detail_boxes
+from snapmode.similarity import query_features, rescored
+from snapmode.vision.article_types import KIND_MIN_SCORE, SAME_KIND_MIN_SCORE, ArticleTypeHead, family_noun
+from snapmode.vision.details import DETAIL_LABEL
 from snapmode.vision.images import crop, normalize_image
 from snapmode.vision.taxonomy import WHOLE_IMAGE_LABEL
 
 if TYPE_CHECKING:
     from snapmode.crawl.fetcher import Fetcher
 
+log = logging.getLogger(__name__)
+
 # A filtered photo search keeps to the products matching the filters, read from the product index
-# (best text matches first when there is text), at most this many of them.
+# (best text matches first when there is text), at most this many of them; the vector store searches their
+# regions alone, so each of them with an embedded photo can be found however far it is from the query.
 MAX_FILTER_MATCHES = 5_000
 _MATCHES_PAGE = 500
-# Vector hits fetched per round grow by this factor until k matching products are found.
+# A product has several regions (photos, detections, detail views): regions fetched per round grow by this factor
+# until k products are found or the store has no more to give, up to Milvus' top-k limit.
 _OVERFETCH_FACTOR = 4
-MAX_VECTOR_CANDIDATES = 4_096
+MAX_VECTOR_CANDIDATES = 16_384
+# The copy of a photo given by URL that the answer carries, for the page to show instead of loading the URL.
+PHOTO_MAX_SIDE = 1024
+PHOTO_JPEG_QUALITY = 85
 # Unless the query is a detected region, detection only lists the regions to offer: it runs beside the
 # classifier, embedder and vector search (in one thread: the detector predicts one photo at a time anyway).
 _DETECTION = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detect")
@@ -39,12 +50,20 @@ class QueryCategory(BaseModel):
     narrowed: bool  # results were limited to regions of this category
 
 
+class QueryKind(BaseModel):
+    label: str  # the kind of product of the searched region: a family of Myntra article types (Topwear, Shoes...)
+    score: float  # the article-type head's probability of it
+
+
 class ImageSearch(BaseModel):
     regions: list[Region]  # detections by score, the whole image last
     region: int  # index of the region searched with (-1 for a manual box)
     width: int
     height: int
     category: QueryCategory
+    kind: QueryKind | None = None  # None when the article-type head is not confident
+    notice: str | None = None  # for the shopper, when no result is of the query's kind
+    photo: str | None = None  # a photo given by URL as fetched: a data:image/jpeg;base64 URL, longer side <= 1024 px
     results: list[SearchResult]
 
 
@@ -59,6 +78,7 @@ def search_by_image(
     q: str | None = None,
     filters: ProductFilters | None = None,
     max_side: int | None = None,
+    with_photo: bool = False,
 ) -> ImageSearch:
     """Detect regions in the photo, embed the chosen one, find products.
 
@@ -68,6 +88,8 @@ def search_by_image(
     category; with ``narrow``, a confident category (``search.narrow_min_score``) limits the results
     to regions of that category, as large visual-search systems do, unless none is found.
     Text ``q`` and ``filters`` (as in a text search) keep the results to matching products.
+    The answer names the searched region's kind of product when the article-type head is confident, with a
+    notice when no result is of that kind; ``with_photo`` adds the decoded photo (for a photo given by URL).
     """
     image = normalize_image(data, services.settings.imaging, max_side=max_side).image
     width, height = image.size
@@ -87,16 +109,26 @@ def search_by_image(
     k = k or services.settings.search.k
     narrowed = narrow and prediction.score >= services.settings.search.narrow_min_score
     allowed = matching_products(services, q, filters or ProductFilters())
-    results = (
-        _products_for(services, features, views, k, category=prediction.label, allowed=allowed) if narrowed else []
+    matches = (
+        best_matches(services, features, views, k, category=prediction.label, allowed=allowed) if narrowed else []
     )
-    if not results:
-        narrowed, results = False, _products_for(services, features, views, k, allowed=allowed)
+    if not matches:
+        narrowed, matches = False, best_matches(services, features, views, k, allowed=allowed)
+    kinds = photo_article_types(services, matches)
+    kind, notice = kind_and_notice(services.article_types, features.article_types, kinds, filtered=allowed is not None)
     regions = detecting.result()
     chosen = -1 if box is not None else len(regions) - 1 if region is None else region
     category = QueryCategory(label=prediction.label, score=round(prediction.score, 4), narrowed=narrowed)
     return ImageSearch(
-        regions=regions, region=chosen, width=width, height=height, category=category, results=results
+        regions=regions,
+        region=chosen,
+        width=width,
+        height=height,
+        category=category,
+        kind=kind,
+        notice=notice,
+        photo=_data_url(image) if with_photo else None,
+        results=_results(services.article_types, matches, kinds),
     )
 
 
@@ -110,31 +142,57 @@ def similar_to_product(services: Services, product_id: str, *, k: int | None = N
     if not whole:
         raise NotFound(f"product {product_id} has no embedded photo yet")
     views = [r for r in records if r.label == DETAIL_LABEL and services.settings.search.query_views]
-    return _products_for(services, whole[0], views, k or services.settings.search.k, exclude=product_id)
-
-
-def query_features(services: Services, query: Image.Image, with_views: bool = True) -> list[RegionFeatures]:
-    """What a search compares by: the query crop's features, then (``with_views``) its detail views', which
-    share its article types (as a stored photo's details share its)."""
-    crops = [query, *(crop(query, box) for box in detail_boxes((0, 0, *query.size)) if with_views)]
-    vectors, colours = services.embedder.embed(crops), colour_signatures(crops)
-    kinds = services.article_types.probabilities(vectors[:1])[0].tolist()
-    return [
-        RegionFeatures(vector=vector.tolist(), colour=colour.tolist(), article_types=kinds)
-        for vector, colour in zip(vectors, colours, strict=True)
-    ]
+    matches = best_matches(services, whole[0], views, k or services.settings.search.k, exclude=product_id)
+    return _results(services.article_types, matches, photo_article_types(services, matches))
 
 
 def fetch_image(fetcher: Fetcher, url: str, max_bytes: int) -> bytes:
-    """The bytes of a photo a shopper gave by URL, fetched like the crawler fetches (SSRF guard on every hop)."""
+    """The bytes of a photo a shopper gave by URL, fetched like the crawler fetches (SSRF guard on every hop).
+
+    A refusal or a failure is an ``ImageURLRefused`` in words for the shopper; what the fetcher said (resolver
+    output, addresses) goes to the log only."""
+    refused = _refused_form(url)
+    if refused:
+        raise ImageURLRefused(refused)
     result = fetcher.fetch(url, max_bytes=max_bytes)
     if result.error == "too_large":
         raise BadImage(f"image at the URL is over the {max_bytes}-byte limit", too_large=True)
-    if result.error in ("ssrf", "invalid_url"):
-        raise ImageURLRefused(f"image URL refused: {result.error_detail}")
-    if not result.ok:
-        raise ImageURLRefused(f"image URL could not be fetched: {result.error_detail or f'HTTP {result.status}'}")
-    return result.body
+    if result.ok:
+        return result.body
+    log.info("photo URL %r refused or failed: %s (%s)", url, result.error, result.error_detail)
+    if result.error in _PLAIN_FAILURES:
+        raise ImageURLRefused(_PLAIN_FAILURES[result.error])
+    if result.status is not None and result.status >= 300:
+        raise ImageURLRefused(f"{_NOT_DOWNLOADED} (HTTP {result.status}).")
+    raise ImageURLRefused(_NOT_DOWNLOADED + ".")
+
+
+# Why a photo URL cannot be used, for a shopper.
+_CANNOT_USE = "That address can't be used: "
+_NOT_A_WEB_ADDRESS = _CANNOT_USE + "it is not a web address (http:// or https://) of a photo."
+_NOT_DOWNLOADED = "The photo could not be downloaded"
+_PLAIN_FAILURES = {
+    "ssrf": _CANNOT_USE + "it points to a private or local network.",
+    "invalid_url": _NOT_A_WEB_ADDRESS,
+    "timeout": _NOT_DOWNLOADED + ": the site did not answer in time.",
+    "connect": _NOT_DOWNLOADED + ": the site could not be reached.",
+    "redirect_loop": _NOT_DOWNLOADED + ": the site redirects in a loop.",
+    "too_many_redirects": _NOT_DOWNLOADED + ": the site redirects too many times.",
+    "bad_redirect": _NOT_DOWNLOADED + ": the site redirects to an address that cannot be used.",
+}
+
+
+def _refused_form(url: str) -> str | None:
+    """Why the URL as typed cannot be used (the fetcher checks it again, and every address it reaches)."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        return _NOT_A_WEB_ADDRESS
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        return _NOT_A_WEB_ADDRESS
+    if parsed.userinfo:
+        return _CANNOT_USE + "addresses with a user name or password are refused."
+    return None
 
 
 def matching_products(services: Services, q: str | None, filters: ProductFilters) -> set[str] | None:
@@ -156,7 +214,7 @@ def search_text(
     return services.products.search(q, filters, offset=offset, limit=limit)
 
 
-def _products_for(
+def best_matches(
     services: Services,
     query: RegionFeatures,
     views: list[RegionFeatures],
@@ -164,14 +222,15 @@ def _products_for(
     exclude: str | None = None,
     category: str | None = None,
     allowed: set[str] | None = None,
-) -> list[SearchResult]:
-    """The best products for the query and its detail views (which meet stored photos, never their details)."""
+) -> list[tuple[VectorHit, Product]]:
+    """The k best products for the query and its detail views (which meet stored photos, never their details),
+    each with its best hit; ``allowed`` limits the search to those products' regions."""
     if allowed is not None and not allowed:
         return []
     weights = services.settings.search
     view_hits = services.vectors.search_many(
         [view.vector for view in views], weights.view_candidates, exclude_product=exclude, category=category,
-        exclude_label=DETAIL_LABEL,
+        exclude_label=DETAIL_LABEL, product_ids=allowed,
     )
     through_views = [
         hit for view, found in zip(views, view_hits, strict=True)
@@ -179,33 +238,85 @@ def _products_for(
     ]
     candidates = weights.candidates
     while True:
-        hits = services.vectors.search(query.vector, candidates, exclude_product=exclude, category=category)
+        hits = services.vectors.search(
+            query.vector, candidates, exclude_product=exclude, category=category, product_ids=allowed
+        )
         best = best_per_product(rescored(query, hits, weights) + through_views, allowed)
-        # Filters drop hits: fetch more until k products match or the store has no more to give.
-        if allowed is None or len(best) >= k or len(hits) < candidates or candidates >= MAX_VECTOR_CANDIDATES:
+        if len(best) >= k or len(hits) < candidates or candidates >= MAX_VECTOR_CANDIDATES:
             break
         candidates = min(candidates * _OVERFETCH_FACTOR, MAX_VECTOR_CANDIDATES)
     products = services.products.get_many(list(best))
     # A vector whose product is not indexed yet (the two topologies race) is not a result.
-    found = [(hit, products[hit.product_id]) for hit in best.values() if hit.product_id in products]
-    return [
-        SearchResult(
-            product_id=hit.product_id,
-            name=product.name,
-            price=product.price,
-            regular_price=product.regular_price,
-            currency=product.currency,
-            brand=product.brand,
-            availability=product.availability,
-            url=product.url,
-            image_url=hit.image_url,
-            score=round(hit.score, 4),
-            box=hit.box,
-            label=hit.label,
-            category=hit.category,
+    return [(hit, products[hit.product_id]) for hit in best.values() if hit.product_id in products][:k]
+
+
+def photo_article_types(services: Services, matches: list[tuple[VectorHit, Product]]) -> list[list[float]]:
+    """The article-type probabilities of each match's photo: what kind of product the photo shows. A detail view
+    carries its photo's; a detected region its own, which may be another kind (the shoes in a photo of trousers)."""
+    regions = {hit.image_url for hit, _ in matches if hit.label not in (WHOLE_IMAGE_LABEL, DETAIL_LABEL)}
+    whole = services.vectors.article_types(regions, WHOLE_IMAGE_LABEL) if regions else {}
+    return [whole.get(hit.image_url, hit.article_types) for hit, _ in matches]
+
+
+def _results(
+    head: ArticleTypeHead, matches: list[tuple[VectorHit, Product]], kinds: list[list[float]]
+) -> list[SearchResult]:
+    results = []
+    for (hit, product), probabilities in zip(matches, kinds, strict=True):
+        kind = head.kind(probabilities)
+        results.append(
+            SearchResult(
+                product_id=hit.product_id,
+                site=product.site,
+                name=product.name,
+                price=product.price,
+                regular_price=product.regular_price,
+                currency=product.currency,
+                brand=product.brand,
+                availability=product.availability,
+                url=product.url,
+                image_url=hit.image_url,
+                score=round(hit.score, 4),
+                box=hit.box,
+                label=hit.label,
+                category=hit.category,
+                article_type=kind.family if kind else None,
+            )
         )
-        for hit, product in found[:k]
-    ]
+    return results
+
+
+def kind_and_notice(
+    head: ArticleTypeHead,
+    query: list[float],
+    results: list[list[float]],
+    *,
+    filtered: bool,
+    min_score: float = KIND_MIN_SCORE,
+    same_min_score: float = SAME_KIND_MIN_SCORE,
+) -> tuple[QueryKind | None, str | None]:
+    """The kind of the query (its article-type probabilities) when the head is confident (``min_score``), and a
+    notice when no result (their photos' probabilities) is of that kind.
+
+    A result counts as of the query's kind from a lower probability of that family (``same_min_score``) than
+    naming a kind takes: the head is less sure of the shop's photos than of Myntra's, and a notice on a real
+    match costs more than a missed one (docs/models.md, "Is it the kind the shopper asked for?")."""
+    kind = head.kind(query, min_score)
+    if kind is None:
+        return None, None
+    found = QueryKind(label=kind.family, score=round(kind.score, 4))
+    if not results or any(head.family_score(result, kind.family) >= same_min_score for result in results):
+        return found, None
+    where = "among the products that match the filters" if filtered else "in this index"
+    return found, f"No {family_noun(kind.family)} {where}: these are the closest other products."
+
+
+def _data_url(image: Image.Image) -> str:
+    copy = image.copy()
+    copy.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    copy.save(buffer, "JPEG", quality=PHOTO_JPEG_QUALITY)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def best_per_product(hits: list[VectorHit], allowed: set[str] | None) -> dict[str, VectorHit]:
@@ -220,9 +331,12 @@ def best_per_product(hits: list[VectorHit], allowed: set[str] | None) -> dict[st
 
 
 def _clamp(box: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:
+    """The box as given (x1 < x2, y1 < y2: a reversed box is as wrong as an empty one), cut to the image."""
     x1, y1, x2, y2 = box
-    x1, x2 = sorted((max(0, min(x1, width)), max(0, min(x2, width))))
-    y1, y2 = sorted((max(0, min(y1, height)), max(0, min(y2, height))))
+    if x2 <= x1 or y2 <= y1:
+        raise InvalidRequest("box must be x1,y1,x2,y2 with x2 > x1 and y2 > y1")
+    x1, x2 = max(0, min(x1, width)), max(0, min(x2, width))
+    y1, y2 = max(0, min(y1, height)), max(0, min(y2, height))
     if x2 - x1 < 4 or y2 - y1 < 4:
         raise InvalidRequest("box is empty or outside the image")
     return x1, y1, x2, y2

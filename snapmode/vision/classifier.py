@@ -15,12 +15,12 @@ import numpy as np
 from PIL import Image
 from pydantic import BaseModel, ConfigDict
 
-from snapmode.vision import dcgan  # noqa: F401  quiets TensorFlow's start-up logging and sets its threading
-from snapmode.vision.classifier_data import NOT_PRODUCT
+from snapmode.vision import frameworks
 from snapmode.vision.preprocess import to_model_input
+from snapmode.vision.taxonomy import NOT_PRODUCT
 
-import tensorflow as tf  # noqa: E402
-import keras  # noqa: E402
+tf = frameworks.tensorflow()
+keras = frameworks.keras()
 
 BATCH_SIZE = 64
 TOP_K = 3

@@ -6,41 +6,10 @@ The discriminator doubles as the visual-search feature extractor: its last conv 
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sqlite3  # noqa: F401  before TensorFlow: see below
-import sys
-from collections.abc import Iterator
+from snapmode.vision import frameworks
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-
-
-@contextlib.contextmanager
-def _native_stderr_muted() -> Iterator[None]:
-    """TensorFlow's C++ prints start-up notices (oneDNN) before any log level applies; only the fd can mute them."""
-    sys.stderr.flush()
-    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
-
-
-# TensorFlow's library carries its own SQLite, built without FTS5. Loaded before Python's sqlite3, it would
-# serve sqlite3's symbols, and the embedded product index's full-text search would fail ("no such module: fts5").
-with _native_stderr_muted():
-    import tensorflow as tf
-
-import keras  # noqa: E402
-from keras import layers  # noqa: E402
-
-with contextlib.suppress(RuntimeError):  # raised when the runtime already started in this process: its setting stands
-    # One op at a time, each on all cores: on a few shared cores concurrent ops thrash (measured ~2x slower steps).
-    tf.config.threading.set_inter_op_parallelism_threads(1)
+keras = frameworks.keras()
+layers = keras.layers
 
 IMAGE_SIZE = 64
 LATENT_DIM = 100

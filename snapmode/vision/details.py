@@ -3,7 +3,7 @@
 A shop's close-up of a zip, a pocket or a fabric shares little with its own whole-garment photo at 64x64;
 it does look like the same part of that photo, enlarged. So each photo is also indexed as a few crops of
 its garment (three half-size crops along its long axis, four 35% crops around its centre), and a search
-scores a hit on one of them less ``SearchSettings.detail_discount`` (snapmode.ranking): a close-up finds
+scores a hit on one of them less ``SearchSettings.detail_discount`` (snapmode.similarity): a close-up finds
 the product, while a whole query still prefers whole photos to another product's detail.
 docs/models.md ("Detail views") has the figures that chose these crops and the discount.
 """

@@ -6,8 +6,6 @@ the detector misses is still searchable, and callers need no special case.
 
 from __future__ import annotations
 
-import snapmode.vision.torch_first  # noqa: F401
-
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from snapmode.vision import dcgan
+from snapmode.vision import dcgan, frameworks
 from snapmode.vision.preprocess import to_model_input
 
-import tensorflow as tf  # noqa: E402  after dcgan, which quiets TensorFlow's start-up logging
+tf = frameworks.tensorflow()
 
 BATCH_SIZE = 64
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 CLASSES: tuple[str, ...] = ("top", "outerwear", "trousers", "shorts", "shoes", "bag", "accessory")
 
 WHOLE_IMAGE_LABEL = "image"  # the extra whole-photo region, never a detector class
+NOT_PRODUCT = "not_product"  # the product classifier's last class: logos, banners, icons, blanks, UI blocks
 
 MYNTRA_ARTICLE_TYPES: dict[str, str] = {
     **dict.fromkeys(

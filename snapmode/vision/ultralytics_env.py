@@ -15,6 +15,7 @@ from pathlib import Path
 
 from snapmode.config import REPO_ROOT, Settings
 from snapmode.errors import SnapModeError
+from snapmode.vision import frameworks
 
 FONT_CANDIDATES = (
     *sorted((REPO_ROOT / "models" / "fonts").glob("*.ttf")),
@@ -58,6 +59,7 @@ def import_yolo():
     from PIL import Image
 
     configure_ultralytics()
+    frameworks.torch()  # ultralytics loads torch: through the one place that orders it before TensorFlow
     pil_open = Image.open
     from ultralytics import YOLO
 

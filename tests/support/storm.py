@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 import pytest
 
+from launch.storm.local import run_local, stop
 from snapmode.config import Settings
-from snapmode.storm.local import run_local, stop
 
 
 def run_storm_until(topologies: list[type], settings: Settings, done: Callable[[], bool], timeout: float) -> float:

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
@@ -23,8 +23,13 @@ export function launch(): Promise<Browser> {
   });
 }
 
-export async function openPage(browser: Browser, path: string, viewport = DESKTOP): Promise<Page> {
-  const context = await browser.newContext({ viewport, baseURL: env("E2E_BASE_URL") });
+export async function openPage(
+  browser: Browser,
+  path: string,
+  viewport = DESKTOP,
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, baseURL: env("E2E_BASE_URL"), ...options });
   const page = await context.newPage();
   await page.goto(path);
   return page;

@@ -4,111 +4,49 @@
  * URLs are relative to the page's base so one build works behind any host.
  */
 
+import type { Given, Schemas, Sent, paths } from "./api/sent";
 import { detailOf, retryAfterSeconds, statusText } from "./http";
 
+// Answers: the schemas of web/openapi.json, as sent (./api/sent.ts).
+
+export type Region = Sent<Schemas["Region"]>; // label: the detector class, or "image" for the whole photo
 /** x1, y1, x2, y2 in pixels of the uploaded image. */
-export type Box = [number, number, number, number];
-
-export type Availability = "InStock" | "OutOfStock";
-
-export interface Region {
-  box: Box;
-  label: string; // detector class, or "image" for the whole photo
-  score: number;
-}
-
-export interface SearchResult {
-  product_id: string;
-  name: string | null;
-  price: string | null; // decimal string, the price paid now
-  regular_price: string | null; // set when on sale
-  currency: string | null; // ISO 4217
-  brand: string | null;
-  availability: Availability | null;
-  url: string; // the shop's product page
-  image_url: string; // the matched photo
-  score: number; // ranking score, mostly cosine similarity of the vectors and of the colours; higher is closer
-  box: Box;
-  label: string;
-}
-
-export interface QueryCategory {
-  label: string; // the classifier's product category for the searched region
-  score: number;
-  narrowed: boolean; // results were limited to that category
-}
-
-export interface ImageSearchResponse {
-  regions: Region[]; // by score, the whole image always last
-  region: number; // index of the searched region, -1 for a manual crop
-  width: number;
-  height: number;
-  category?: QueryCategory;
-  results: SearchResult[];
-}
-
-export interface SimilarResponse {
-  results: SearchResult[];
-}
-
-export interface Product {
-  id: string;
-  url: string;
-  name: string | null;
-  price: string | null;
-  regular_price: string | null;
-  currency: string | null;
-  brand: string | null;
-  availability: Availability | null;
-  images: string[];
-  categories: string[];
-  description: string | null;
-  site?: string; // the registered shop's id
-  discount_percent?: number | null;
-  fetched_at?: number; // unix seconds
-}
-
+export type Box = Region["box"];
+export type SearchResult = Sent<Schemas["SearchResult"]>;
+export type Availability = NonNullable<SearchResult["availability"]>;
+/** The classifier's product category of the searched region; never shown to shoppers. */
+export type QueryCategory = Sent<Schemas["QueryCategory"]>;
+/** The searched region's kind of product, when the model is confident of it. */
+export type QueryKind = Sent<Schemas["QueryKind"]>;
+/** `regions` by score, the whole image always last; `region` -1 for a manual crop; `photo` for a photo given by URL. */
+export type ImageSearchResponse = Sent<Schemas["ImageSearch"]>;
+/** A registered shop as shoppers know it: `name` is its own name, else its host. */
+export type Shop = Sent<Schemas["Shop"]>;
+export type SimilarResponse = Sent<Schemas["SimilarResults"]>;
+export type Product = Sent<Schemas["Product"]>;
 /** One point of a product's price history: recorded each time a crawl saw the price or stock change. */
-export interface PricePoint {
-  observed_at: number; // unix seconds
-  price: string | null;
-  regular_price: string | null;
-  currency: string | null;
-  availability: Availability | null;
-}
-
-export interface FacetValue {
-  value: string;
-  count: number;
-}
-
-/** Facet counts over the filtered set; "price" values are bucket labels such as "25-50" or "100+". */
-export type FacetName = "brand" | "category" | "price" | "site";
-export type Facets = Partial<Record<FacetName, FacetValue[]>>;
-
-export interface CatalogSearchResponse {
-  total: number;
-  items: Product[];
-  facets: Facets;
-}
+export type PricePoint = Sent<Schemas["PricePoint"]>;
+export type FacetValue = Sent<Schemas["FacetCount"]>;
+export type CatalogSearchResponse = Sent<Schemas["ProductPage"]>;
+/**
+ * Facet counts over the filtered set; "price" values are bucket labels such as "25-50" or "100+". The schema names
+ * no facets (ProductPage.facets is a dict by name), so neither does the page: it reads the names it shows.
+ */
+export type FacetName = Extract<keyof CatalogSearchResponse["facets"], string>;
+/** The facets shown; none before the first answer. */
+export type Facets = Partial<CatalogSearchResponse["facets"]>;
 
 /** What a result card shows; image search hits carry a score, catalogue items do not. */
-export interface ProductCardData {
-  product_id: string;
-  name: string | null;
-  price: string | null;
-  regular_price: string | null;
-  currency: string | null;
-  brand: string | null;
-  availability: Availability | null;
-  url: string;
-  image_url: string;
-  score?: number;
-}
+export type ProductCardData = Pick<
+  SearchResult,
+  "product_id" | "name" | "price" | "regular_price" | "currency" | "brand" | "availability" | "url" | "image_url"
+> &
+  Partial<Pick<SearchResult, "score" | "site">>;
 
 export function productCard(product: Product): ProductCardData {
   return {
     product_id: product.id,
+    site: product.site,
     name: product.name,
     price: product.price,
     regular_price: product.regular_price,
@@ -139,25 +77,23 @@ export class ApiError extends Error {
 
 const API_ROOT = `${import.meta.env.BASE_URL}api/v1`;
 
+// Requests: the parameters of web/openapi.json's operations.
+type CatalogParameters = NonNullable<paths["/api/v1/search"]["get"]["parameters"]["query"]>;
+type ImageSearchForm = NonNullable<
+  paths["/api/v1/search/image"]["post"]["requestBody"]
+>["content"]["multipart/form-data"];
+
 /** Text and filters shared by text search and photo search; empty ones are left out of the request. */
-export interface SearchFilters {
-  q?: string;
-  category?: string;
-  brand?: string;
-  site?: string;
-  min_price?: number;
-  max_price?: number;
-  in_stock?: boolean;
-}
+export type SearchFilters = Given<Pick<CatalogParameters, keyof CatalogParameters & keyof ImageSearchForm>>;
 
 /** The photo to search with: an upload, or an http(s) URL the server fetches. */
 export type PhotoSource = { file: Blob } | { url: string };
 
-export interface ImageSearchOptions extends SearchFilters {
-  k?: number;
-  region?: number; // index into the regions of a previous answer for the same photo
-  box?: Box; // a manual crop; the server prefers it over `region`
-}
+/** `k` left out, the server's setting decides; `region` indexes the regions of a previous answer for the same photo. */
+export type ImageSearchOptions = SearchFilters &
+  Given<Pick<ImageSearchForm, "k" | "region">> & {
+    box?: Box; // a manual crop, sent as "x1,y1,x2,y2"; the server prefers it over `region`
+  };
 
 export function searchImage(
   source: PhotoSource,
@@ -181,17 +117,19 @@ export function priceHistory(productId: string, signal?: AbortSignal): Promise<P
   return request<PricePoint[]>(`${API_ROOT}/products/${encodeURIComponent(productId)}/history`, { signal });
 }
 
-export function similarProducts(productId: string, k = 12, signal?: AbortSignal): Promise<SimilarResponse> {
-  const query = new URLSearchParams({ k: String(k) });
-  return request<SimilarResponse>(`${API_ROOT}/products/${encodeURIComponent(productId)}/similar?${query}`, {
+/** `k` left out, the server's setting decides how many. */
+export function similarProducts(productId: string, k?: number, signal?: AbortSignal): Promise<SimilarResponse> {
+  const query = k === undefined ? "" : `?${new URLSearchParams({ k: String(k) })}`;
+  return request<SimilarResponse>(`${API_ROOT}/products/${encodeURIComponent(productId)}/similar${query}`, {
     signal,
   });
 }
 
-export interface CatalogQuery extends SearchFilters {
-  offset?: number;
-  limit?: number;
+export function listShops(signal?: AbortSignal): Promise<Shop[]> {
+  return request<Shop[]>(`${API_ROOT}/shops`, { signal });
 }
+
+export type CatalogQuery = Given<CatalogParameters>;
 
 export function searchCatalog(query: CatalogQuery, signal?: AbortSignal): Promise<CatalogSearchResponse> {
   const params = new URLSearchParams();

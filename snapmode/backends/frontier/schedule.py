@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from snapmode.backends.frontier.base import Completion, FrontierEntry
-from snapmode.crawl.recrawl import RecrawlPolicy
+from snapmode.config import RecrawlPolicy
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from snapmode.domain import PricePoint, Product
+from snapmode.errors import InvalidRequest
 
 
 class ProductFilters(BaseModel):
@@ -16,6 +17,19 @@ class ProductFilters(BaseModel):
     min_price: float | None = None
     max_price: float | None = None
     in_stock: bool | None = None
+
+    @model_validator(mode="after")
+    def _price_range_can_match(self) -> ProductFilters:
+        """A reversed price range is a mistake to report (422), not a search that silently finds nothing.
+
+        ``InvalidRequest`` rather than ``ValueError``: pydantic lets it through as it is, for text and photo
+        search alike.
+        """
+        if self.min_price is not None and self.max_price is not None and self.min_price > self.max_price:
+            raise InvalidRequest(
+                f"min_price ({self.min_price:.10g}) is above max_price ({self.max_price:.10g}): no price can be in between"
+            )
+        return self
 
 
 class FacetCount(BaseModel):
@@ -41,7 +55,8 @@ class ProductIndex(Protocol):
     def search(
         self, q: str | None, filters: ProductFilters, offset: int = 0, limit: int = 20
     ) -> ProductPage:
-        """Full text over name, brand, description, categories; facets over the filtered set."""
+        """Full text (the language of ``query``) over name, brand, description, categories, colours and SKUs,
+        variants' included; facets over the filtered set. Raises ``InvalidRequest`` for a query it refuses."""
 
     def count(self) -> int: ...
 

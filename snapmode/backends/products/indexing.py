@@ -1,27 +1,40 @@
-"""What every product index does the same way, whatever the technology: words of a text query, weights of
-the text fields, category paths, price buckets and facet sizes. Both backends must give the same answers."""
+"""What every product index does the same way, whatever the technology: the searchable text of a product,
+weights of the text fields, category paths, price buckets and facet sizes. Both backends must give the same
+answers (the text query language is in ``query``)."""
 
 from __future__ import annotations
 
 import math
-import re
+
+from snapmode.backends.products.query import searchable
+from snapmode.domain import Product
 
 FACET_LIMIT = 30
-MAX_QUERY_TERMS = 32
-# Text fields and their weights: a hit in the name counts most.
-FIELD_WEIGHTS = {"name": 10.0, "brand": 4.0, "description": 1.0, "categories": 2.0}
+# What ``text_fields`` makes of a product; a change to it (or to ``query.searchable``) takes a new version, and
+# both indexes then rebuild their text from the stored products.
+TEXT_VERSION = 2
+# Text fields and their weights: a hit in the name counts most, then an exact code (SKU) and the brand.
+FIELD_WEIGHTS = {"name": 10.0, "brand": 4.0, "description": 1.0, "categories": 2.0, "colours": 3.0, "skus": 5.0}
 # (label, exclusive upper bound); each bucket starts where the previous one ends.
 PRICE_BUCKETS = (("0-25", 25), ("25-50", 50), ("50-100", 100), ("100+", None))
 
-_WORD = re.compile(r"[^\W_]+")
 
+def text_fields(product: Product) -> dict[str, str]:
+    """The searchable text of a product per field of ``FIELD_WEIGHTS`` (``query.searchable``), one value a line.
 
-def query_words(q: str) -> list[str]:
-    """The words of a text query (letters and digits only, so no query syntax gets through)."""
-    words = _WORD.findall(q)
-    if len(words) > MAX_QUERY_TERMS:
-        raise ValueError(f"query has {len(words)} words; at most {MAX_QUERY_TERMS} are supported")
-    return words
+    Colours and SKUs come from the variants too (a shop often lists its colours and codes only there).
+    """
+    values = {
+        "name": [product.name],
+        "brand": [product.brand],
+        "description": [product.description],
+        "categories": product.categories,
+        "colours": [variant.color for variant in product.variants],
+        "skus": [product.sku, *(variant.sku for variant in product.variants)],
+    }
+    return {
+        field: searchable("\n".join(dict.fromkeys(value for value in values[field] if value))) for field in FIELD_WEIGHTS
+    }
 
 
 def category_segments(category: str) -> list[str]:

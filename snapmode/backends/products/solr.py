@@ -3,11 +3,16 @@
 Same semantics as ``SqliteProductIndex``. An upsert reads the stored products by realtime get and writes
 them back with their ``_version_``: when another process wrote one in between, Solr refuses the batch
 (409) and the upsert starts over, so "newer observation wins" holds across processes without a lock.
+
+Product documents carry the ``text_version`` of the text fields they were indexed with; the first search or
+upsert of each ``SolrProductIndex`` rewrites those of an older version from their stored JSON (as the SQLite
+index rebuilds its full-text table), so an upgraded configset finds colours and SKUs in products indexed before.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import Any
 
@@ -16,26 +21,29 @@ from snapmode.backends.products.indexing import (
     FACET_LIMIT,
     FIELD_WEIGHTS,
     PRICE_BUCKETS,
+    TEXT_VERSION,
     category_paths,
     price_value,
-    query_words,
+    text_fields,
 )
+from snapmode.backends.products.query import AnyOf, Node, Term, parse_query
 from snapmode.backends.solr_client import SolrCore, VersionConflict
 from snapmode.config import SolrSettings
 from snapmode.domain import PricePoint, Product
 from snapmode.errors import BackendUnavailable
 
-# Ranked (stemmed) field and its unstemmed twin for prefixes, per SQLite full-text column.
+# The Solr field of each SQLite full-text column.
 _TEXT_FIELDS = {
-    "name": ("name", "name_words"),
-    "brand": ("brand_text", "brand_words"),
-    "description": ("description", "description_words"),
-    "categories": ("categories", "categories_words"),
+    "name": "name",
+    "brand": "brand_text",
+    "description": "description",
+    "categories": "categories",
+    "colours": "colours",
+    "skus": "skus",
 }
 _POINT_FIELDS = ("price", "regular_price", "currency", "availability")
-# Solr's standard tokenizer cuts tokens at 255 characters, so a longer prefix cannot match anything more.
-_MAX_PREFIX = 255
 _UPSERT_ATTEMPTS = 8
+_REWRITE_BATCH = 500
 _SORT = "score desc, name_sort asc, id asc"
 
 
@@ -44,8 +52,38 @@ class SolrProductIndex:
 
     def __init__(self, settings: SolrSettings) -> None:
         self._core = SolrCore(settings, settings.products_core)
+        self._text_current = False
+        self._text_lock = threading.Lock()
 
     def upsert(self, products: list[Product]) -> None:
+        self._update_text_fields()
+        self._write(products)
+
+    def _update_text_fields(self) -> None:
+        """Rewrites, once per index object, the products indexed with older text fields (see the module's doc)."""
+        if self._text_current:
+            return
+        with self._text_lock:
+            if self._text_current:
+                return
+            stale = self._core.query_all(
+                {
+                    "query": "type:product",
+                    "filter": [f"-text_version:{TEXT_VERSION}"],
+                    "sort": "id asc",
+                    "fields": "data",
+                }
+            )
+            batch: list[Product] = []
+            for doc in stale:
+                batch.append(Product.model_validate_json(doc["data"]))
+                if len(batch) == _REWRITE_BATCH:
+                    self._write(batch)
+                    batch = []
+            self._write(batch)
+            self._text_current = True
+
+    def _write(self, products: list[Product]) -> None:
         if not products:
             return
         for attempt in range(_UPSERT_ATTEMPTS):
@@ -104,10 +142,12 @@ class SolrProductIndex:
     def search(self, q: str | None, filters: ProductFilters, offset: int = 0, limit: int = 20) -> ProductPage:
         if offset < 0 or limit < 0:
             raise ValueError(f"offset and limit must be >= 0, got offset={offset} limit={limit}")
+        text = parse_query(q)
         filter_queries, params = _filters(filters)
+        self._update_text_fields()
         answer = self._core.query(
             {
-                "query": _text_query(q or ""),
+                "query": "*:*" if text is None else _text_query(text),
                 "filter": ["type:product", *filter_queries],
                 "offset": offset,
                 "limit": limit,
@@ -142,14 +182,13 @@ class SolrProductIndex:
 
 
 def _product_doc(product: Product) -> dict[str, Any]:
-    return {
+    text = {_TEXT_FIELDS[column]: value for column, value in text_fields(product).items() if value}
+    return text | {
         "id": product.id,
         "type": "product",
         "data": product.model_dump_json(),
-        "name": product.name,
+        "text_version": TEXT_VERSION,
         "brand": product.brand,
-        "description": product.description,
-        "categories": product.categories,
         "name_sort": (product.name or "").lower(),
         "category_path": sorted({path for category in product.categories for path in category_paths(category)}),
         "site": product.site,
@@ -169,25 +208,28 @@ def _point_doc(product_id: str, point: PricePoint) -> dict[str, Any]:
     }
 
 
-def _text_query(q: str) -> str:
-    """Every word must match a ranked field or prefix an unstemmed one; the SQLite column weights apply.
+def _text_query(node: Node) -> str:
+    """A parsed text query in Solr's standard syntax; a word matches any text field, with its SQLite weight.
 
-    Words hold letters and digits only, and lower case keeps AND/OR/NOT from reading as operators, so
-    user text cannot reach the query syntax.
+    Words hold letters and digits only, folded to lower case, and go in quotes unless they are a prefix: user
+    text cannot reach the query syntax, and AND/OR/NOT never read as operators. The schema stems a prefix as
+    SQLite does. A pure negative group needs ``*:*`` to exclude from: Lucene matches nothing with MUST_NOT alone.
     """
-    words = [word.lower() for word in query_words(q)]
-    if not words:
-        return "*:*"
-    return " ".join(
-        "+("
-        + " ".join(
-            f"{stemmed}:{word}^{weight} {prefix}:{word[:_MAX_PREFIX]}*^{weight}"
-            for column, weight in FIELD_WEIGHTS.items()
-            for stemmed, prefix in [_TEXT_FIELDS[column]]
+    if isinstance(node, Term):
+        phrase = " ".join(node.words)
+        return (
+            "("
+            + " ".join(
+                f'{_TEXT_FIELDS[column]}:"{phrase}"^{weight}'
+                + (f" {_TEXT_FIELDS[column]}:{phrase}*^{weight}" if node.prefix else "")
+                for column, weight in FIELD_WEIGHTS.items()
+            )
+            + ")"
         )
-        + ")"
-        for word in words
-    )
+    if isinstance(node, AnyOf):
+        return "(" + " ".join(_text_query(option) for option in node.options) + ")"
+    clauses = [f"+{_text_query(part)}" for part in node.required] + [f"-{_text_query(part)}" for part in node.excluded]
+    return "(" + " ".join(clauses if node.required else ["*:*", *clauses]) + ")"
 
 
 def _filters(filters: ProductFilters) -> tuple[list[str], dict[str, Any]]:

@@ -3,6 +3,10 @@
 WAL mode plus a busy timeout lets several processes (crawler, API) share the file;
 every write is one ``BEGIN IMMEDIATE`` transaction (committed or rolled back by the
 connection's context manager) so readers never see half a batch.
+
+The full-text table is derived data: opening a file whose table was made with other columns, tokenizer
+or ``TEXT_VERSION`` (the file's ``user_version``; an older SnapMode) rebuilds it from the products' JSON,
+once, before anything reads it.
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ from snapmode.backends.products.indexing import (
     FACET_LIMIT,
     FIELD_WEIGHTS,
     PRICE_BUCKETS,
+    TEXT_VERSION,
     category_paths,
     category_segments,
     price_value,
-    query_words,
+    text_fields,
 )
+from snapmode.backends.products.query import AllOf, AnyOf, Node, Term, parse_query
 from snapmode.domain import PricePoint, Product
 from snapmode.sqlite import connect
 
@@ -53,19 +59,36 @@ CREATE TABLE IF NOT EXISTS price_history (
     availability TEXT,
     PRIMARY KEY (product_id, observed_at)
 ) WITHOUT ROWID;
-CREATE VIRTUAL TABLE IF NOT EXISTS products_fts USING fts5 (
-    name, brand, description, categories, tokenize = 'porter unicode61 remove_diacritics 2'
-);
 """
+# As SQLite keeps it in sqlite_master, so a file made with other columns or tokenizer is told apart.
+_FTS_TABLE = (
+    f"CREATE VIRTUAL TABLE products_fts USING fts5 ({', '.join(FIELD_WEIGHTS)}, "
+    "tokenize = 'porter unicode61 remove_diacritics 2')"
+)
+_FTS_INSERT = (
+    f"INSERT INTO products_fts (rowid, {', '.join(FIELD_WEIGHTS)}) VALUES (?{', ?' * len(FIELD_WEIGHTS)})"
+)
 
 
-def fts_match_expression(q: str) -> str | None:
-    """Turn user text into a safe FTS5 query: every word a quoted prefix term, all ANDed.
+def fts_match(node: Node) -> str:
+    """A parsed text query as an FTS5 expression over every column.
 
-    Quoting each word disarms FTS5 syntax (operators, quotes, parentheses, column
-    filters); None when the text holds no word at all.
+    Every word goes in double quotes and holds letters and digits only, which disarms FTS5's own syntax
+    (column filters, NEAR, its operators); FTS5's NOT needs something on its left, which ``AllOf`` has
+    everywhere but at the top (see ``_hits_query``).
     """
-    return " ".join(f'"{word}"*' for word in query_words(q)) or None
+    if isinstance(node, Term):
+        return f'"{" ".join(node.words)}"' + ("*" if node.prefix else "")
+    if isinstance(node, AnyOf):
+        return "(" + " OR ".join(fts_match(option) for option in node.options) + ")"
+    required = "(" + " AND ".join(fts_match(part) for part in node.required) + ")"
+    if not node.excluded:
+        return required
+    return f"({required} NOT {_any(node.excluded)})"
+
+
+def _any(nodes: tuple[Node, ...]) -> str:
+    return fts_match(nodes[0] if len(nodes) == 1 else AnyOf(nodes))
 
 
 class SqliteProductIndex:
@@ -76,6 +99,20 @@ class SqliteProductIndex:
         self._db = connect(path)
         with self._lock, self._db:
             self._db.executescript("BEGIN IMMEDIATE;" + _SCHEMA)
+            self._create_fts()
+
+    def _create_fts(self) -> None:
+        """Creates the full-text table, or rebuilds it when an older SnapMode made it another way."""
+        row = self._db.execute("SELECT sql FROM sqlite_master WHERE name = 'products_fts'").fetchone()
+        (version,) = self._db.execute("PRAGMA user_version").fetchone()
+        if row is not None and row[0] == _FTS_TABLE and version == TEXT_VERSION:
+            return
+        if row is not None:
+            self._db.execute("DROP TABLE products_fts")
+        self._db.execute(_FTS_TABLE)
+        rows = self._db.execute("SELECT pk, data FROM products")  # streamed: the catalogue may not fit in memory
+        self._db.executemany(_FTS_INSERT, (_fts_row(pk, Product.model_validate_json(data)) for pk, data in rows))
+        self._db.execute(f"PRAGMA user_version = {TEXT_VERSION}")
 
     def upsert(self, products: list[Product]) -> None:
         with self._lock, self._db:
@@ -112,10 +149,7 @@ class SqliteProductIndex:
                 )
                 self._record_price(product)
                 self._db.execute("DELETE FROM products_fts WHERE rowid = ?", (pk,))
-                self._db.execute(
-                    "INSERT INTO products_fts (rowid, name, brand, description, categories) VALUES (?, ?, ?, ?, ?)",
-                    (pk, product.name, product.brand, product.description, "\n".join(product.categories)),
-                )
+                self._db.execute(_FTS_INSERT, _fts_row(pk, product))
 
     def history(self, product_id: str) -> list[PricePoint]:
         with self._lock:
@@ -153,7 +187,7 @@ class SqliteProductIndex:
     def search(self, q: str | None, filters: ProductFilters, offset: int = 0, limit: int = 20) -> ProductPage:
         if offset < 0 or limit < 0:
             raise ValueError(f"offset and limit must be >= 0, got offset={offset} limit={limit}")
-        hits_sql, params = _hits_query(fts_match_expression(q or ""), filters)
+        hits_sql, params = _hits_query(parse_query(q), filters)
         with_hits = f"WITH hits (pk, rank) AS ({hits_sql}) "
         with self._lock, self._db:
             self._db.execute("BEGIN")  # one snapshot for the page, the total and the facets
@@ -218,18 +252,26 @@ def _values(point: PricePoint) -> tuple[object, ...]:
     return point.price, point.regular_price, point.currency, point.availability
 
 
-def _hits_query(match: str | None, filters: ProductFilters) -> tuple[str, list[object]]:
+def _fts_row(pk: int, product: Product) -> tuple[object, ...]:
+    return pk, *text_fields(product).values()
+
+
+def _hits_query(text: Node | None, filters: ProductFilters) -> tuple[str, list[object]]:
     """SELECT (pk, rank) of the products matching text and filters; rank orders best first."""
     conditions: list[str] = []
     params: list[object] = []
-    if match is not None:
+    if isinstance(text, AllOf) and not text.required:  # exclusions only: every other product, unranked
+        sql = "SELECT p.pk, 0.0 FROM products p"
+        conditions.append("p.pk NOT IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)")
+        params.append(_any(text.excluded))
+    elif text is not None:
         weights = ", ".join(str(weight) for weight in FIELD_WEIGHTS.values())
         sql = (
             f"SELECT p.pk, bm25(products_fts, {weights}) FROM products_fts "
             "JOIN products p ON p.pk = products_fts.rowid"
         )
         conditions.append("products_fts MATCH ?")
-        params.append(match)
+        params.append(fts_match(text))
     else:
         sql = "SELECT p.pk, 0.0 FROM products p"
     category = "/".join(category_segments(filters.category or ""))

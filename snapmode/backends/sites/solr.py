@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from snapmode.backends.solr_client import SolrCore
 from snapmode.config import SolrSettings
-from snapmode.domain import Site
+from snapmode.domain import STORED_SITE, Site
 
 
 class SolrSiteRegistry:
@@ -16,11 +16,11 @@ class SolrSiteRegistry:
 
     def get(self, site_id: str) -> Site | None:
         docs = self._core.get([site_id], "data")
-        return Site.model_validate_json(docs[0]["data"]) if docs else None
+        return Site.model_validate_json(docs[0]["data"], context=STORED_SITE) if docs else None
 
     def all(self) -> list[Site]:
         docs = self._core.query_all({"query": "*:*", "sort": "id asc", "fields": "data"})
-        return [Site.model_validate_json(doc["data"]) for doc in docs]
+        return [Site.model_validate_json(doc["data"], context=STORED_SITE) for doc in docs]
 
     def delete(self, site_id: str) -> bool:
         found = bool(self._core.get([site_id], "id"))

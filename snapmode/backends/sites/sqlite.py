@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from snapmode.domain import Site
+from snapmode.domain import STORED_SITE, Site
 from snapmode.sqlite import connect
 
 
@@ -19,10 +19,11 @@ class SqliteSiteRegistry:
 
     def get(self, site_id: str) -> Site | None:
         row = self._db.execute("SELECT doc FROM sites WHERE id = ?", (site_id,)).fetchone()
-        return Site.model_validate_json(row[0]) if row else None
+        return Site.model_validate_json(row[0], context=STORED_SITE) if row else None
 
     def all(self) -> list[Site]:
-        return [Site.model_validate_json(doc) for (doc,) in self._db.execute("SELECT doc FROM sites ORDER BY id")]
+        rows = self._db.execute("SELECT doc FROM sites ORDER BY id")
+        return [Site.model_validate_json(doc, context=STORED_SITE) for (doc,) in rows]
 
     def delete(self, site_id: str) -> bool:
         return self._db.execute("DELETE FROM sites WHERE id = ?", (site_id,)).rowcount > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 
 from snapmode.domain import VectorHit, VectorRecord
@@ -12,9 +13,16 @@ class VectorStore(Protocol):
         """Insert or replace by ``VectorRecord.id``."""
 
     def search(
-        self, vector: list[float], k: int, exclude_product: str | None = None, category: str | None = None
+        self,
+        vector: list[float],
+        k: int,
+        exclude_product: str | None = None,
+        category: str | None = None,
+        product_ids: Collection[str] | None = None,
     ) -> list[VectorHit]:
-        """Nearest regions, best first; ``category`` keeps only regions the classifier tagged so."""
+        """Nearest regions, best first; ``category`` keeps only regions the classifier tagged so, ``product_ids``
+        only regions of those products (the store searches those alone, so the k nearest of them come back however
+        far they are)."""
 
     def search_many(
         self,
@@ -23,6 +31,7 @@ class VectorStore(Protocol):
         exclude_product: str | None = None,
         category: str | None = None,
         exclude_label: str | None = None,
+        product_ids: Collection[str] | None = None,
     ) -> list[list[VectorHit]]:
         """``search`` for several query vectors in one call, one list of hits each; ``exclude_label`` keeps out
         regions of that label."""
@@ -32,6 +41,10 @@ class VectorStore(Protocol):
 
     def records_for_image(self, image_url: str) -> list[VectorRecord]:
         """Every stored region of one image, vectors included."""
+
+    def article_types(self, image_urls: Collection[str], label: str) -> dict[str, list[float]]:
+        """The stored article-type probabilities of each image's region of that label (one per image, e.g. the
+        whole photo), by image URL; images without one are left out."""
 
     def count(self, label: str | None = None) -> int: ...
 

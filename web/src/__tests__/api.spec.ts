@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import {
   ApiError,
   getProduct,
+  listShops,
   priceHistory,
   productCard,
   searchCatalog,
@@ -177,6 +178,14 @@ describe("similarProducts", () => {
     expect(fetchStub.mock.calls[0]![0]).toBe("/api/v1/products/abc%2F1%202/similar?k=5");
   });
 
+  it("leaves k out unless asked, so the server's setting decides how many", async () => {
+    const fetchStub = stubFetch(() => jsonResponse({ results: [] }));
+
+    await similarProducts("p-1");
+
+    expect(fetchStub.mock.calls[0]![0]).toBe("/api/v1/products/p-1/similar");
+  });
+
   it("surfaces 503 detail when a backend is down", async () => {
     stubFetch(() => jsonResponse({ detail: "The vector store is unavailable." }, 503));
 
@@ -184,6 +193,16 @@ describe("similarProducts", () => {
       status: 503,
       message: "The vector store is unavailable.",
     });
+  });
+});
+
+describe("listShops", () => {
+  it("reads the registered shops' names", async () => {
+    const shops = [{ id: "73e500182d2f", name: "Luma", url: "https://shop.example/" }];
+    const fetchStub = stubFetch(() => jsonResponse(shops));
+
+    await expect(listShops()).resolves.toEqual(shops);
+    expect(fetchStub.mock.calls[0]![0]).toBe("/api/v1/shops");
   });
 });
 
@@ -242,11 +261,21 @@ describe("productCard", () => {
       images: ["https://shop.example/a.jpg", "https://shop.example/b.jpg"],
       categories: ["Men", "Tops"],
       description: null,
+      sku: null,
+      variants: [],
+      site: "73e500182d2f",
+      discount_percent: null,
+      fetched_at: 1_700_000_000,
     };
 
     const card = productCard(product);
 
-    expect(card).toMatchObject({ product_id: "p-9", image_url: "https://shop.example/a.jpg", price: "22.00" });
+    expect(card).toMatchObject({
+      product_id: "p-9",
+      image_url: "https://shop.example/a.jpg",
+      price: "22.00",
+      site: "73e500182d2f",
+    });
     expect(card.score).toBeUndefined();
     expect(productCard({ ...product, images: [] }).image_url).toBe("");
   });

@@ -17,7 +17,9 @@ export function installDialogMethods(): void {
 }
 
 /** A stand-in API server: the first route whose prefix matches the request URL answers it. */
-export function stubServer(routes: [prefix: string, answer: (init: RequestInit | undefined) => Response][]) {
+export function stubServer(
+  routes: [prefix: string, answer: (init: RequestInit | undefined) => Response | Promise<Response>][],
+) {
   const fetchStub = vi.fn<typeof fetch>(async (input, init) => {
     const url = String(input);
     const route = routes.find(([prefix]) => url.startsWith(prefix));

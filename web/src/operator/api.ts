@@ -5,71 +5,34 @@
  * `OperatorApiError` whose message a person can act on.
  */
 
+import type { Schemas, Sent } from "../api/sent";
 import { detailOf, retryAfterSeconds, statusText } from "../http";
 
-export type Role = "operator" | "admin";
-export type SiteState = "active" | "paused";
+// The schemas of web/openapi.json, answers as sent (../api/sent.ts).
 
-export interface Identity {
-  key_id: string;
-  name: string;
-  role: Role;
-}
+export type Identity = Sent<Schemas["WhoAmI"]>;
+export type Role = Identity["role"];
+/** `name`: given at registration, else learned from the shop's home page once crawled. */
+export type SiteView = Sent<Schemas["SiteView"]>;
+export type SiteState = SiteView["state"];
+export type NewSite = Schemas["SiteCreate"];
+type PreviewRequest = Schemas["PreviewRequest"];
+/** `problem`: what holds the whole crawl back, in plain words; `vectors` null when the store cannot count per site. */
+export type CrawlStatus = Sent<Schemas["CrawlStatus"]>;
+/** `message`: what failed, why and what happens next, in plain words. */
+export type CrawlError = Sent<Schemas["CrawlError"]>;
 
-export interface SiteView {
-  id: string;
-  root_url: string;
-  state: SiteState;
-  rules_yaml: string | null;
-  include: string[];
-  exclude: string[];
-  created_at: number;
-}
+/**
+ * The product fields a preview shows (snapmode/pipeline/operators.py PREVIEW_FIELDS); the schema only says
+ * "an object", so the page narrows it to those fields of a product.
+ */
+export type PreviewProduct = Pick<
+  Sent<Schemas["Product"]>,
+  "name" | "price" | "currency" | "brand" | "description" | "availability" | "regular_price" | "images" | "categories"
+>;
 
-export interface NewSite {
-  root_url: string;
-  rules_yaml?: string;
-  include?: string[];
-  exclude?: string[];
-}
-
-export interface CrawlStatus {
-  site_id: string;
-  state: SiteState;
-  updated_at: number;
-  pages: Record<string, number>; // frontier counts by status: queued, in_flight, fetched, failed, …
-  pages_per_second: number;
-  errors: Record<string, number>; // by kind: http_404, timeout, robots, …
-  products: number;
-  images: number;
-  vectors: number | null; // null when the vector store cannot count per site
-}
-
-export interface CrawlError {
-  url: string;
-  kind: string;
-  message: string;
-  at: number;
-}
-
-export interface PreviewProduct {
-  name: string | null;
-  price: string | null;
-  currency: string | null;
-  brand: string | null;
-  description: string | null;
-  availability: string | null;
-  regular_price: string | null;
-  images: string[];
-  categories: string[];
-}
-
-export interface Preview {
-  url: string;
-  product: PreviewProduct | null;
-  sources: Record<string, string>; // field → json-ld | microdata | rdfa | opengraph | twitter-card | rules | heuristics
-  links: number;
-}
+/** `sources`: field → json-ld | microdata | rdfa | opengraph | twitter-card | rules | heuristics. */
+export type Preview = Omit<Sent<Schemas["ExtractionPreview"]>, "product"> & { product: PreviewProduct | null };
 
 /** A failed call. `status` is 0 when the server could not be reached. */
 export class OperatorApiError extends Error {
@@ -128,7 +91,8 @@ export function createOperatorClient(key: string, onUnauthorized: (error: Operat
     whoami: (signal) => call("/auth/whoami", { signal }),
     listSites: (signal) => call("/sites", { signal }),
     registerSite: (newSite) => call("/sites", post(newSite)),
-    preview: (url, rulesYaml, signal) => call("/sites/preview", { ...post({ url, rules_yaml: rulesYaml }), signal }),
+    preview: (url, rulesYaml, signal) =>
+      call("/sites/preview", { ...post({ url, rules_yaml: rulesYaml } satisfies PreviewRequest), signal }),
     start: (id) => call(`${site(id)}/start`, post()),
     pause: (id) => call(`${site(id)}/pause`, post()),
     resume: (id) => call(`${site(id)}/resume`, post()),

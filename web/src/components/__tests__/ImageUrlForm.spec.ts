@@ -32,4 +32,22 @@ describe("ImageUrlForm", () => {
     await form.setProps({ url: "https://img.example/b.jpg" });
     expect((form.get("#image-url").element as HTMLInputElement).value).toBe("https://img.example/b.jpg");
   });
+
+  it("shows why the server could not use the URL until the shopper mistypes another", async () => {
+    const reason = "The photo could not be downloaded (HTTP 404).";
+    const form = mount(ImageUrlForm, { props: { url: "https://img.example/gone.jpg", error: reason } });
+
+    expect(form.get("#image-url-problem").text()).toBe(reason);
+    expect(form.get("#image-url-problem").attributes("role")).toBe("alert");
+    expect(form.get("#image-url").attributes("aria-describedby")).toBe("image-url-problem");
+
+    await form.get("#image-url").setValue("not a url");
+    await form.get("form").trigger("submit");
+    expect(form.get("#image-url-problem").text()).toMatch(/starting with http:\/\/ or https:\/\//);
+
+    await form.setProps({ error: null });
+    await form.get("#image-url").setValue("https://img.example/other.jpg");
+    await form.get("form").trigger("submit");
+    expect(form.find("#image-url-problem").exists()).toBe(false);
+  });
 });

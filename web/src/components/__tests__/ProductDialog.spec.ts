@@ -31,6 +31,11 @@ const product: Product = {
   images: ["https://www.shop.example/mona.jpg", "https://www.shop.example/mona-back.jpg"],
   categories: ["Women/Tops/Hoodies"],
   description: "Soft fleece.",
+  sku: null,
+  variants: [],
+  site: "s-1",
+  discount_percent: 20,
+  fetched_at: 1_700_864_000,
 };
 
 const history = [

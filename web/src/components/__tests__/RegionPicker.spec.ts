@@ -35,15 +35,17 @@ const geometry = (rect: ReturnType<Picker["get"]>) =>
   ["x", "y", "width", "height"].map((name) => Number(rect.attributes(name)));
 
 describe("RegionPicker", () => {
-  it("names one button per region in API order and emits its index", async () => {
-    const picker = mountPicker();
+  it("names one button per region in API order by number, not by the detector's guess, and emits its index", async () => {
+    const picker = mountPicker({ regions: [{ box: [100, 50, 500, 300], label: "accessory", score: 0.9 }, ...regions] });
 
     const names = picker.findAll(".region-list button").map((found) => found.text());
-    expect(names).toEqual(["Region 1: top", "Region 2: trousers", "Region 3: image", "Crop manually"]);
-    await button(picker, "Region 2: trousers").trigger("click");
-    await button(picker, "Region 3: image").trigger("click");
+    expect(names).toEqual(["Region 1", "Region 2", "Region 3", "Whole photo", "Crop manually"]);
+    expect(picker.text()).not.toContain("accessory");
+    expect(picker.get("svg").text()).not.toMatch(/top|trousers/);
+    await button(picker, "Region 3").trigger("click");
+    await button(picker, "Whole photo").trigger("click");
 
-    expect(picker.emitted("select")).toEqual([[1], [2]]);
+    expect(picker.emitted("select")).toEqual([[2], [3]]);
   });
 
   it("draws boxes in the photo's pixel space, larger first so smaller ones stay clickable", async () => {
@@ -59,13 +61,41 @@ describe("RegionPicker", () => {
   it("marks the searched region pressed and highlights a region's box while its button has focus", async () => {
     const picker = mountPicker({ selected: 1 });
 
-    expect(button(picker, "Region 2: trousers").attributes("aria-pressed")).toBe("true");
-    expect(button(picker, "Region 1: top").attributes("aria-pressed")).toBe("false");
+    expect(button(picker, "Region 2").attributes("aria-pressed")).toBe("true");
+    expect(button(picker, "Region 1").attributes("aria-pressed")).toBe("false");
     expect(box(picker, 1).classes()).toContain("region-selected");
-    expect(picker.get("figcaption").text()).toContain("Searched with: trousers");
+    expect(picker.get("figcaption").text()).toContain("Searched with: Region 2");
 
-    await button(picker, "Region 1: top").trigger("focus");
+    await button(picker, "Region 1").trigger("focus");
     expect(box(picker, 0).classes()).toContain("region-highlighted");
+  });
+
+  it("dims the photo around the searched region, not around the whole photo", async () => {
+    const picker = mountPicker({ selected: 1 });
+
+    // The photo's outline, then the region's box: the even-odd fill leaves the box clear.
+    expect(picker.get("path.region-dim").attributes("d")).toBe("M0 0H1000V500H0Z M150 280V500H450V280Z");
+    expect(picker.get("path.region-dim").attributes("fill-rule")).toBe("evenodd");
+
+    await picker.setProps({ selected: 2 });
+    expect(picker.find("path.region-dim").exists()).toBe(false);
+    await picker.setProps({ selected: null, crop: [10, 20, 110, 220] });
+    expect(picker.get("path.region-dim").attributes("d")).toBe("M0 0H1000V500H0Z M10 20V220H110V20Z");
+  });
+
+  it("says it is searching with the picked region until the answer comes", async () => {
+    const picker = mountPicker({ selected: 0, busy: true });
+
+    expect(picker.get("figcaption").text()).toContain("Searching with: Region 1");
+    expect(picker.get(".region-stage").classes()).toContain("region-stage-busy");
+    await picker.setProps({ busy: false });
+    expect(picker.get("figcaption").text()).toContain("Searched with: Region 1");
+  });
+
+  it("keeps the photo's shape before it loads, so nothing below it moves", () => {
+    const picker = mountPicker();
+
+    expect(picker.get(".region-photo").attributes("style")).toContain("aspect-ratio: 1000 / 500");
   });
 
   it("turns a drag across the displayed photo into a crop in the photo's pixels", async () => {

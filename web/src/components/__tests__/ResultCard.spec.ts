@@ -1,6 +1,8 @@
 import { mount } from "@vue/test-utils";
 import { describe, expect, it } from "vitest";
+import { shallowRef } from "vue";
 import type { ProductCardData } from "../../api";
+import { SHOP_NAMES } from "../../shops";
 import ResultCard from "../ResultCard.vue";
 
 function item(overrides: Partial<ProductCardData> = {}): ProductCardData {
@@ -31,6 +33,21 @@ describe("ResultCard", () => {
     expect(card.get(".badge").text()).toBe("In stock");
     expect(card.get(".card-shop").text()).toBe("shop.example");
     expect(card.get(".card-score").text()).toBe("Similarity 0.91");
+  });
+
+  it("names the shop by the name its site id has, else by its host", () => {
+    const names = shallowRef({ "73e500182d2f": "Luma Outlet" });
+    const named = mount(ResultCard, {
+      props: { item: item({ site: "73e500182d2f", url: "http://127.0.0.1:8100/mona.html" }) },
+      global: { provide: { [SHOP_NAMES]: names } },
+    });
+    const unnamed = mount(ResultCard, {
+      props: { item: item({ site: "0b1c2d3e4f5a", url: "http://127.0.0.1:8100/mona.html" }) },
+      global: { provide: { [SHOP_NAMES]: names } },
+    });
+
+    expect(named.get(".card-shop").text()).toBe("Luma Outlet");
+    expect(unnamed.get(".card-shop").text()).toBe("127.0.0.1");
   });
 
   it("strikes through the regular price and shows the discount when on sale", () => {

@@ -107,4 +107,27 @@ describe("SearchFilters", () => {
 
     expect(filters.emitted("clear")).toEqual([[]]);
   });
+
+  it("folds the filters behind a Filters button that tells how many are chosen", async () => {
+    const filters = mount(SearchFilters, {
+      props: { filters: { q: "tee", brand: "Luma", min_price: 5, max_price: 50 }, facets },
+      attachTo: document.body,
+    });
+    const toggle = filters.get("button.filters-toggle");
+    const fields = filters.get("#filter-fields");
+
+    expect(toggle.text()).toBe("Filters (2 chosen)"); // the brand, and the price range
+    expect(toggle.attributes("aria-controls")).toBe("filter-fields");
+    expect(toggle.attributes("aria-expanded")).toBe("false");
+    expect(fields.classes()).not.toContain("filter-fields-open");
+    expect(fields.find("#filter-brand").exists()).toBe(true);
+    expect(fields.find("#search-text").exists()).toBe(false); // the text search stays in sight
+
+    await toggle.trigger("click");
+    expect(toggle.attributes("aria-expanded")).toBe("true");
+    expect(fields.classes()).toContain("filter-fields-open");
+
+    await filters.setProps({ filters: {} });
+    expect(toggle.text()).toBe("Filters");
+  });
 });

@@ -89,4 +89,20 @@ describe("RegisterSiteForm", () => {
     expect(wrapper.get("[role=alert]").text()).toBe("root_url must be http(s)");
     expect(wrapper.emitted("registered")).toBeUndefined();
   });
+
+  it("sends the shop's name when one is typed, and shows why the server refuses the address", async () => {
+    const refusal =
+      "the crawler cannot fetch this address: 127.0.0.1 is a loopback address (this machine itself). The crawler" +
+      " fetches public addresses only (a server's administrator can allow a local shop with crawl.allow_hosts)";
+    const server = fakeServer({ "POST /api/v1/sites": () => json({ detail: refusal }, 422) });
+    const wrapper = mountForm();
+
+    await wrapper.get("#shop-url").setValue("http://127.0.0.1:22/");
+    await wrapper.get("#shop-name").setValue("  Corner Shop ");
+    await wrapper.get("form").trigger("submit");
+    await flushPromises();
+
+    expect(server.calls[0]?.body).toEqual({ root_url: "http://127.0.0.1:22/", name: "Corner Shop" });
+    expect(wrapper.get("[role=alert]").text()).toBe(refusal);
+  });
 });

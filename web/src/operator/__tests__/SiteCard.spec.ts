@@ -63,6 +63,43 @@ describe("SiteCard", () => {
     wrapper.unmount();
   });
 
+  it("says in plain words why the crawl is held back, and stops saying it once it is not", async () => {
+    const why =
+      "robots.txt could not be fetched: the server did not answer, or answered with an error; until it can be read," +
+      " nothing else is fetched from it. Attempt 1 failed; next try in 10 min.";
+    let problem: string | null = why;
+    fakeServer({
+      "GET /api/v1/sites/s1/status": () => json(crawlStatus({ problem, errors: problem ? { robots_unreachable: 2 } : {} })),
+      "GET /api/v1/sites/s1/errors": () =>
+        json(problem ? [{ url: "http://shop.test/", kind: "robots_unreachable", message: why, at: 1_700_000_050 }] : []),
+    });
+    const wrapper = mount(SiteCard, { props: { site: siteView, client: createOperatorClient("k") } });
+    await flushPromises();
+
+    expect(wrapper.get(".site-problem").text()).toBe(`Not crawling: ${why}`);
+    expect(wrapper.findAll("tbody tr")[0]!.findAll("td")[2]!.text()).toBe(why);
+
+    problem = null;
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(wrapper.find(".site-problem").exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it("shows the name shoppers see under the shop's address, once the site has one", async () => {
+    fakeServer({ "GET /api/v1/sites/s1/status": () => json(crawlStatus()), "GET /api/v1/sites/s1/errors": () => json([]) });
+    const named = mount(SiteCard, {
+      props: { site: { ...siteView, name: "Corner Shop" }, client: createOperatorClient("k") },
+    });
+    const unnamed = mount(SiteCard, { props: { site: siteView, client: createOperatorClient("k") } });
+    await flushPromises();
+
+    expect(named.get("h3").text()).toBe("Site http://shop.test/");
+    expect(named.get(".site-name").text()).toBe("Shoppers see it as Corner Shop");
+    expect(unnamed.find(".site-name").exists()).toBe(false);
+    named.unmount();
+    unnamed.unmount();
+  });
+
   it("pauses and resumes the crawl and reflects the new state", async () => {
     const server = fakeServer({
       "GET /api/v1/sites/s1/status": () => json(crawlStatus()),

@@ -28,6 +28,7 @@ export function fakeServer(routes: Record<string, Handler>) {
 export const siteView = {
   id: "s1",
   root_url: "http://shop.test/",
+  name: null,
   state: "active" as const,
   rules_yaml: null,
   include: [],
@@ -40,6 +41,7 @@ export function crawlStatus(overrides: Record<string, unknown> = {}) {
     site_id: "s1",
     state: "active",
     updated_at: 1_700_000_100,
+    problem: null,
     pages: { queued: 5, in_flight: 1, fetched: 10, failed: 0 },
     pages_per_second: 0.5,
     errors: {},

@@ -1,3 +1,0 @@
-from snapmode.cli.main import app
-
-app(prog_name="snapmode")

@@ -1,1 +1,0 @@
-"""Apache Storm adapter: the streamparse topologies as Flux definitions, run in local mode or submitted."""
