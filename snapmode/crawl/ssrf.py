@@ -47,6 +47,10 @@ class MalformedURLError(UnsafeURLError):
     """Not a usable http(s) URL at all (no host, bad port, characters no host name has)."""
 
 
+class CredentialsInURLError(UnsafeURLError):
+    """The URL carries a user name or password before its host."""
+
+
 class NonPublicAddressError(UnsafeURLError):
     """The host is, or resolves to, an address the crawler must not reach (``kind``: see ``unsafe_reason``)."""
 
@@ -67,7 +71,7 @@ def check_url_form(url: str | httpx.URL) -> httpx.URL:
         raise UnsafeURLError(f"scheme {_shown(parsed.scheme)} is not http(s)")
     # "http://trusted@evil/" reads as trusted to humans and to naive parsers; a crawler never needs credentials.
     if parsed.userinfo:
-        raise UnsafeURLError("URLs with user info (a user name or password before the host) are refused")
+        raise CredentialsInURLError("URLs with user info (a user name or password before the host) are refused")
     # httpx percent-encodes what it cannot place in a host instead of refusing it.
     if not parsed.raw_host:
         problem: str | None = "it has none"

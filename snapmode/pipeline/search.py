@@ -8,11 +8,11 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-import httpx
 from PIL import Image
 from pydantic import BaseModel
 
 from snapmode.backends.products.base import ProductFilters, ProductPage
+from snapmode.crawl.ssrf import CredentialsInURLError, UnsafeURLError, check_url_form
 from snapmode.domain import Product, Region, RegionFeatures, SearchResult, VectorHit
 from snapmode.errors import BadImage, ImageURLRefused, InvalidRequest, NotFound
 from snapmode.services import Services
@@ -183,15 +183,14 @@ _PLAIN_FAILURES = {
 
 
 def _refused_form(url: str) -> str | None:
-    """Why the URL as typed cannot be used (the fetcher checks it again, and every address it reaches)."""
+    """Why the URL as typed cannot be used, by the crawler's own rule (``check_url_form``; the fetcher checks it
+    again, and every address it reaches)."""
     try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError):
-        return _NOT_A_WEB_ADDRESS
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        return _NOT_A_WEB_ADDRESS
-    if parsed.userinfo:
+        check_url_form(url)
+    except CredentialsInURLError:
         return _CANNOT_USE + "addresses with a user name or password are refused."
+    except UnsafeURLError:
+        return _NOT_A_WEB_ADDRESS
     return None
 
 
