@@ -31,7 +31,7 @@ def _technologies(services: Services) -> dict[str, str]:
     return {
         "products": servers.get(settings.product_index, settings.product_index),
         "queue": servers.get(settings.queue, settings.queue),
-        "vectors": f"milvus at {settings.resolved_vectors_uri}",
+        "vectors": f"milvus at {settings.compact_index_uri if settings.vectors == 'compact' else settings.resolved_vectors_uri}",
         "frontier": servers.get(settings.frontier, settings.frontier),
         "sites": servers.get(settings.sites, settings.sites),
     }

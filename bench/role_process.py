@@ -45,6 +45,7 @@ def main(kind: str, photos: list[Path]) -> dict:
         sent: list[dict] = []
         bolt.send_message = sent.append
         bolt.process(Tuple(number, "upstream", "default", 1, values(value)))
+        bolt.process_batches()  # a tick tuple's work: the imaging bolts take photos in batches
         emits = [message for message in sent if message["command"] == "emit"]
         emitted += len(emits)
         return emits

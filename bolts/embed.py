@@ -1,26 +1,24 @@
 from __future__ import annotations
 
-import json
+from streamparse import Stream
 
-from streamparse import Bolt, Stream
-
-from snapmode.components import UsesServices
-from snapmode.pipeline.imaging import DetectedImage, NotAProductPhoto, embed
+from bolts.batching import PhotoBatchBolt
+from snapmode.pipeline.imaging import DetectedImage, EncodedRecords, NotAProductPhoto, embed_many
 
 
-class EmbedBolt(UsesServices, Bolt):
-    """Tags every region with the product classifier and embeds it with the DCGAN discriminator
-    (both tensorflow: their own worker in cluster mode); photos that are no product photo go to the reject stream.
-    """
+class EmbedBolt(PhotoBatchBolt):
+    """Tags every region of a batch of photos with the product classifier and embeds them with the DCGAN
+    discriminator (both tensorflow: their own worker in cluster mode); photos that are no product photo go to the
+    reject stream. Each photo's records leave as one tuple, their vectors in binary (EncodedRecords)."""
 
     outputs = [Stream(fields=["records"], name="default"), Stream(fields=["url", "reason"], name="rejected")]
     frameworks = ("tensorflow",)
 
-    def process(self, tup) -> None:
-        image = DetectedImage.model_validate_json(tup.values.image)
-        try:
-            records = embed(self.services, image)
-        except NotAProductPhoto as exc:
-            self.emit([image.task.image_url, exc.reason], stream="rejected")
-            return
-        self.emit([json.dumps([record.model_dump(mode="json") for record in records])])
+    def process_batch(self, key, tups) -> None:
+        images = [DetectedImage.model_validate_json(tup.values.image) for tup in tups]
+        for tup, image, outcome in zip(tups, images, embed_many(self.services, images), strict=True):
+            if isinstance(outcome, NotAProductPhoto):
+                self.emit([image.task.image_url, outcome.reason], stream="rejected", anchors=[tup])
+            else:
+                self.emit([EncodedRecords.of(outcome).model_dump_json()], anchors=[tup])
+            self.ack(tup)

@@ -1,18 +1,19 @@
 from __future__ import annotations
 
-import json
-
-from streamparse import Bolt
-
-from snapmode.components import UsesServices
-from snapmode.domain import VectorRecord
-from snapmode.pipeline.imaging import store
+from bolts.batching import PhotoBatchBolt
+from snapmode.pipeline.imaging import EncodedRecords, store
 
 
-class VectorWriteBolt(UsesServices, Bolt):
-    """Upserts region vectors into Milvus, keyed by image URL and box (replays overwrite, never duplicate)."""
+class VectorWriteBolt(PhotoBatchBolt):
+    """Upserts the region vectors of a batch of photos into Milvus in one go, keyed by image URL and box (replays
+    overwrite, never duplicate)."""
 
     outputs = []
 
-    def process(self, tup) -> None:
-        store(self.services, [VectorRecord.model_validate(r) for r in json.loads(tup.values.records)])
+    def process_batch(self, key, tups) -> None:
+        records = [
+            record for tup in tups for record in EncodedRecords.model_validate_json(tup.values.records).decoded()
+        ]
+        store(self.services, records)
+        for tup in tups:
+            self.ack(tup)

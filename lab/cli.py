@@ -178,6 +178,25 @@ def train_article_types_command(
     _print_json({key: value for key, value in log.items() if key != "loss"})
 
 
+@train_app.command("projection")
+def train_projection_command(
+    photos: Annotated[int, typer.Option(min=100, help="Myntra training photos (each also seen through 7 details)")] = 2000,
+    dims: Annotated[int, typer.Option(min=1, max=8192, help="Rows kept: at least compact_vectors.rerank_dims")] = 1024,
+    out: Annotated[Path, typer.Option(file_okay=False, help="vector_projection.npz goes here")] = Path(
+        "var/train/projection"
+    ),
+) -> None:
+    """Learn the compact vector store's projection from the DCGAN vectors of Myntra photos no evaluation uses; the
+    defaults reproduce the shipped one (copy it to models/, then `snapmode reembed` or `snapmode vectors migrate`)."""
+    from lab.evaluation.features import DcganSearchFeatures
+    from lab.vision.projection_training import train
+
+    settings = Settings()
+    models = DcganSearchFeatures(settings.models_dir / "dcgan_discriminator.weights.h5",
+                                 settings.models_dir / "article_types.npz")  # fmt: skip
+    _print_json(train(models, out, photos, dims))
+
+
 @eval_app.command("retrieval")
 def eval_retrieval_command(
     images: Annotated[Path, typer.Option(help="Folder of the photos the CSV names")],
@@ -188,7 +207,7 @@ def eval_retrieval_command(
     k: Annotated[int, typer.Option(min=1)] = 10,
     models: Annotated[
         str | None, typer.Option(help="Comma-separated subset of colour_histogram, raw_pixels, autoencoder, "
-                                 "classifier, dcgan_gan_only, dcgan, dcgan_search (default: all)")
+                                 "classifier, dcgan_gan_only, dcgan, dcgan_search, dcgan_compact (default: all)")
     ] = None,
     out: Annotated[Path, typer.Option(help="table.md and examples.png go here")] = Path("var/eval/retrieval"),
     models_dir: Annotated[Path | None, typer.Option(help="Folder of the weights (default: the shipped models)")] = None,

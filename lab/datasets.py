@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -52,6 +53,11 @@ def list_training_images(
 def myntra_evaluation_paths(myntra_dir: Path = MYNTRA_DIR) -> list[Path]:
     """The 1,000 Myntra photos kept for evaluation, in file-name order."""
     return list_training_images([myntra_dir / "images"], limit=MYNTRA_EVALUATION_SIZE, seed=MYNTRA_EVALUATION_SEED)
+
+
+def myntra_test_split(product_id: str) -> bool:
+    """Whether a Myntra product is in the test split (sha256 of its id modulo 4 is 0), which nothing trains on."""
+    return int.from_bytes(hashlib.sha256(product_id.encode()).digest(), "big") % 4 == 0
 
 
 def luma_heldout_names(index: Path = HELDOUT_INDEX) -> set[str]:

@@ -84,6 +84,7 @@ class ImagingSettings(BaseModel):
     min_side: int = 32
     detector_confidence: float = 0.25
     max_regions: int = 6
+    batch_size: int = Field(16, ge=1, description="Photos each imaging step takes at once (one model call for all)")
 
 
 class SearchSettings(BaseModel):
@@ -141,8 +142,22 @@ class ApiSettings(BaseModel):
     ready_timeout: float = Field(3.0, gt=0, description="Seconds each backend gets to answer a readiness check")
 
 
+class CompactVectorSettings(BaseModel):
+    """The compact vector store (snapmode.backends.vectors.compact_store); docs/operations.md, "A million photos",
+    has the figures that chose these."""
+
+    index_dims: int = Field(32, ge=1, description="Coordinates the vector index searches (kept in memory)")
+    rerank_dims: int = Field(1024, ge=1, description="Coordinates the candidates are re-ranked by (kept on disk)")
+    refine: int = Field(4, ge=1, description="Index candidates per result re-ranked by the whole coordinates")
+    nlist: int = Field(1024, ge=1, description="IVF lists of a new index")
+    nprobe: int = Field(32, ge=1, description="IVF lists scanned per query")
+    collection: str = "snapmode_regions_compact"
+
+
 # The backend choices of a cluster deployment (docs/deploy.md); vectors go to a Milvus server by `vectors_uri`.
-CLUSTER_BACKENDS = {"product_index": "solr", "frontier": "solr", "sites": "solr", "rejects": "solr", "queue": "kafka"}
+CLUSTER_BACKENDS = {
+    "product_index": "solr", "frontier": "solr", "sites": "solr", "rejects": "solr", "queue": "kafka", "vectors": "milvus",
+}  # fmt: skip
 
 
 class Settings(BaseSettings):
@@ -154,6 +169,11 @@ class Settings(BaseSettings):
     sites: str = Field("sqlite", description="Site registry backend: sqlite | solr")
     rejects: str = Field("sqlite", description="Reject log backend: sqlite | solr")
     queue: str = Field("sqlite", description="Image-URL queue backend: sqlite | kafka")
+    vectors: str = Field(
+        "compact",
+        description="Vector store: compact (a Milvus index of short vectors, the rest in an SQLite file) | milvus "
+        "(everything in Milvus, 8192-d vectors)",
+    )
     vectors_uri: str = Field("", description="pymilvus URI: a local .db path (Milvus Lite) or http://host:port")
     vectors_collection: str = "snapmode_regions"
     vectors_nlist: int = Field(
@@ -172,6 +192,7 @@ class Settings(BaseSettings):
     crawl: CrawlSettings = CrawlSettings()
     imaging: ImagingSettings = ImagingSettings()
     search: SearchSettings = SearchSettings()
+    compact_vectors: CompactVectorSettings = CompactVectorSettings()
     solr: SolrSettings = SolrSettings()
     kafka: KafkaSettings = KafkaSettings()
     api: ApiSettings = ApiSettings()
@@ -202,6 +223,12 @@ class Settings(BaseSettings):
     @property
     def resolved_vectors_uri(self) -> str:
         return self.vectors_uri or str(self.home / "milvus.db")
+
+    @property
+    def compact_index_uri(self) -> str:
+        """The compact store's vector index: a server by ``vectors_uri``, else a Milvus Lite file of its own (it
+        holds nothing the stored regions cannot rebuild)."""
+        return self.vectors_uri or str(self.home / "regions_index.db")
 
     def ensure_home(self) -> Path:
         self.home.mkdir(parents=True, exist_ok=True)

@@ -123,6 +123,18 @@ def query_features(models: Models, query: Image.Image, with_views: bool = True) 
     return [features.whole(0), *(view for _, view in features.details(0))]
 
 
+@dataclass(frozen=True)
+class DetectedPhoto:
+    """What `photos_records` needs of one decoded photo: its regions (the whole photo's among them), the
+    classifier's category of each, and the keys its records are stored under."""
+
+    pixels: Image.Image
+    regions: Sequence[Region]
+    categories: Sequence[str | None]
+    product_id: str
+    image_url: str
+
+
 def photo_records(
     models: Models,
     photo: Image.Image,
@@ -137,23 +149,46 @@ def photo_records(
 
     The whole photo's region and views are computed as a search computes a whole-photo query; the detected regions
     are embedded together, each seen whole."""
-    whole_at = next((i for i, region in enumerate(regions) if region.label == WHOLE_IMAGE_LABEL), None)
-    if whole_at is None:
-        raise ValueError(f"no whole-photo region ({WHOLE_IMAGE_LABEL!r}) among the regions of {image_url}")
-    whole_box = regions[whole_at].box
-    whole = photo_features(models, [crop(photo, whole_box)])
-    detected = [i for i in range(len(regions)) if i != whole_at]
-    found = photo_features(models, [crop(photo, regions[i].box) for i in detected], with_details=False)
-    features = {i: found.whole_fields(row) for row, i in enumerate(detected)} | {whole_at: whole.whole_fields(0)}
-    records = [
-        _record(product_id, image_url, region.box, region.label, category, features[i])
-        for i, (region, category) in enumerate(zip(regions, categories, strict=True))
-    ]
-    x, y = whole_box[:2]  # the views' boxes are in the whole region's pixels
-    return records + [
-        _record(product_id, image_url, (x1 + x, y1 + y, x2 + x, y2 + y), DETAIL_LABEL, categories[whole_at], fields)
-        for (x1, y1, x2, y2), fields in whole.detail_fields(0)
-    ]
+    return photos_records(models, [DetectedPhoto(photo, regions, categories, product_id, image_url)])[0]
+
+
+def photos_records(models: Models, photos: Sequence[DetectedPhoto]) -> list[list[VectorRecord]]:
+    """`photo_records` of several photos with three embedder calls in all (their whole regions, those regions'
+    detail views, every detected region) and one article-type head call per kind, whatever their number.
+
+    One photo alone is computed exactly as a whole-photo query is (the same calls with the same batches), so its
+    features agree with the search's to the bit; photos batched together agree with each photo alone within
+    float32 rounding (`photo_features`)."""
+    wholes: list[int] = []
+    for photo in photos:
+        at = next((i for i, region in enumerate(photo.regions) if region.label == WHOLE_IMAGE_LABEL), None)
+        if at is None:
+            raise ValueError(f"no whole-photo region ({WHOLE_IMAGE_LABEL!r}) among the regions of {photo.image_url}")
+        wholes.append(at)
+    whole = photo_features(models, [crop(p.pixels, p.regions[at].box) for p, at in zip(photos, wholes, strict=True)])
+    detected = [(n, i) for n, (p, at) in enumerate(zip(photos, wholes, strict=True)) for i in range(len(p.regions))]
+    detected = [(n, i) for n, i in detected if i != wholes[n]]
+    found = photo_features(
+        models, [crop(photos[n].pixels, photos[n].regions[i].box) for n, i in detected], with_details=False
+    )
+    features = {key: found.whole_fields(row) for row, key in enumerate(detected)}
+    features |= {(n, at): whole.whole_fields(n) for n, at in enumerate(wholes)}
+    batch = []
+    for n, (photo, at) in enumerate(zip(photos, wholes, strict=True)):
+        keys = photo.product_id, photo.image_url
+        records = [
+            _record(*keys, region.box, region.label, category, features[(n, i)])
+            for i, (region, category) in enumerate(zip(photo.regions, photo.categories, strict=True))
+        ]
+        x, y = photo.regions[at].box[:2]  # the views' boxes are in the whole region's pixels
+        batch.append(
+            records
+            + [
+                _record(*keys, (x1 + x, y1 + y, x2 + x, y2 + y), DETAIL_LABEL, photo.categories[at], fields)
+                for (x1, y1, x2, y2), fields in whole.detail_fields(n)
+            ]
+        )
+    return batch
 
 
 def scores(

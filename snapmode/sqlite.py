@@ -10,11 +10,14 @@ BUSY_TIMEOUT_MS = 30_000  # several processes (workers, CLI, API) may write one 
 WAL_RETRY_SECONDS = 0.02
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Autocommit connection in WAL mode (readers never block the writer), usable from any thread."""
+def connect(path: Path, page_size: int | None = None) -> sqlite3.Connection:
+    """Autocommit connection in WAL mode (readers never block the writer), usable from any thread; ``page_size``
+    applies to a file this call creates."""
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if page_size is not None:
+        db.execute(f"PRAGMA page_size = {int(page_size)}")
     _switch_to_wal(db)
     db.execute("PRAGMA synchronous = NORMAL")
     return db

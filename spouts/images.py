@@ -9,12 +9,14 @@ LEASE_SECONDS = 60.0  # a tuple tree that failed is replayed after this
 
 
 class ImageQueueSpout(UsesServices, Spout):
-    """Emits queued image tasks; a message is acked on the queue only once its tuple tree completes."""
+    """Emits queued image tasks, a batch's worth at a time (``imaging.batch_size``: the bolts batch what arrives
+    together); a message is acked on the queue only once its tuple tree completes."""
 
     outputs = ["task"]
 
     def next_tuple(self) -> None:
-        for message in self.services.queue.poll(max_messages=1, lease_seconds=LEASE_SECONDS):
+        batch = self.services.settings.imaging.batch_size
+        for message in self.services.queue.poll(max_messages=batch, lease_seconds=LEASE_SECONDS):
             if message.attempts > MAX_ATTEMPTS:
                 self.services.queue.fail(message.id, f"gave up after {MAX_ATTEMPTS} attempts")
                 continue

@@ -111,10 +111,8 @@ def test_batch_matches_single_and_honours_max_regions(detector: GarmentDetector)
     assert len(batch) == len(images)
     for image, regions in zip(images, batch):
         assert_well_formed(regions, image, detector.max_regions)
-        # Batched images are padded to a common shape, which moves boxes by a few pixels.
-        alone = detector.detect(image)
-        assert [region.label for region in regions] == [region.label for region in alone]
-        assert all(iou(batched.box, single.box) > 0.85 for batched, single in zip(regions, alone))
+        # Photos of one size are padded together as each alone, never to a common square with other sizes.
+        assert regions == detector.detect(image)
     assert detector.detect_batch([]) == []
     single = GarmentDetector(WEIGHTS, max_regions=1)
     assert single.detect(images[0]) == [Region(box=(0, 0, images[0].width, images[0].height), label="image", score=1.0)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from streamparse import Bolt, Grouping, Spout, Stream, Topology
+from streamparse import BatchingBolt, Bolt, Grouping, Spout, Stream, Topology
 
 from launch.runner.embedded import EmbeddedRunner
 
@@ -212,3 +212,85 @@ def test_a_finished_source_is_asked_for_no_more_tuples():
     finish(runner)
     sink = runner.components["sink"].seen
     assert runner.done() and 3 <= len(sink) <= 5  # the two trees in flight complete, no new ones start
+
+
+class BurstSpout(Spout):
+    """Emits its numbers ``burst`` at a time, as the image spout emits a batch's worth of tasks."""
+
+    outputs = ["n"]
+
+    def initialize(self, conf, ctx):
+        self.todo = list(conf["numbers"])
+        self.burst = conf["burst"]
+
+    def next_tuple(self):
+        for n in self.todo[: self.burst]:
+            self.emit([n], tup_id=n)
+        del self.todo[: self.burst]
+
+    def ack(self, tup_id):
+        EVENTS.append(("ack", tup_id))
+
+    def fail(self, tup_id):
+        EVENTS.append(("fail", tup_id))
+
+
+class SumBolt(BatchingBolt):
+    """Processes what arrived together in one call; a batch holding the number 13 raises, a 7 fails alone."""
+
+    outputs = []
+    auto_ack = False
+
+    def process_batch(self, key, tups):
+        numbers = [tup.values.n for tup in tups]
+        EVENTS.append(("batch", numbers))
+        if 13 in numbers:
+            raise RuntimeError("the batch's model call broke")
+        for tup in tups:
+            (self.fail if tup.values.n == 7 else self.ack)(tup)
+
+
+class BatchTopology(Topology):
+    numbers = BurstSpout.spec()
+    sums = SumBolt.spec(inputs=[numbers])
+
+
+def run_batches(numbers: list[int], burst: int) -> EmbeddedRunner:
+    EVENTS.clear()
+    runner = EmbeddedRunner(BatchTopology, {"numbers": numbers, "burst": burst}, finished=lambda: False)
+    while runner.step():
+        pass
+    return runner
+
+
+def test_a_batching_bolt_gets_what_arrived_together_in_one_call_without_waiting_for_a_tick():
+    run_batches([1, 2, 3, 4, 5], burst=3)
+    assert [e for e in EVENTS if e[0] == "batch"] == [("batch", [1, 2, 3]), ("batch", [4, 5])]
+    assert sorted(e[1] for e in EVENTS if e[0] == "ack") == [1, 2, 3, 4, 5]
+
+
+def test_a_tuple_failed_in_a_batch_fails_alone_and_a_raising_batch_fails_every_tuple_of_it():
+    run_batches([6, 7, 8, 12, 13, 14], burst=3)
+    assert sorted(e[1] for e in EVENTS if e[0] == "ack") == [6, 8]
+    assert sorted(e[1] for e in EVENTS if e[0] == "fail") == [7, 12, 13, 14]
+
+
+
+def test_a_costly_drained_check_is_asked_a_few_times_a_second_while_it_says_no():
+    """The crawl's check counts a frontier of millions of URLs: asked before every tuple it cost more than a page."""
+    from launch.runner.local import DRAINED_RECHECK_S, asked_at_most_every
+
+    asked = []
+
+    def drained() -> bool:
+        asked.append(time.monotonic())
+        return not runner.components["numbers"].todo
+
+    EVENTS.clear()
+    runner = EmbeddedRunner(ToyTopology, {"numbers": list(range(3000)), "flaky": []},
+                            finished=asked_at_most_every(DRAINED_RECHECK_S, drained))  # fmt: skip
+    started = time.monotonic()
+    while not runner.done():
+        runner.step()
+    assert sum(1 for event in EVENTS if event[0] == "ack") == 3000  # every tuple, and then it stopped
+    assert len(asked) <= 2 + (time.monotonic() - started) / DRAINED_RECHECK_S

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from snapmode.backends.products.base import ProductFilters
-from snapmode.backends.vectors.milvus import MilvusVectorStore
+from snapmode.backends.registry import open_vector_store
 from snapmode.config import Settings
 from tests.support.tiny_shop import tiny_shop
 
@@ -24,8 +25,8 @@ def _snapmode(env: dict[str, str], *args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _stored(uri: str, image_urls: list[str]) -> dict[str, list[tuple]]:
-    store = MilvusVectorStore(uri, Settings().vectors_collection)
+def _stored(home: Path, image_urls: list[str]) -> dict[str, list[tuple]]:
+    store = open_vector_store(Settings(home=home))
     try:
         return {url: sorted((r.id, r.box, r.label) for r in store.records_for_image(url)) for url in image_urls}
     finally:
@@ -43,7 +44,11 @@ def test_reembed_rebuilds_an_emptied_vector_store_without_fetching_a_page(tmp_pa
         first = _snapmode(env, "index")
         assert first["products"] == 3 and first["vectors"] > first["images"] > 0
         # An upgrade that changes what the vector store holds: the same products, an empty store.
-        rebuilt = {**env, "SNAPMODE_VECTORS_URI": str(home / "rebuilt.db")}
+        before = tmp_path / "before"
+        before.mkdir()
+        for stored in [*home.glob("regions.sqlite3*"), home / "regions_index.db"]:
+            shutil.move(stored, before / stored.name)
+        rebuilt = env
         photos = first["images"] + first["images_rejected"]
         again = _snapmode(rebuilt, "reembed")
         assert again["queued"] == photos
@@ -57,4 +62,4 @@ def test_reembed_rebuilds_an_emptied_vector_store_without_fetching_a_page(tmp_pa
 
     products = Services.shared(Settings(home=home)).products.search(None, ProductFilters(), limit=10).items
     image_urls = [url for product in products for url in product.images]
-    assert image_urls and _stored(str(home / "rebuilt.db"), image_urls) == _stored(str(home / "milvus.db"), image_urls)
+    assert image_urls and _stored(home, image_urls) == _stored(before, image_urls)

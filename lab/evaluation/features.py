@@ -15,6 +15,12 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import numpy as np
 from PIL import Image
 
+from snapmode.backends.vectors.compact import (
+    PROJECTION_NAME,
+    VectorCodec,
+    colours_as_stored,
+    probabilities_as_stored,
+)
 from snapmode.config import SearchSettings, Settings
 from snapmode.similarity import PhotoSignals, photo_signals
 from snapmode.vision.article_types import WEIGHTS_NAME as ARTICLE_TYPES_WEIGHTS
@@ -155,6 +161,33 @@ class DcganSearchFeatures(DcganFeatures):
         return photo_signals(self, images)
 
 
+class DcganCompactFeatures(DcganSearchFeatures):
+    """``dcgan_search`` with vectors, colour signatures and article types as the compact vector store keeps them
+    (snapmode.backends.vectors.compact, under the ``compact_vectors`` settings): what the ranking compares once
+    the index is compact, every pair scored exactly as before."""
+
+    def __init__(self, weights: Path, article_types: Path, projection: Path) -> None:
+        super().__init__(weights, article_types)
+        self.name = "dcgan_compact"
+        settings = Settings().compact_vectors
+        self.codec = VectorCodec(_require(projection, "train it with `snapmode train projection`"),
+                                 settings.index_dims, settings.rerank_dims)  # fmt: skip
+        self.size_mb = round(self.size_mb + _file_mb(projection), 2)
+
+    def embed(self, images: Sequence[Image.Image]) -> np.ndarray:
+        return self.codec.as_stored(super().embed(images))
+
+    def signals(self, images: Sequence[Image.Image]) -> PhotoSignals:
+        signals = super().signals(images)
+        n, views, dim = signals.details.shape
+        return PhotoSignals(
+            colours=colours_as_stored(signals.colours),
+            article_types=probabilities_as_stored(signals.article_types),
+            details=self.codec.as_stored(signals.details.reshape(n * views, dim)).reshape(n, views, dim),
+            detail_colours=colours_as_stored(signals.detail_colours),
+        )
+
+
 @runtime_checkable
 class SearchRanked(Protocol):
     """An extractor scored as the search ranks (snapmode.similarity), with more than its vectors."""
@@ -173,6 +206,9 @@ EXTRACTORS: dict[str, Callable[[Path], FeatureExtractor]] = {
     "dcgan_gan_only": lambda models: DcganFeatures(models / DCGAN_GAN_STAGE_WEIGHTS, "dcgan_gan_only"),
     "dcgan": lambda models: DcganFeatures(models / DCGAN_WEIGHTS),
     "dcgan_search": lambda models: DcganSearchFeatures(models / DCGAN_WEIGHTS, models / ARTICLE_TYPES_WEIGHTS),
+    "dcgan_compact": lambda models: DcganCompactFeatures(
+        models / DCGAN_WEIGHTS, models / ARTICLE_TYPES_WEIGHTS, models / PROJECTION_NAME
+    ),
 }
 
 

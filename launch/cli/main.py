@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from launch.cli.keys import keys_app
+from launch.cli.vectors import vectors_app
 from snapmode.config import Settings
 
 app = typer.Typer(
@@ -21,6 +22,7 @@ shop_app = typer.Typer(help="The demo shop shipped with SnapMode.", no_args_is_h
 app.add_typer(sites_app, name="sites")
 app.add_typer(shop_app, name="shop")
 app.add_typer(keys_app, name="keys")
+app.add_typer(vectors_app, name="vectors")
 # Command groups that installed packages declare (the lab's `train` and `eval`, lab/cli.py): the product imports
 # none of them, each adds itself to the app.
 for command_group in entry_points(group="snapmode.commands"):
@@ -208,12 +210,19 @@ def shop_serve(
     port: Annotated[int, typer.Option()] = 8001,
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     crawl_delay: Annotated[float, typer.Option(help="Crawl-delay announced in robots.txt")] = 0.1,
+    products: Annotated[
+        int | None,
+        typer.Option(min=1, help="Serve this many products generated from the catalogue (a shop to crawl at scale)"),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Which generated catalogue (with --products): same seed, same shop")] = 0,
+    access_log: Annotated[bool, typer.Option(help="Log every request")] = True,
 ) -> None:
-    """Serve the demo shop (Luma sample catalogue)."""
+    """Serve the demo shop (Luma sample catalogue), or a scale shop of N generated products."""
     from snapmode.shop.server import serve as serve_shop
 
-    err.print(f"demo shop on http://{host}:{port}/")
-    serve_shop(host=host, port=port, crawl_delay=crawl_delay)
+    what = "demo shop" if products is None else f"scale shop ({products:,} products, seed {seed})"
+    err.print(f"{what} on http://{host}:{port}/")
+    serve_shop(host=host, port=port, crawl_delay=crawl_delay, products=products, seed=seed, access_log=access_log)
 
 
 @app.command()

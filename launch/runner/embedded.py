@@ -9,6 +9,10 @@ Parallelism hints are ignored: one instance per component.
 Bolts run on this thread, but may emit, ack and fail from threads of their own (the fetch
 bolt does), as pystorm allows; spouts hear of acks and fails on this thread, in ``step``.
 Up to ``topology.max.spout.pending`` trees per spout are in flight at once.
+
+A batching bolt (pystorm's ``BatchingBolt``) collects the tuples it is handed; where Storm's tick
+tuple would make it process a partial batch, the runner calls its ``process_batches`` as soon as
+no tuple is queued, so a batch is as large as what arrived together and never waits.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pystorm.bolt import BatchingBolt
 from pystorm.component import Tuple  # what bolts receive on a cluster; pystorm's ack() checks for it
 
 log = logging.getLogger(__name__)
@@ -104,22 +109,40 @@ class EmbeddedRunner:
 
     def _drain(self) -> bool:
         worked = False
-        while (item := self._take(self._inbox)) is not None:
-            name, tup = item
-            worked = True
-            bolt = self.components[name]
-            bolt._current_tups = [tup]
-            try:
+        while True:
+            while (item := self._take(self._inbox)) is not None:
+                name, tup = item
+                worked = True
+                self._process(name, tup)
+            waiting = [name for name, bolt in self.components.items() if _has_batch(bolt)]
+            if not waiting:
+                return worked
+            for name in waiting:  # in topology order: a batch's emits are queued before the next bolt's flush
+                self._process(name, None)
+
+    def _process(self, name: str, tup: Tuple | None) -> None:
+        """One tuple to a bolt, or (``tup`` None) a batching bolt's waiting batch, as a tick tuple would."""
+        bolt = self.components[name]
+        batching = isinstance(bolt, BatchingBolt)
+        bolt._current_tups = [tup] if tup is not None else []
+        try:
+            if tup is None:
+                bolt.process_batches()
+            else:
                 bolt.process(tup)
-                if bolt.auto_ack:
+                if bolt.auto_ack and not batching:
                     bolt.ack(tup)
-            except Exception:
-                # On a cluster the worker dies and the tuple times out; here the tree fails at once.
-                log.exception("%s failed on a tuple from %s; its spout tuple will be replayed", name, tup.component)
-                self._fail(tup.id)
-            finally:
-                bolt._current_tups = []
-        return worked
+        except Exception:
+            # On a cluster the worker dies and the tuple times out; here the tree fails at once. A batching bolt's
+            # batch in hand fails with it, as pystorm fails it on a cluster.
+            failed = [*bolt._current_tups, *(t for batch in bolt._batches.values() for t in batch)] if batching else []
+            log.exception("%s failed on %d tuple(s); their spout tuples will be replayed", name, max(1, len(failed)))
+            for failed_tup in failed or [tup]:
+                self._fail(failed_tup.id)
+            if batching:
+                bolt._batches.clear()
+        finally:
+            bolt._current_tups = []
 
     def _deliver(self) -> bool:
         """Acks and fails reach spouts here, on the runner's thread (spouts are not thread-safe)."""
@@ -185,3 +208,7 @@ class EmbeddedRunner:
     def _complete(self, root: int) -> None:
         tree = self._trees.pop(root)
         self._spout_events.append((tree.spout, "ack", tree.tup_id))
+
+
+def _has_batch(bolt: Any) -> bool:
+    return isinstance(bolt, BatchingBolt) and any(bolt._batches.values())

@@ -28,6 +28,26 @@ from spouts.frontier import SITES_CONF
 from topologies.crawler import CrawlerTopology
 
 IDLE_SLEEP = 0.02
+# How often a drained-source check that said "not yet" is asked again: it counts the frontier's due and claimed
+# URLs, which at millions of URLs costs more than a page, and the runner asks before every tuple.
+DRAINED_RECHECK_S = 0.2
+
+
+def asked_at_most_every(seconds: float, check: Callable[[], bool]) -> Callable[[], bool]:
+    """``check``, whose "no" stands for ``seconds`` before it is asked again (a "yes" is asked every time: a
+    spout asked for a tuple when there is none emits nothing, one not asked when there is one would stall)."""
+    said_no_at = -seconds
+
+    def cached() -> bool:
+        nonlocal said_no_at
+        if time.monotonic() - said_no_at < seconds:
+            return False
+        if check():
+            return True
+        said_no_at = time.monotonic()
+        return False
+
+    return cached
 
 
 def run_crawl(
@@ -52,9 +72,11 @@ def run_crawl(
     def stats() -> CrawlStats:
         return crawl_stats(services, counters, site_ids, time.monotonic() - started)
 
+    drained = asked_at_most_every(DRAINED_RECHECK_S, lambda: crawl_drained(services, site_ids, time.time()))
+
     def finished() -> bool:
         budget_spent = max_pages is not None and counters.pages() >= max_pages
-        return budget_spent or crawl_drained(services, site_ids, time.time())
+        return budget_spent or drained()
 
     crawler = EmbeddedRunner(topology or CrawlerTopology, conf, finished=finished)
     started = time.monotonic()
@@ -92,7 +114,8 @@ def run_until_indexed(
 
     services = Services.shared(settings)
     conf = settings.to_conf()
-    crawler = EmbeddedRunner(CrawlerTopology, conf, finished=lambda: nothing_due(services, time.time()))
+    drained = asked_at_most_every(DRAINED_RECHECK_S, lambda: nothing_due(services, time.time()))
+    crawler = EmbeddedRunner(CrawlerTopology, conf, finished=drained)
     imaging = EmbeddedRunner(
         ImagingTopology, conf, finished=lambda: crawler.done() and services.queue.pending() == 0
     )

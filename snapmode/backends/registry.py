@@ -110,9 +110,36 @@ def open_image_queue(settings: Settings) -> ImageQueue:
     return _open("queue", IMAGE_QUEUES, settings.queue, settings)
 
 
-def open_vector_store(settings: Settings) -> VectorStore:
-    # Every deployment speaks pymilvus: the URI alone picks Milvus Lite or a server.
+def _milvus_vectors(settings: Settings) -> VectorStore:
     # Imported here because pymilvus takes seconds to import and the crawler never needs it.
     from snapmode.backends.vectors.milvus import MilvusVectorStore
 
     return MilvusVectorStore(settings.resolved_vectors_uri, settings.vectors_collection, nlist=settings.vectors_nlist)
+
+
+def _compact_vectors(settings: Settings) -> VectorStore:
+    return open_compact_store(settings)
+
+
+def open_compact_store(settings: Settings, rebuilding: bool = False):
+    """The compact store (``rebuilding``: its index may be missing, damaged or of other dimensions, for ``rebuild``)."""
+    from snapmode.backends.vectors.compact import PROJECTION_NAME, VectorCodec
+    from snapmode.backends.vectors.compact_store import CompactVectorStore
+
+    compact = settings.compact_vectors
+    codec = VectorCodec(settings.models_dir / PROJECTION_NAME, compact.index_dims, compact.rerank_dims)
+    return CompactVectorStore(
+        settings.compact_index_uri, compact.collection, settings.home / "regions.sqlite3", codec,
+        nlist=compact.nlist, nprobe=compact.nprobe, refine=compact.refine, rebuilding=rebuilding,
+    )  # fmt: skip
+
+
+VECTOR_STORES: dict[str, Callable[[Settings], VectorStore]] = {
+    "compact": _compact_vectors,
+    "milvus": _milvus_vectors,
+}
+
+
+def open_vector_store(settings: Settings) -> VectorStore:
+    """Milvus Lite or a server by ``vectors_uri``, in the layout ``vectors`` names."""
+    return _open("vector store", VECTOR_STORES, settings.vectors, settings)

@@ -4,6 +4,9 @@ It is the crawler's test ground, so it carries what real shops make crawlers cop
 with: robots.txt with a crawl delay, a sitemap index with a gzip child, paginated
 listings, three kinds of product markup (JSON-LD, microdata, none), ``srcset`` and
 lazy-loaded gallery images, and pages a polite crawler must not fetch.
+
+With ``products=N`` it is a shop of N generated products (``snapmode.shop.scale``), for crawls at scale:
+bigger listing pages, pagination that reaches every page in a few clicks, product sitemaps in parts.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import gzip
 import math
 import re
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +24,18 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from snapmode.errors import NotFound
 from snapmode.shop.catalog import DATA_DIR, Catalog, Category, ShopProduct, load_catalog
+from snapmode.shop.scale import ScaleCatalog
 
 PAGE_SIZE = 12
+SCALE_PAGE_SIZE = 48  # products per listing page of a scale shop, as big shops list them
+SITEMAP_SIZE = 5_000  # product URLs per sitemap file (the protocol allows 50,000); one part costs ~20 MB to build
+SEARCH_SCAN = 20_000  # products a search looks through, so a search of a huge scale shop answers at once
 FEATURED = 8
 RELATED = 4
 SEARCH_LIMIT = 24
@@ -59,31 +67,45 @@ def category_page_url(category: Category, page: int) -> str:
     return category.url_path if page == 1 else f"{category.url_path}?page={page}"
 
 
+def linked_pages(page: int, pages: int) -> list[int]:
+    """The page numbers a listing page links to: the first, the last, its neighbours, and every page whose
+    number (counted from 0) differs from its own in one decimal digit, such as 1-10, 20, 30, ... 100, 200, ...
+    from page 1. Up to 10 pages that is all of them; beyond, any page is as many clicks from the first as its
+    number has non-zero digits, so a crawler's depth limit reaches every page of a long listing."""
+    index, linked = page - 1, {1, pages, page - 1, page, page + 1}
+    power = 1
+    while power < pages:
+        digit = index // power % 10
+        linked.update(index + (other - digit) * power + 1 for other in range(10))
+        power *= 10
+    return sorted(number for number in linked if 1 <= number <= pages)
+
+
 def pagination(category: Category, page: int, pages: int) -> dict[str, Any]:
     return {
         "page": page,
         "pages": pages,
         "prev": category_page_url(category, page - 1) if page > 1 else None,
         "next": category_page_url(category, page + 1) if page < pages else None,
-        "numbered": [(number, category_page_url(category, number)) for number in range(1, pages + 1)],
+        "numbered": [(number, category_page_url(category, number)) for number in linked_pages(page, pages)],
     }
 
 
-def related_products(catalog: Catalog, product: ShopProduct) -> list[ShopProduct]:
+def related_products(catalog: Catalog | ScaleCatalog, product: ShopProduct) -> list[ShopProduct]:
     """The next products of the same leaf category, wrapping around; a stable choice per product."""
     siblings = catalog.products_in(catalog.category_at(product.categories[0]))
     start = siblings.index(product)
     return [siblings[(start + offset) % len(siblings)] for offset in range(1, min(RELATED, len(siblings) - 1) + 1)]
 
 
-def product_json_ld(product: ShopProduct, catalog: Catalog, base: str) -> dict[str, Any]:
+def product_json_ld(product: ShopProduct, catalog: Catalog | ScaleCatalog, base: str) -> dict[str, Any]:
     url = base + product.path
     return {
         "@context": "https://schema.org",
         "@type": "Product",
         "name": product.name,
         "sku": product.sku,
-        "brand": {"@type": "Brand", "name": catalog.brand},
+        "brand": {"@type": "Brand", "name": catalog.brand_of(product)},
         "description": product.description_text,
         "category": product.categories[0],
         "image": [f"{base}/media/large/{image.file}" for image in product.images],
@@ -111,11 +133,17 @@ def sitemap(root_tag: str, entries: list[tuple[str, list[str]]]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def create_app(data_dir: Path | None = None, crawl_delay: float = 0.1) -> Starlette:
-    """The shop over the catalogue in ``data_dir`` (default: the shipped ``snapmode/shop/data``)."""
+def create_app(
+    data_dir: Path | None = None, crawl_delay: float = 0.1, products: int | None = None, seed: int = 0
+) -> Starlette:
+    """The shop over the catalogue in ``data_dir`` (default: the shipped ``snapmode/shop/data``); with
+    ``products``, a scale shop of that many products derived from it, the same ones for the same ``seed``."""
     if crawl_delay < 0:
         raise ValueError(f"crawl_delay must be >= 0, got {crawl_delay}")
-    catalog = load_catalog(data_dir)
+    shipped = load_catalog(data_dir)
+    catalog: Catalog | ScaleCatalog = shipped if products is None else ScaleCatalog(shipped, products, seed)
+    page_size = PAGE_SIZE if products is None else SCALE_PAGE_SIZE
+    sitemap_parts = math.ceil(len(catalog.products) / SITEMAP_SIZE)
     image_dir = (data_dir or DATA_DIR) / "images"
     if not image_dir.is_dir():
         raise NotFound(f"{image_dir} does not exist: run scripts/build_demo_shop.py first")
@@ -127,6 +155,7 @@ def create_app(data_dir: Path | None = None, crawl_delay: float = 0.1) -> Starle
     templates.env.trim_blocks = templates.env.lstrip_blocks = True
     templates.env.globals["children_of"] = catalog.children
     templates.env.globals["category_at"] = catalog.category_at
+    templates.env.globals["brand_of"] = catalog.brand_of
     templates.env.globals["availability_url"] = lambda product: SCHEMA_AVAILABILITY[product.in_stock]
     templates.env.filters["money"] = money
 
@@ -141,13 +170,13 @@ def create_app(data_dir: Path | None = None, crawl_delay: float = 0.1) -> Starle
         except NotFound as error:
             raise HTTPException(404, str(error)) from None
         products = catalog.products_in(category)
-        pages = max(1, math.ceil(len(products) / PAGE_SIZE))
+        pages = max(1, math.ceil(len(products) / page_size))
         page = page_number(request)
         if page > pages:
             raise HTTPException(404, f"{category.path} has {pages} pages")
         context = {
             "category": category,
-            "products": products[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+            "products": products[(page - 1) * page_size : page * page_size],
             "total": len(products),
             "pagination": pagination(category, page, pages),
             "canonical": category_page_url(category, page),
@@ -181,14 +210,25 @@ def create_app(data_dir: Path | None = None, crawl_delay: float = 0.1) -> Starle
 
     async def sitemap_index(request: Request) -> Response:
         base = base_url(request)
-        children = [f"{base}/sitemaps/products.xml", f"{base}/sitemaps/categories.xml.gz"]
+        if sitemap_parts == 1:
+            children = [f"{base}/sitemaps/products.xml"]
+        else:  # a big catalogue's products in parts, as the protocol caps a sitemap at 50,000 URLs
+            children = [f"{base}/sitemaps/products-{part}.xml" for part in range(1, sitemap_parts + 1)]
+        children.append(f"{base}/sitemaps/categories.xml.gz")
         return Response(sitemap("sitemapindex", [(url, []) for url in children]), media_type="application/xml")
 
     async def product_sitemap(request: Request) -> Response:
+        # On the event loop, not in the thread pool: one part at a time, so a crawler asking for all of them at
+        # once does not hold several in memory (and the shop's memory stays flat).
+        raw = request.path_params.get("part")
+        part = int(raw) if raw is not None and re.fullmatch(r"[1-9][0-9]{0,5}", raw) else None
+        if (raw is None) != (sitemap_parts == 1) or (raw is not None and not (part and part <= sitemap_parts)):
+            raise HTTPException(404, f"the product sitemap has {sitemap_parts} parts")
+        start = ((part or 1) - 1) * SITEMAP_SIZE
         base = base_url(request)
         entries = [
             (base + product.path, [f"{base}/media/large/{image.file}" for image in product.images])
-            for product in catalog.products
+            for product in catalog.products[start : start + SITEMAP_SIZE]
         ]
         return Response(sitemap("urlset", entries), media_type="application/xml")
 
@@ -205,22 +245,34 @@ def create_app(data_dir: Path | None = None, crawl_delay: float = 0.1) -> Starle
     async def search(request: Request) -> Response:
         query = request.query_params.get("q", "").strip()
         words = query.lower().split()
-        hits = [p for p in catalog.products if words and all(word in p.name.lower() for word in words)]
-        return templates.TemplateResponse(request, "search.html", {"query": query, "hits": hits[:SEARCH_LIMIT]})
+        scanned = islice(catalog.products, SEARCH_SCAN)
+        hits = islice((p for p in scanned if words and all(word in p.name.lower() for word in words)), SEARCH_LIMIT)
+        return templates.TemplateResponse(request, "search.html", {"query": query, "hits": list(hits)})
 
     async def not_found(request: Request, exc: Exception) -> Response:
         return templates.TemplateResponse(request, "not_found.html", status_code=404)
 
-    routes = [
+    def generated_photo(request: Request) -> Response:
+        size, name = request.path_params["size"], request.path_params["name"]
+        try:
+            if size not in ("large", "thumb") or not isinstance(catalog, ScaleCatalog):
+                raise NotFound(f"no photo {name!r}")
+            return Response(catalog.photo(size, name), media_type="image/jpeg")
+        except NotFound as error:
+            raise HTTPException(404, str(error)) from None
+
+    routes: list[BaseRoute] = [
         Route("/", home),
         Route("/c/{slug}.html", category_listing),
         Route("/p/{slug}.html", product_page),
         Route("/robots.txt", robots),
         Route("/sitemap.xml", sitemap_index),
         Route("/sitemaps/products.xml", product_sitemap),
+        Route("/sitemaps/products-{part}.xml", product_sitemap),
         Route("/sitemaps/categories.xml.gz", category_sitemap),
         Route("/cart", cart, methods=["GET", "POST"]),
         Route("/search", search),
+        Route("/media/{size}/v/{name}", generated_photo),
         Mount("/media", StaticFiles(directory=image_dir), name="media"),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

@@ -128,6 +128,10 @@ class Catalog(BaseModel):
     def _categories_by_path(self) -> dict[str, Category]:
         return {category.path: category for category in self.categories}
 
+    def brand_of(self, product: ShopProduct) -> str:
+        """The brand a product's page names: the catalogue's own, for every product."""
+        return self.brand
+
     def product(self, slug: str) -> ShopProduct:
         try:
             return self._products_by_slug[slug]

@@ -17,9 +17,18 @@ STARTUP_TIMEOUT_S = 10.0
 SHUTDOWN_TIMEOUT_S = 5.0
 
 
-def serve(host: str = "127.0.0.1", port: int = 8080, crawl_delay: float = 0.1, data_dir: Path | None = None) -> None:
-    """Serve the shop until interrupted (Ctrl-C)."""
-    uvicorn.run(create_app(data_dir, crawl_delay), host=host, port=port, log_level="info")
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    crawl_delay: float = 0.1,
+    data_dir: Path | None = None,
+    products: int | None = None,
+    seed: int = 0,
+    access_log: bool = True,
+) -> None:
+    """Serve the shop (a scale shop of ``products`` generated products when given) until interrupted (Ctrl-C)."""
+    app = create_app(data_dir, crawl_delay, products, seed)
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log)
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:
@@ -40,13 +49,18 @@ def _listening_socket(host: str, port: int) -> socket.socket:
 
 @contextmanager
 def running_shop(
-    host: str = "127.0.0.1", port: int = 0, crawl_delay: float = 0.1, data_dir: Path | None = None
+    host: str = "127.0.0.1",
+    port: int = 0,
+    crawl_delay: float = 0.1,
+    data_dir: Path | None = None,
+    products: int | None = None,
+    seed: int = 0,
 ) -> Iterator[str]:
     """Serve the shop in a daemon thread and yield its base URL, e.g. "http://127.0.0.1:54321".
 
-    ``port=0`` picks a free port. The server stops when the block exits.
+    ``port=0`` picks a free port; ``products`` makes it a scale shop. The server stops when the block exits.
     """
-    app = create_app(data_dir, crawl_delay)
+    app = create_app(data_dir, crawl_delay, products, seed)
     sock = _listening_socket(host, port)
     config = uvicorn.Config(app, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)

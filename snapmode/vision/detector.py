@@ -64,16 +64,24 @@ class GarmentDetector:
         detections = self.max_regions - 1
         if detections == 0:
             return [[_whole_image(image)] for image in rgb]
-        results = self._model.predict(
-            rgb,
-            imgsz=self.imgsz,
-            conf=self.confidence,
-            max_det=detections,
-            agnostic_nms=True,  # one label per object: a second label would embed the same crop twice
-            device="cpu",
-            verbose=False,
-        )
-        return [_regions(result, image, detections) for result, image in zip(results, rgb)]
+        # One call per size of photo: ultralytics pads a batch of one size as it pads a photo alone, and a batch of
+        # mixed sizes to a square, which would move a photo's boxes with the company it is detected in.
+        by_size: dict[tuple[int, int], list[int]] = {}
+        for at, image in enumerate(rgb):
+            by_size.setdefault(image.size, []).append(at)
+        found: dict[int, list[Region]] = {}
+        for group in by_size.values():
+            results = self._model.predict(
+                [rgb[at] for at in group],
+                imgsz=self.imgsz,
+                conf=self.confidence,
+                max_det=detections,
+                agnostic_nms=True,  # one label per object: a second label would embed the same crop twice
+                device="cpu",
+                verbose=False,
+            )
+            found |= {at: _regions(result, rgb[at], detections) for at, result in zip(group, results, strict=True)}
+        return [found[at] for at in range(len(rgb))]
 
 
 def _regions(result: Results, image: Image.Image, limit: int) -> list[Region]:

@@ -51,6 +51,12 @@ _DUE = (
     "((status IN ('discovered', 'transient_error') AND attempts < :max)"
     " OR (status = 'fetched' AND :recrawl)) AND next_fetch_at <= :now"
 )
+# The statuses of frontier_due, spelled as its WHERE clause: a query with this term can use the partial index.
+_WAITING = "status IN ('discovered', 'transient_error', 'fetched')"
+# A claim seeks each depth's due URLs in frontier_due, (depth, next_fetch_at) from the shallowest depth, so its
+# cost does not grow with the URLs already fetched (one ORDER BY over the table read all of them at each claim).
+_NEXT_DEPTH = f"SELECT min(depth) FROM frontier WHERE {_WAITING} AND depth > :depth"
+_DUE_AT_DEPTH = f"SELECT url FROM frontier WHERE {_WAITING} AND depth = :depth AND {_DUE}"
 # An interrupted recrawl goes back to 'fetched' (due now), not to 'discovered'.
 _UNCLAIMED = "CASE WHEN fetches > 0 THEN 'fetched' ELSE 'discovered' END"
 _SETTLED = "('fetched', 'redirect', 'transient_error', 'error')"
@@ -125,13 +131,22 @@ class SqliteFrontier:
                 " WHERE status = 'in_flight' AND next_fetch_at <= :now",
                 params,
             )
+            urls: list[str] = []
+            depth = -1
+            while len(urls) < limit:
+                depth = self._db.execute(_NEXT_DEPTH, {"depth": depth}).fetchone()[0]
+                if depth is None:
+                    break
+                found = self._db.execute(
+                    f"{_DUE_AT_DEPTH}{site_filter} ORDER BY next_fetch_at LIMIT :limit",
+                    params | {"depth": depth, "limit": limit - len(urls)},
+                )
+                urls += [row[0] for row in found]
             rows = self._db.execute(
                 "UPDATE frontier SET status = 'in_flight', attempts = attempts + 1,"
                 " next_fetch_at = :lease_end, updated_at = :now"
-                f" WHERE url IN (SELECT url FROM frontier WHERE {_DUE}{site_filter}"
-                "   ORDER BY depth, next_fetch_at LIMIT :limit)"
-                " RETURNING *",
-                params,
+                " WHERE url IN (SELECT value FROM json_each(:urls)) RETURNING *",
+                params | {"urls": json.dumps(urls)},
             ).fetchall()
         entries = [FrontierEntry(**dict(row)) for row in rows]
         return sorted(entries, key=lambda entry: (entry.depth, entry.url))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -81,25 +81,7 @@ class MilvusVectorStore:
         self._collection = collection
         self._dim = dim
         self._uri = uri
-        self._embedded = uri.endswith(".db")
-        if self._embedded:
-            if Path(uri).is_dir():
-                raise RuntimeError(
-                    f"{uri} is a directory written by Milvus Lite 3, which this Milvus Lite cannot read: "
-                    "delete it with the rest of its data home and crawl again"
-                )
-            Path(uri).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with self._unavailable("connecting"):
-                connect_timeout = REQUEST_TIMEOUT_S if self._embedded else SERVER_CONNECT_TIMEOUT_S
-                self._client = MilvusClient(uri, timeout=connect_timeout)
-        except ConnectionConfigException as error:
-            hint = (
-                " (Milvus Lite opens a database file in one process only: is another process using it?)"
-                if self._embedded
-                else ""
-            )
-            raise RuntimeError(f"cannot open the vector store at {uri!r}: {error.message}{hint}") from error
+        self._client = connect(uri)
         with self._unavailable("opening the collection"):
             if self._client.has_collection(collection, **READ):
                 self._check_schema()
@@ -108,18 +90,8 @@ class MilvusVectorStore:
             self._client.load_collection(collection, **WRITE)
             self._search_params = self._search_params_for_index()
 
-    @contextmanager
-    def _unavailable(self, action: str) -> Iterator[None]:
-        # The client reconnects by itself once the server is back; until then every call fails fast.
-        try:
-            yield
-        except MilvusException as error:
-            if isinstance(error, ConnectionConfigException):
-                raise
-            raise BackendUnavailable(f"Milvus at {self._uri} failed while {action}: {error.message}") from error
-        except grpc.RpcError as error:  # a deadline or a dropped stream reaches us as gRPC's own error
-            detail = error.details() if isinstance(error, grpc.Call) else str(error)
-            raise BackendUnavailable(f"Milvus at {self._uri} failed while {action}: {detail}") from error
+    def _unavailable(self, action: str):
+        return unavailable(self._uri, action)
 
     def _create_collection(self, nlist: int) -> None:
         schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
@@ -227,29 +199,16 @@ class MilvusVectorStore:
         exclude_label: str | None,
         product_ids: Collection[str] | None,
     ) -> list[list[VectorHit]]:
-        if not 1 <= k <= MAX_SEARCH_K:
-            raise ValueError(f"k must be between 1 and {MAX_SEARCH_K}, got {k}")
-        if not vectors or (product_ids is not None and not product_ids):
+        if not searchable(vectors, k, product_ids):
             return [[] for _ in vectors]
-        if product_ids is not None and len(product_ids) > MAX_FILTER_PRODUCTS:
-            raise ValueError(f"at most {MAX_FILTER_PRODUCTS} product ids per search, got {len(product_ids)}")
         queries = self._normalised(vectors)
-        conditions = []
-        if exclude_product is not None:
-            conditions.append(f"product_id != {milvus_string(exclude_product)}")
-        if category is not None:
-            conditions.append(f"category == {milvus_string(category)}")
-        if exclude_label is not None:
-            conditions.append(f"label != {milvus_string(exclude_label)}")
-        if product_ids is not None:
-            # Spelled out: Milvus Lite 2.5 parses no expression templates (filter_params).
-            conditions.append(f"product_id in [{', '.join(milvus_string(pid) for pid in sorted(product_ids))}]")
+        conditions = search_filter(exclude_product, category, exclude_label, product_ids, "product_id", milvus_string)
         with self._unavailable("searching"):
             answers = self._client.search(
                 self._collection,
                 data=queries.tolist(),
                 limit=k,
-                filter=" and ".join(conditions),
+                filter=conditions,
                 output_fields=OUTPUT_FIELDS,
                 search_params=self._search_params,
                 **READ,
@@ -293,20 +252,28 @@ class MilvusVectorStore:
                 consistency_level="Strong",
                 **READ,
             )
-        return [
-            VectorRecord(
-                id=row["id"],
-                product_id=row["product_id"],
-                image_url=row["image_url"],
-                label=row["label"],
-                category=row["category"] or None,
-                box=tuple(row["box"]),
-                vector=[float(x) for x in row["vector"]],
-                colour=row["colour"],
-                article_types=row["article_types"],
+        return [_record(row) for row in rows]
+
+    def drop(self) -> None:
+        """Delete the collection and every vector in it."""
+        with self._unavailable("dropping the collection"):
+            self._client.drop_collection(self._collection, **WRITE)
+
+    def batches(self, size: int) -> Iterator[list[VectorRecord]]:
+        """Every stored region, vectors included, ``size`` at a time (a migration's walk over the collection)."""
+        with self._unavailable("reading vectors"):
+            walk = self._client.query_iterator(
+                self._collection, batch_size=size, output_fields=["id", "vector", *OUTPUT_FIELDS], **READ
             )
-            for row in rows
-        ]
+        try:
+            while True:
+                with self._unavailable("reading vectors"):
+                    rows = walk.next()
+                if not rows:
+                    return
+                yield [_record(row) for row in rows]
+        finally:
+            walk.close()
 
     def article_types(self, image_urls: Collection[str], label: str) -> dict[str, list[float]]:
         if not image_urls:
@@ -356,9 +323,88 @@ def _rounded(values: list[float]) -> list[float]:
     return [round(float(value), STORED_DECIMALS) for value in values]
 
 
+def searchable(vectors: list[list[float]], k: int, product_ids: Collection[str] | None) -> bool:
+    """Whether a search can find anything; a ValueError for arguments no search takes."""
+    if not 1 <= k <= MAX_SEARCH_K:
+        raise ValueError(f"k must be between 1 and {MAX_SEARCH_K}, got {k}")
+    if product_ids is not None and len(product_ids) > MAX_FILTER_PRODUCTS:
+        raise ValueError(f"at most {MAX_FILTER_PRODUCTS} product ids per search, got {len(product_ids)}")
+    return bool(vectors) and (product_ids is None or bool(product_ids))
+
+
+def search_filter(
+    exclude_product: str | None,
+    category: str | None,
+    exclude_label: str | None,
+    product_ids: Collection[str] | None,
+    product_field: str,
+    product_literal: Callable[[str], str],
+) -> str:
+    """The filter expression of a search; products are matched on ``product_field`` as ``product_literal`` writes
+    a product id."""
+    conditions = []
+    if exclude_product is not None:
+        conditions.append(f"{product_field} != {product_literal(exclude_product)}")
+    if category is not None:
+        conditions.append(f"category == {milvus_string(category)}")
+    if exclude_label is not None:
+        conditions.append(f"label != {milvus_string(exclude_label)}")
+    if product_ids is not None:
+        # Spelled out: Milvus Lite 2.5 parses no expression templates (filter_params).
+        conditions.append(f"{product_field} in [{', '.join(product_literal(pid) for pid in sorted(product_ids))}]")
+    return " and ".join(conditions)
+
+
+def _record(row: dict) -> VectorRecord:
+    return VectorRecord(
+        id=row["id"],
+        product_id=row["product_id"],
+        image_url=row["image_url"],
+        label=row["label"],
+        category=row["category"] or None,
+        box=tuple(row["box"]),
+        vector=[float(x) for x in row["vector"]],
+        colour=row["colour"],
+        article_types=row["article_types"],
+    )
+
+
 def _image_filter(image_url: str, label: str | None) -> str:
     expression = f"image_url == {milvus_string(image_url)}"
     return expression if label is None else f"{expression} and label == {milvus_string(label)}"
+
+
+def connect(uri: str) -> MilvusClient:
+    """A client of Milvus Lite (``uri`` a local ``.db`` file, created with its folder) or of a server."""
+    embedded = uri.endswith(".db")
+    if embedded:
+        if Path(uri).is_dir():
+            raise RuntimeError(
+                f"{uri} is a directory written by Milvus Lite 3, which this Milvus Lite cannot read: "
+                "delete it with the rest of its data home and crawl again"
+            )
+        Path(uri).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with unavailable(uri, "connecting"):
+            return MilvusClient(uri, timeout=REQUEST_TIMEOUT_S if embedded else SERVER_CONNECT_TIMEOUT_S)
+    except ConnectionConfigException as error:
+        hint = " (Milvus Lite opens a database file in one process only: is another process using it?)" if embedded else ""
+        raise RuntimeError(f"cannot open the vector store at {uri!r}: {error.message}{hint}") from error
+
+
+@contextmanager
+def unavailable(uri: str, action: str) -> Iterator[None]:
+    """Milvus' failures as the BackendUnavailable that names the server and what was being done."""
+    # The client reconnects by itself once the server is back; until then every call fails fast.
+    try:
+        yield
+    except MilvusException as error:
+        if isinstance(error, ConnectionConfigException):
+            raise
+        raise BackendUnavailable(f"Milvus at {uri} failed while {action}: {error.message}") from error
+    except grpc.RpcError as error:  # a deadline or a dropped stream reaches us as gRPC's own error
+        detail = error.details() if isinstance(error, grpc.Call) else str(error)
+        raise BackendUnavailable(f"Milvus at {uri} failed while {action}: {detail}") from error
 
 
 def milvus_string(value: str) -> str:

@@ -1,0 +1,71 @@
+"""`snapmode vectors`: the compact vector store's index rebuilt, and an older index migrated into it."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from snapmode.config import Settings
+
+vectors_app = typer.Typer(help="Rebuild or migrate the vector index (docs/operations.md).", no_args_is_help=True)
+err = Console(stderr=True)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TimeRemainingColumn(), console=err,
+    )  # fmt: skip
+
+
+def _require_compact(settings: Settings) -> None:
+    if settings.vectors != "compact":
+        err.print(f"[red]the vector store is {settings.vectors!r}: these commands work on the compact store")
+        raise typer.Exit(2)
+
+
+@vectors_app.command("rebuild")
+def rebuild() -> None:
+    """Build the vector index again from the stored regions (no photos, no models): after a change of
+    `compact_vectors.index_dims` or `nlist`, or when the index file is lost or damaged. Run it with the API and
+    workers stopped; interrupted, run it again."""
+    from snapmode.backends.registry import open_compact_store
+
+    settings = Settings()
+    _require_compact(settings)
+    store = open_compact_store(settings, rebuilding=True)
+    with _progress() as progress:
+        task = progress.add_task("rebuilding the vector index", total=None)
+        regions = store.rebuild(lambda done, total: progress.update(task, completed=done, total=total))
+    store.close()
+    typer.echo(json.dumps({"regions": regions}))
+
+
+@vectors_app.command("migrate")
+def migrate(
+    drop_source: Annotated[
+        bool, typer.Option(help="Delete the 8192-d collection once every region of it is in the compact store")
+    ] = False,
+) -> None:
+    """Move an index written with 8192-d vectors (`vectors = milvus`, releases before the compact store) into the
+    compact store, without recrawling or embedding. Interrupted, run it again: it goes on where it stopped."""
+    from snapmode.backends.registry import open_compact_store
+    from snapmode.backends.vectors.migration import migrate as migrate_regions
+    from snapmode.backends.vectors.milvus import MilvusVectorStore
+
+    settings = Settings()
+    _require_compact(settings)
+    source = MilvusVectorStore(settings.resolved_vectors_uri, settings.vectors_collection, nlist=settings.vectors_nlist)
+    target = open_compact_store(settings)
+    with _progress() as progress:
+        task = progress.add_task("migrating regions", total=None)
+        done = migrate_regions(source, target, lambda n, total: progress.update(task, completed=n, total=total))
+    if drop_source and done.copied + done.already == done.regions:
+        source.drop()
+    target.close()
+    source.close()
+    typer.echo(done.model_dump_json())

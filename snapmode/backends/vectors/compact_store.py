@@ -1,0 +1,333 @@
+"""The compact ``VectorStore``: a Milvus index of short vectors in memory, everything else on disk.
+
+Each region is stored as its coordinates on the learned projection (snapmode.backends.vectors.compact). Milvus
+(Lite or a server) indexes their first ``index_dims`` under an integer key, with only what a search filters by
+(product, label, category); an SQLite file beside it (snapmode.backends.vectors.payloads) keeps the rest. A search
+takes ``refine`` times the asked-for number of keys from the index, re-ranks them by the cosine of their whole
+coordinates and returns the best: the exact 8192-d search is what it is measured against (bench/million.py).
+
+The payload file is the record of what is stored: the Milvus index can be rebuilt from it (``rebuild``,
+`snapmode vectors rebuild`) without the photos or the models, after a change of index dimensions or lists, or when
+the index file is lost or corrupted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Collection
+from pathlib import Path
+
+import numpy as np
+from pymilvus import DataType, MilvusClient
+
+from snapmode.backends.vectors import compact
+from snapmode.backends.vectors.compact import VectorCodec
+from snapmode.backends.vectors.milvus import (
+    LABEL_MAX_LENGTH,
+    MAX_SEARCH_K,
+    METRIC,
+    READ,
+    WRITE,
+    connect,
+    search_filter,
+    searchable,
+    unavailable,
+)
+from snapmode.backends.vectors.payloads import Payload, SqlitePayloads, walk
+from snapmode.domain import VectorHit, VectorRecord
+from snapmode.vision.colour import COLOUR_DIM
+
+UPSERT_BATCH = 1024
+REBUILD_BATCH = 10_000
+NO_CATEGORY = ""
+REBUILD_HINT = "`snapmode vectors rebuild` rebuilds it from the stored regions"
+
+
+def region_key(region_id: str) -> int:
+    """The index's integer key of a region id (a signed 64-bit prefix of its SHA-256)."""
+    return int.from_bytes(hashlib.sha256(region_id.encode()).digest()[:8], "big", signed=True)
+
+
+def product_key(product_id: str) -> int:
+    return region_key(product_id)
+
+
+class CompactVectorStore:
+    def __init__(
+        self,
+        uri: str,
+        collection: str,
+        payloads: Path,
+        codec: VectorCodec,
+        *,
+        nlist: int,
+        nprobe: int,
+        refine: int,
+        rebuilding: bool = False,
+    ) -> None:
+        """``rebuilding``: open only for ``rebuild``, whatever state the index is in."""
+        if nlist < 1 or nprobe < 1 or refine < 1:
+            raise ValueError(f"nlist, nprobe and refine must be >= 1, got {nlist}, {nprobe}, {refine}")
+        self._uri = uri
+        self._collection = collection
+        self._codec = codec
+        self._nlist = nlist
+        self._refine = refine
+        self._search_params = {"metric_type": METRIC, "params": {"nprobe": min(nprobe, nlist)}}
+        self._payloads = SqlitePayloads(payloads)
+        self._check_layout()
+        if rebuilding:
+            self._client = _connect_or_set_aside(uri)
+            return
+        try:
+            self._client = connect(uri)
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}; if its file is damaged, {REBUILD_HINT}") from error
+        with unavailable(uri, "opening the collection"):
+            if not self._client.has_collection(collection, **READ):
+                if self._payloads.count():
+                    raise ValueError(
+                        f"the vector index {collection!r} at {uri} is missing while {payloads} holds "
+                        f"{self._payloads.count()} regions: {REBUILD_HINT}"
+                    )
+                self._create_collection()
+            self._check_index_dims()
+            self._client.load_collection(collection, **WRITE)
+
+    def _layout(self) -> dict[str, str]:
+        return {
+            "projection": self._codec.digest,
+            "rerank_dims": str(self._codec.rerank_dims),
+            "index_dims": str(self._codec.index_dims),
+        }
+
+    def _check_layout(self) -> None:
+        stored, wanted = self._payloads.layout(), self._layout()
+        if not stored:
+            self._payloads.set_layout(wanted)
+            return
+        if (stored["projection"], stored["rerank_dims"]) != (wanted["projection"], wanted["rerank_dims"]):
+            raise ValueError(
+                f"the regions in {self._payloads.path} were stored with another vector projection or "
+                f"re-ranking dimensions ({stored['rerank_dims']}) than this one ({wanted['rerank_dims']}): "
+                "`snapmode reembed` embeds the photos again"
+            )
+
+    def _check_index_dims(self) -> None:
+        fields = self._client.describe_collection(self._collection, **READ)["fields"]
+        dims = next(int(field["params"]["dim"]) for field in fields if field["name"] == "vector")
+        if dims != self._codec.index_dims:
+            raise ValueError(
+                f"the vector index {self._collection!r} at {self._uri} holds {dims}-d vectors, the settings ask for "
+                f"{self._codec.index_dims}: {REBUILD_HINT}"
+            )
+
+    def _create_collection(self) -> None:
+        schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+        schema.add_field("key", DataType.INT64, is_primary=True)
+        schema.add_field("product", DataType.INT64)
+        schema.add_field("label", DataType.VARCHAR, max_length=LABEL_MAX_LENGTH)
+        schema.add_field("category", DataType.VARCHAR, max_length=LABEL_MAX_LENGTH)
+        schema.add_field("vector", DataType.FLOAT_VECTOR, dim=self._codec.index_dims)
+        index = MilvusClient.prepare_index_params()
+        index.add_index(field_name="vector", index_type="IVF_FLAT", metric_type=METRIC, params={"nlist": self._nlist})
+        self._client.create_collection(
+            self._collection, schema=schema, index_params=index, consistency_level="Strong", **WRITE
+        )
+
+    def upsert(self, records: list[VectorRecord]) -> None:
+        odd = next((record for record in records if len(record.colour) != COLOUR_DIM), None)
+        if odd is not None:
+            raise ValueError(f"region {odd.id} has a {len(odd.colour)}-bin colour signature, not {COLOUR_DIM}")
+        for start in range(0, len(records), UPSERT_BATCH):
+            batch = records[start : start + UPSERT_BATCH]
+            coordinates = self._codec.coordinates(_unit_rows([record.vector for record in batch]))
+            payloads = [
+                Payload(
+                    key=region_key(record.id),
+                    id=record.id,
+                    product_id=record.product_id,
+                    image_url=record.image_url,
+                    label=record.label,
+                    category=record.category,
+                    box=tuple(record.box),
+                    coordinates=compact.pack_coordinates(row),
+                    colour=compact.pack_colour(record.colour),
+                    article_types=compact.pack_probabilities(record.article_types),
+                )
+                for record, row in zip(batch, coordinates, strict=True)
+            ]
+            self.put(payloads)
+
+    def put(self, payloads: list[Payload]) -> None:
+        """Store regions already in compact form: the index first, then their payloads (see payloads.py)."""
+        self._index(payloads, "storing vectors", upsert=True)
+        self._payloads.put(payloads)
+
+    def _index(self, payloads: list[Payload], action: str, upsert: bool) -> None:
+        coordinates = compact.unpack_coordinates([payload.coordinates for payload in payloads])
+        vectors = self._codec.index_vectors(coordinates)
+        rows = [
+            {
+                "key": payload.key,
+                "product": product_key(payload.product_id),
+                "label": payload.label,
+                "category": payload.category or NO_CATEGORY,
+                "vector": vector.tolist(),
+            }
+            for payload, vector in zip(payloads, vectors, strict=True)
+        ]
+        with unavailable(self._uri, action):
+            (self._client.upsert if upsert else self._client.insert)(self._collection, rows, **WRITE)
+
+    def rebuild(self, progress: Callable[[int, int], None] = lambda done, total: None) -> int:
+        """Drop the index and write it again from the stored regions; ``progress(done, total)`` after each batch.
+        Interrupted, it is run again from the start: the payload file is only read."""
+        total = self._payloads.count()
+        with unavailable(self._uri, "dropping the vector index"):
+            self._client.drop_collection(self._collection, **WRITE)
+        self._create_collection()
+        done = 0
+        progress(done, total)
+        for batch in walk(self._payloads, REBUILD_BATCH):
+            self._index(batch, "rebuilding the vector index", upsert=False)
+            done += len(batch)
+            progress(done, total)
+        with unavailable(self._uri, "loading the vector index"):
+            self._client.flush(self._collection, **WRITE)
+            self._client.load_collection(self._collection, **WRITE)
+        return done
+
+    def search(
+        self,
+        vector: list[float],
+        k: int,
+        exclude_product: str | None = None,
+        category: str | None = None,
+        product_ids: Collection[str] | None = None,
+    ) -> list[VectorHit]:
+        return self._search([vector], k, exclude_product, category, None, product_ids)[0]
+
+    def search_many(
+        self,
+        vectors: list[list[float]],
+        k: int,
+        exclude_product: str | None = None,
+        category: str | None = None,
+        exclude_label: str | None = None,
+        product_ids: Collection[str] | None = None,
+    ) -> list[list[VectorHit]]:
+        return self._search(vectors, k, exclude_product, category, exclude_label, product_ids)
+
+    def _search(
+        self,
+        vectors: list[list[float]],
+        k: int,
+        exclude_product: str | None,
+        category: str | None,
+        exclude_label: str | None,
+        product_ids: Collection[str] | None,
+    ) -> list[list[VectorHit]]:
+        if not searchable(vectors, k, product_ids):
+            return [[] for _ in vectors]
+        queries = self._codec.coordinates(_unit_rows(vectors))
+        conditions = search_filter(
+            exclude_product, category, exclude_label, product_ids, "product", lambda pid: str(product_key(pid))
+        )
+        with unavailable(self._uri, "searching"):
+            answers = self._client.search(
+                self._collection,
+                data=self._codec.index_vectors(queries).tolist(),
+                limit=min(k * self._refine, MAX_SEARCH_K),
+                filter=conditions,
+                output_fields=[],
+                search_params=self._search_params,
+                **READ,
+            )
+        payloads = self._payloads.get({hit["id"] for hits in answers for hit in hits})
+        return [self._reranked(query, hits, payloads, k) for query, hits in zip(queries, answers, strict=True)]
+
+    def _reranked(self, query: np.ndarray, hits: list[dict], payloads: dict[int, Payload], k: int) -> list[VectorHit]:
+        # An index entry without a payload is a write a crash cut short: not stored yet (payloads.py).
+        found = [payloads[hit["id"]] for hit in hits if hit["id"] in payloads]
+        if not found:
+            return []
+        cosines = compact.unpack_coordinates([payload.coordinates for payload in found]) @ query
+        best = np.argsort(-cosines, kind="stable")[:k]
+        return [_hit(found[i], float(cosines[i])) for i in best]
+
+    def stored_ids(self, ids: list[str]) -> set[str]:
+        """Which of these region ids are stored."""
+        return {payload.id for payload in self._payloads.get([region_key(region_id) for region_id in ids]).values()}
+
+    def image_ids(self, image_url: str, label: str | None = None) -> list[str]:
+        return sorted(self._payloads.ids_for_image(image_url, label))
+
+    def records_for_image(self, image_url: str) -> list[VectorRecord]:
+        payloads = self._payloads.for_image(image_url)
+        if not payloads:
+            return []
+        vectors = self._codec.vectors(compact.unpack_coordinates([payload.coordinates for payload in payloads]))
+        return [
+            VectorRecord(**_decoded(payload), vector=vector.tolist())
+            for payload, vector in zip(payloads, vectors, strict=True)
+        ]
+
+    def article_types(self, image_urls: Collection[str], label: str) -> dict[str, list[float]]:
+        stored = self._payloads.article_types(image_urls, label)
+        return {url: compact.unpack_probabilities(blob).tolist() for url, blob in stored.items()}
+
+    def count(self, label: str | None = None) -> int:
+        """Regions stored (and searchable: the index is asked to be there, as readiness checks count)."""
+        with unavailable(self._uri, "counting vectors"):
+            self._client.get_load_state(self._collection, **READ)
+        return self._payloads.count(label)
+
+    def count_for_products(self, product_ids: list[str]) -> int:
+        return self._payloads.count_for_products(product_ids)
+
+    def close(self) -> None:
+        self._payloads.close()
+        self._client.close()
+
+
+def _connect_or_set_aside(uri: str) -> MilvusClient:
+    """A client of the index, for a rebuild: a Milvus Lite file that cannot be opened is renamed aside (it holds
+    nothing the stored regions do not) and a new one started."""
+    try:
+        return connect(uri)
+    except RuntimeError:
+        if not uri.endswith(".db") or not Path(uri).is_file():
+            raise
+        Path(uri).rename(f"{uri}.damaged-{int(time.time())}")
+        return connect(uri)
+
+
+def _hit(payload: Payload, score: float) -> VectorHit:
+    # Rows this store wrote: validating 200 hits' 512 colour values each would cost more than the search.
+    return VectorHit.model_construct(**_decoded(payload), score=score)
+
+
+def _decoded(payload: Payload) -> dict:
+    """A stored region's fields as VectorRecord and VectorHit have them."""
+    return {
+        "id": payload.id,
+        "product_id": payload.product_id,
+        "image_url": payload.image_url,
+        "label": payload.label,
+        "category": payload.category,
+        "box": payload.box,
+        "colour": compact.unpack_colour(payload.colour, COLOUR_DIM).tolist(),
+        "article_types": compact.unpack_probabilities(payload.article_types).tolist(),
+    }
+
+
+def _unit_rows(vectors) -> np.ndarray:
+    matrix = np.asarray(vectors, dtype=np.float32)
+    if matrix.ndim != 2:
+        raise ValueError(f"expected a list of vectors, got an array of shape {matrix.shape}")
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    if not np.all(np.isfinite(norms)) or np.any(norms == 0):
+        raise ValueError("vectors must be finite and non-zero to be compared by cosine similarity")
+    return matrix / norms

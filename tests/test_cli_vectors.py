@@ -1,0 +1,80 @@
+"""`snapmode vectors migrate` and `snapmode vectors rebuild` on a data home, as an operator runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+REGIONS = 30
+
+WRITE_OLD_INDEX = f"""
+import numpy as np
+from snapmode.backends.vectors.milvus import MilvusVectorStore
+from snapmode.config import Settings
+from snapmode.domain import VectorRecord
+
+settings = Settings()
+store = MilvusVectorStore(settings.resolved_vectors_uri, settings.vectors_collection)
+vectors = np.random.default_rng(0).random((REGIONS, 8192))
+store.upsert([
+    VectorRecord(id=f"r{{i}}", product_id=f"p{{i // 3}}", image_url=f"https://shop.example/{{i // 3}}.jpg",
+                 box=(0, 0, 10, 10), label="image" if i % 3 == 0 else "detail", vector=vector.tolist(),
+                 colour=[0.0] * 511 + [1.0], article_types=[0.5, 0.5])
+    for i, vector in enumerate(vectors)
+])
+""".replace("REGIONS", str(REGIONS))
+
+SEARCH_COMPACT = """
+import numpy as np
+from snapmode.backends.registry import open_vector_store
+from snapmode.config import Settings
+
+store = open_vector_store(Settings())
+vector = np.random.default_rng(0).random((REGIONS, 8192))[7]
+print(store.count(), store.search(vector.tolist(), k=1)[0].id)
+""".replace("REGIONS", str(REGIONS))
+
+
+HAS_SOURCE = """
+from pymilvus import MilvusClient
+from snapmode.config import Settings
+
+settings = Settings()
+print(MilvusClient(settings.resolved_vectors_uri).has_collection(settings.vectors_collection))
+"""
+
+
+def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
+
+
+def test_migrate_then_rebuild_keep_every_region_and_repeat_safely(tmp_path: Path) -> None:
+    env = {**os.environ, "SNAPMODE_HOME": str(tmp_path)}
+    assert run(env, "-c", WRITE_OLD_INDEX).returncode == 0
+
+    first = run(env, "-m", "launch", "vectors", "migrate")
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert json.loads(first.stdout) == {"regions": REGIONS, "copied": REGIONS, "already": 0}
+    assert run(env, "-c", HAS_SOURCE).stdout.split()[-1] == "True"  # kept unless asked
+    again = run(env, "-m", "launch", "vectors", "migrate", "--drop-source")
+    assert json.loads(again.stdout) == {"regions": REGIONS, "copied": 0, "already": REGIONS}
+    assert run(env, "-c", HAS_SOURCE).stdout.split()[-1] == "False"  # dropped once everything was across
+    assert run(env, "-c", SEARCH_COMPACT).stdout.split() == [str(REGIONS), "r7"]
+
+    (tmp_path / "regions_index.db").unlink()  # the index lost: the stored regions rebuild it
+    lost = run(env, "-c", SEARCH_COMPACT)
+    assert lost.returncode != 0 and "snapmode vectors rebuild" in lost.stderr
+    rebuilt = run(env, "-m", "launch", "vectors", "rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr[-2000:]
+    assert json.loads(rebuilt.stdout) == {"regions": REGIONS}
+    assert run(env, "-c", SEARCH_COMPACT).stdout.split() == [str(REGIONS), "r7"]
+
+
+def test_the_commands_refuse_a_home_on_the_milvus_store(tmp_path: Path) -> None:
+    env = {**os.environ, "SNAPMODE_HOME": str(tmp_path), "SNAPMODE_VECTORS": "milvus"}
+    done = run(env, "-m", "launch", "vectors", "rebuild")
+    assert done.returncode == 2 and "compact store" in done.stderr
