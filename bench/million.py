@@ -1,7 +1,7 @@
 """A million photos on one machine: the compact vector store (snapmode.backends.vectors.compact_store) filled to N
 photos, searched by real photos over HTTP, beside an exact full-precision search of the same index.
 
-    .venv/bin/python bench/million.py                                    # 10k, 100k and 1M photos
+    .venv/bin/python bench/million.py                                    # real photos only, 10k, 100k, 1M
     .venv/bin/python bench/million.py --photos 10000 --seconds 10 --clients 1 4    # a quick check of the script
     .venv/bin/python bench/million.py --plot docs/images/million.png
 
@@ -445,7 +445,9 @@ def plot(runs: list[SizeRun], path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--photos", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument(
+        "--photos", type=int, nargs="+", default=[0, 10_000, 100_000, 1_000_000], help="index sizes; 0: the real photos"
+    )
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--seconds", type=float, default=30.0, help="of load per client count")
     parser.add_argument("--queries", type=int, default=40, help="held-out shop views used as queries")
@@ -458,8 +460,10 @@ def main() -> None:
     sources_path = args.cache / "sources.npz"
     if not sources_path.is_file():
         in_own_process(read_sources, base, sources_path)
+    with np.load(sources_path) as saved:
+        real = len(saved["photos"])
     runs = []
-    for photos in args.photos:
+    for photos in [size or real for size in args.photos]:
         runs.append(measure(sources_path, base, args.cache, photos, args.clients, args.seconds, args.queries))
         if args.json:
             print(runs[-1].model_dump_json())
