@@ -34,7 +34,6 @@ CREATE TABLE IF NOT EXISTS regions (
 );
 CREATE INDEX IF NOT EXISTS regions_by_image ON regions (image_url, label);
 CREATE INDEX IF NOT EXISTS regions_by_product ON regions (product_id);
-CREATE INDEX IF NOT EXISTS regions_by_label ON regions (label);
 CREATE TABLE IF NOT EXISTS layout (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- Regions per label, kept with every write: counting millions of rows takes seconds, a status page asks often.
 CREATE TABLE IF NOT EXISTS counts (label TEXT PRIMARY KEY, regions INTEGER NOT NULL);
