@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Collection
 from typing import Protocol
 
@@ -52,3 +53,39 @@ class VectorStore(Protocol):
         """Vectors stored for the photos of these products."""
 
     def close(self) -> None: ...
+
+
+class OneSearchCall(ABC):
+    """``search`` and ``search_many`` of a store as its one ``_search`` over a list of query vectors."""
+
+    @abstractmethod
+    def _search(
+        self,
+        vectors: list[list[float]],
+        k: int,
+        exclude_product: str | None,
+        category: str | None,
+        exclude_label: str | None,
+        product_ids: Collection[str] | None,
+    ) -> list[list[VectorHit]]: ...
+
+    def search(
+        self,
+        vector: list[float],
+        k: int,
+        exclude_product: str | None = None,
+        category: str | None = None,
+        product_ids: Collection[str] | None = None,
+    ) -> list[VectorHit]:
+        return self._search([vector], k, exclude_product, category, None, product_ids)[0]
+
+    def search_many(
+        self,
+        vectors: list[list[float]],
+        k: int,
+        exclude_product: str | None = None,
+        category: str | None = None,
+        exclude_label: str | None = None,
+        product_ids: Collection[str] | None = None,
+    ) -> list[list[VectorHit]]:
+        return self._search(vectors, k, exclude_product, category, exclude_label, product_ids)

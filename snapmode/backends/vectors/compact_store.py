@@ -22,6 +22,7 @@ import numpy as np
 from pymilvus import DataType, MilvusClient
 
 from snapmode.backends.vectors import compact
+from snapmode.backends.vectors.base import OneSearchCall
 from snapmode.backends.vectors.compact import VectorCodec
 from snapmode.backends.vectors.milvus import (
     LABEL_MAX_LENGTH,
@@ -56,7 +57,7 @@ def product_key(product_id: str) -> int:
     return region_key(product_id)
 
 
-class CompactVectorStore:
+class CompactVectorStore(OneSearchCall):
     def __init__(
         self,
         uri: str,
@@ -201,27 +202,6 @@ class CompactVectorStore:
             self._client.flush(self._collection, **WRITE)
             self._client.load_collection(self._collection, **LOAD)
         return done
-
-    def search(
-        self,
-        vector: list[float],
-        k: int,
-        exclude_product: str | None = None,
-        category: str | None = None,
-        product_ids: Collection[str] | None = None,
-    ) -> list[VectorHit]:
-        return self._search([vector], k, exclude_product, category, None, product_ids)[0]
-
-    def search_many(
-        self,
-        vectors: list[list[float]],
-        k: int,
-        exclude_product: str | None = None,
-        category: str | None = None,
-        exclude_label: str | None = None,
-        product_ids: Collection[str] | None = None,
-    ) -> list[list[VectorHit]]:
-        return self._search(vectors, k, exclude_product, category, exclude_label, product_ids)
 
     def _search(
         self,

@@ -13,6 +13,7 @@ import numpy as np
 from pymilvus import DataType, MilvusClient
 from pymilvus.exceptions import ConnectionConfigException, MilvusException
 
+from snapmode.backends.vectors.base import OneSearchCall
 from snapmode.domain import VectorHit, VectorRecord
 from snapmode.errors import BackendUnavailable
 
@@ -59,7 +60,7 @@ for _logger in ("pymilvus", "pymilvus.milvus_client"):
     logging.getLogger(_logger).setLevel(logging.CRITICAL)
 
 
-class MilvusVectorStore:
+class MilvusVectorStore(OneSearchCall):
     """The ``VectorStore`` for every deployment; only ``uri`` differs.
 
     ``uri`` ending in ``.db`` is a Milvus Lite database file, served by a Milvus Lite engine
@@ -168,27 +169,6 @@ class MilvusVectorStore:
             ]
             with self._unavailable("storing vectors"):
                 self._client.upsert(self._collection, rows, **WRITE)
-
-    def search(
-        self,
-        vector: list[float],
-        k: int,
-        exclude_product: str | None = None,
-        category: str | None = None,
-        product_ids: Collection[str] | None = None,
-    ) -> list[VectorHit]:
-        return self._search([vector], k, exclude_product, category, None, product_ids)[0]
-
-    def search_many(
-        self,
-        vectors: list[list[float]],
-        k: int,
-        exclude_product: str | None = None,
-        category: str | None = None,
-        exclude_label: str | None = None,
-        product_ids: Collection[str] | None = None,
-    ) -> list[list[VectorHit]]:
-        return self._search(vectors, k, exclude_product, category, exclude_label, product_ids)
 
     def _search(
         self,
