@@ -95,3 +95,57 @@ def test_the_api_healthcheck_probes_the_liveness_route(tmp_path: Path) -> None:
     (path,) = re.findall(r"localhost:8000(/[\w/]+)", " ".join(SERVICES["api"]["healthcheck"]["test"]))
     assert path == "/api/v1/live"
     assert path in create_app(Settings(home=tmp_path)).openapi()["paths"]
+
+
+def _pom_property(pom: str, name: str) -> str:
+    (value,) = re.findall(rf"<{re.escape(name)}>([^<]+)</{re.escape(name)}>", (ROOT / pom).read_text())
+    return value
+
+
+def _image_tag(service: str) -> str:
+    return SERVICES[service]["image"].rsplit(":", 1)[1]
+
+
+CLUSTER_SCRIPT = (ROOT / "scripts/cluster").read_text()
+KAFKA_NODES = ("kafka", "kafka-2", "kafka-3")
+
+
+def test_engine_versions_are_those_scripts_cluster_runs() -> None:
+    assert {_image_tag(node) for node in KAFKA_NODES} == {
+        _pom_property("scripts/services/jvm/kafka/pom.xml", "kafka.version")
+    }
+    assert {_image_tag(node) for node in ("solr", "solr-2", "solr-init")} == {
+        _pom_property("scripts/services/jvm/solr/pom.xml", "solr.version")
+    }
+    (milvus,) = re.findall(r"^MILVUS_VERSION=(\S+)$", CLUSTER_SCRIPT, re.MULTILINE)
+    assert _image_tag("milvus") == f"v{milvus}"
+    storm = _pom_property("scripts/services/jvm/storm-cluster/pom.xml", "storm.version")
+    assert storm == _pom_property("scripts/services/jvm/storm/pom.xml", "storm.version")
+    assert f"FROM storm:{storm}\n" in (ROOT / "docker/storm.Dockerfile").read_text()
+
+
+def test_kafka_is_three_brokers_with_each_partition_on_all_three_and_two_in_sync() -> None:
+    environments = [SERVICES[node]["environment"] for node in KAFKA_NODES]
+    assert sorted(int(env["KAFKA_NODE_ID"]) for env in environments) == [1, 2, 3]
+    for node, env in zip(KAFKA_NODES, environments, strict=True):
+        assert env["KAFKA_ADVERTISED_LISTENERS"] == f"PLAINTEXT://{node}:9092"
+        assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"] == "1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093"
+        assert (int(env["KAFKA_DEFAULT_REPLICATION_FACTOR"]), int(env["KAFKA_MIN_INSYNC_REPLICAS"])) == (3, 2)
+        assert int(env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"]) == 3
+        assert env["KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE"] == "false"
+    # the same settings as the brokers scripts/cluster starts
+    for setting in ("default.replication.factor=3", "min.insync.replicas=2", "offsets.topic.replication.factor=3"):
+        assert f"\n{setting}\n" in CLUSTER_SCRIPT
+    bootstrap = SERVICES["api"]["environment"]["SNAPMODE_KAFKA__BOOTSTRAP_SERVERS"].split(",")
+    assert bootstrap == [f"{node}:9092" for node in KAFKA_NODES]
+
+
+def test_solr_is_two_cloud_nodes_and_each_collection_has_a_replica_on_both() -> None:
+    for node in ("solr", "solr-2"):
+        assert SERVICES[node]["environment"]["ZK_HOST"] == "zookeeper:2181/solr"
+        assert SERVICES[node]["environment"]["SOLR_HOST"] == node
+    init = SERVICES["solr-init"]
+    assert init["environment"]["SOLR_REPLICAS"] == "2"
+    assert "replicationFactor=2" in CLUSTER_SCRIPT
+    for name in ("submit", "api"):
+        assert SERVICES[name]["depends_on"]["solr-init"] == {"condition": "service_completed_successfully"}

@@ -56,8 +56,10 @@ def submit(topology: type[Topology], settings: Settings, nimbus: str, port: int,
     """Flux submits through StormSubmitter, which reads Nimbus' address from the topology conf; the
     uploaded topology jar is flux-core itself (the components are the installed Python project)."""
     conf = {"nimbus.seeds": [nimbus], "nimbus.thrift.port": port, "topology.workers": workers}
+    # Workers run their components in directories of their own: a relative home would differ in each.
+    settings = settings.model_copy(update={"home": settings.ensure_home().resolve()})
     definition = flux_definition(topology, settings, python=sys.executable, extra_conf=conf)
-    flux_file = write_flux(definition, settings.ensure_home().resolve() / "storm")
+    flux_file = write_flux(definition, settings.home / "storm")
     classpath = storm_classpath()
     command = ["java", "-cp", classpath, f"-Dstorm.jar={flux_jar(classpath)}", "org.apache.storm.flux.Flux", str(flux_file)]
     return subprocess.run(command, check=False).returncode

@@ -34,6 +34,7 @@ EXACT_NLIST = 1
 NPROBE = 32  # lists scanned per query when there are more than one
 METRIC = "IP"  # on L2-normalised vectors, inner product is the cosine similarity
 OUTPUT_FIELDS = ["product_id", "image_url", "label", "category", "box", "colour", "article_types"]
+JSON_LIST_KEY = "v"  # the key of a list stored in a JSON field (`_json_list`)
 # Products a search may be limited to. A filtered photo search sends at most 5,000
 # (snapmode.pipeline.search.MAX_FILTER_MATCHES); on Milvus Lite 5,000 ids added about 20 ms to a search, 20,000 about 40.
 MAX_FILTER_PRODUCTS = 20_000
@@ -160,9 +161,9 @@ class MilvusVectorStore(OneSearchCall):
                     "image_url": record.image_url,
                     "label": record.label,
                     "category": record.category or NO_CATEGORY,
-                    "box": list(record.box),
-                    "colour": _rounded(record.colour),
-                    "article_types": _rounded(record.article_types),
+                    "box": _json_list(list(record.box)),
+                    "colour": _json_list(_rounded(record.colour)),
+                    "article_types": _json_list(_rounded(record.article_types)),
                     "vector": vector.tolist(),
                 }
                 for record, vector in zip(batch, vectors, strict=True)
@@ -202,9 +203,9 @@ class MilvusVectorStore(OneSearchCall):
                     image_url=hit["entity"]["image_url"],
                     label=hit["entity"]["label"],
                     category=hit["entity"]["category"] or None,
-                    box=tuple(hit["entity"]["box"]),
-                    colour=hit["entity"]["colour"],
-                    article_types=hit["entity"]["article_types"],
+                    box=tuple(_list(hit["entity"]["box"])),
+                    colour=_list(hit["entity"]["colour"]),
+                    article_types=_list(hit["entity"]["article_types"]),
                     score=float(hit["distance"]),
                 )
                 for hit in hits
@@ -267,7 +268,7 @@ class MilvusVectorStore(OneSearchCall):
                 consistency_level="Strong",
                 **READ,
             )
-        return {row["image_url"]: row["article_types"] for row in rows}
+        return {row["image_url"]: _list(row["article_types"]) for row in rows}
 
     def count(self, label: str | None = None) -> int:
         with self._unavailable("counting vectors"):
@@ -297,6 +298,17 @@ class MilvusVectorStore(OneSearchCall):
 
     def close(self) -> None:
         self._client.close()
+
+
+def _json_list(values: list) -> dict[str, list]:
+    """A list as the value of a JSON field: wrapped in an object, since a Milvus 2.3 server (the standalone
+    server of scripts/cluster) takes only objects there; Milvus Lite and 2.4+ take either."""
+    return {JSON_LIST_KEY: values}
+
+
+def _list(value: list | dict[str, list]) -> list:
+    """A list read back from a JSON field, written wrapped (`_json_list`) or, by earlier versions, bare."""
+    return value[JSON_LIST_KEY] if isinstance(value, dict) else value
 
 
 def _rounded(values: list[float]) -> list[float]:
@@ -342,10 +354,10 @@ def _record(row: dict) -> VectorRecord:
         image_url=row["image_url"],
         label=row["label"],
         category=row["category"] or None,
-        box=tuple(row["box"]),
+        box=tuple(_list(row["box"])),
         vector=[float(x) for x in row["vector"]],
-        colour=row["colour"],
-        article_types=row["article_types"],
+        colour=_list(row["colour"]),
+        article_types=_list(row["article_types"]),
     )
 
 

@@ -1,0 +1,158 @@
+"""The cluster path as a real multi-process cluster on loopback, started and stopped by `scripts/cluster`:
+ZooKeeper, Storm Nimbus and two supervisors, three Kafka brokers (KRaft), two SolrCloud nodes and a Milvus
+standalone server. Both topologies are submitted to Nimbus (never local mode); a tiny shop is crawled through
+the crawler topology and its photos embedded through the imaging topology.
+
+The cluster gets a home of its own under the test's temporary directory and is stopped however the test ends.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
+
+from launch.storm.__main__ import submit
+from snapmode.config import CLUSTER_BACKENDS, REPO_ROOT, Settings
+from snapmode.pipeline.crawling import register_site
+from snapmode.services import Services
+from snapmode.shop.catalog import load_catalog
+from tests.support.crawl_results import crawl_drained
+from tests.support.tiny_shop import tiny_shop
+from topologies.crawler import CrawlerTopology
+from topologies.imaging import ImagingTopology
+
+pytestmark = pytest.mark.services  # real servers and Apache Storm
+
+CLUSTER = REPO_ROOT / "scripts" / "cluster"
+SHOP_PRODUCTS = 3
+NIMBUS = ("127.0.0.1", 6627)
+SOLR_URL = "http://127.0.0.1:8984/solr"
+KAFKA_BROKERS = "127.0.0.1:9192,127.0.0.1:9292,127.0.0.1:9392"
+KAFKA3_PORT = 9392
+MILVUS_URI = "http://127.0.0.1:19540"
+UP_TIMEOUT_S = 600  # `up` has its own deadline per daemon; this one only guards against a hung script
+INDEXED_TIMEOUT_S = 360  # workers' start and the models' loading on 2 shared cores
+
+
+def cluster_command(home: Path, *args: str, timeout: float = UP_TIMEOUT_S) -> str:
+    environment = os.environ | {"SNAPMODE_CLUSTER_HOME": str(home)}
+    done = subprocess.run(
+        [str(CLUSTER), *args], env=environment, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    assert done.returncode == 0, f"scripts/cluster {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def cluster_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    home = tmp_path_factory.mktemp("cluster")
+    try:
+        cluster_command(home, "up")
+        yield home
+    finally:
+        cluster_command(home, "down")
+
+
+def wait_for(done: Callable[[], bool], timeout: float, what: str) -> float:
+    started = time.monotonic()
+    while not done():
+        assert time.monotonic() - started < timeout, f"{what}: not done in {timeout} s"
+        time.sleep(2)
+    return time.monotonic() - started
+
+
+def replica_product_counts(collection: str) -> list[int]:
+    """Products in each replica of the collection's one shard, each asked on its own node (distrib=false)."""
+    with urllib.request.urlopen(f"{SOLR_URL}/admin/collections?action=CLUSTERSTATUS&collection={collection}") as r:
+        shard = json.load(r)["cluster"]["collections"][collection]["shards"]["shard1"]
+    counts = []
+    for replica in shard["replicas"].values():
+        assert replica["state"] == "active", replica
+        url = f"{replica['base_url']}/{replica['core']}/select?q=type:product&rows=0&distrib=false"
+        with urllib.request.urlopen(url) as answer:
+            counts.append(json.load(answer)["response"]["numFound"])
+    return counts
+
+
+def test_a_daemon_that_cannot_come_up_is_named_with_its_log_and_what_up_started_is_stopped(tmp_path: Path) -> None:
+    """Runs before the module's cluster is up: kafka3's port is held here, so `up` starts ZooKeeper and the
+    first two brokers, then finds kafka3 cannot have its port."""
+    home = tmp_path / "cluster"
+    environment = os.environ | {"SNAPMODE_CLUSTER_HOME": str(home)}
+    with socket.socket() as squatter:
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # an earlier run's connections may linger
+        squatter.bind(("127.0.0.1", KAFKA3_PORT))
+        squatter.listen()
+        done = subprocess.run(
+            [str(CLUSTER), "up"], env=environment, capture_output=True, text=True, timeout=UP_TIMEOUT_S, check=False
+        )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"cluster: kafka3 did not come up: port {KAFKA3_PORT} is already taken by another process" in done.stderr
+    assert f"cluster: kafka3's log: {home}/kafka3/log" in done.stderr
+    assert "cluster: up failed; stopping what it started: zookeeper kafka1 kafka2" in done.stderr
+    status = subprocess.run(
+        [str(CLUSTER), "status"], env=environment, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert status.returncode == 1
+    states = {line.split()[0]: line.split()[1] for line in status.stdout.splitlines()[1:-1]}
+    assert set(states.values()) == {"down"}, status.stdout
+    for daemon in ("zookeeper", "kafka1", "kafka2"):
+        assert not (home / daemon / "pid").exists()
+
+
+def test_a_shop_crawled_through_topologies_on_nimbus_lands_in_solrcloud_and_milvus(
+    cluster_home: Path, tmp_path: Path
+) -> None:
+    catalog = load_catalog()
+    photos = sum(len(product.images) for product in catalog.products[:SHOP_PRODUCTS])
+    with tiny_shop(tmp_path, SHOP_PRODUCTS) as shop:
+        host = shop.removeprefix("http://")
+        settings = Settings(
+            home=tmp_path / "snapmode",
+            **CLUSTER_BACKENDS,
+            solr={"url": SOLR_URL},
+            kafka={"bootstrap_servers": KAFKA_BROKERS},
+            vectors_uri=MILVUS_URI,
+            crawl={"allow_hosts": [host], "no_delay_hosts": [host]},
+        )
+        services = Services.shared(settings)
+        register_site(services, shop + "/")
+        for topology in (CrawlerTopology, ImagingTopology):
+            assert submit(topology, settings, *NIMBUS, workers=2) == 0
+        listing = cluster_command(cluster_home, "topologies", timeout=120)
+        assert {line.split()[0] for line in listing.splitlines() if line.startswith("snapmode-")} == {
+            "snapmode-crawler",
+            "snapmode-imaging",
+        }
+
+        def indexed() -> bool:
+            return (
+                crawl_drained(services)
+                and services.products.count() == SHOP_PRODUCTS
+                and services.vectors.count(label="image") == photos
+                and services.queue.pending() == 0
+            )
+
+        seconds = wait_for(indexed, INDEXED_TIMEOUT_S, "crawl and images through the submitted topologies")
+        print(f"cluster: {SHOP_PRODUCTS} products, {photos} photos indexed {seconds:.0f} s after submitting")
+        cluster_command(cluster_home, "unsubmit", timeout=180)
+        services.close()
+
+    # Every product on both Solr nodes; the image topic replicated to all three brokers, two needed in sync.
+    assert replica_product_counts(settings.solr.products_core) == [SHOP_PRODUCTS, SHOP_PRODUCTS]
+    admin = KafkaAdminClient(bootstrap_servers=KAFKA_BROKERS.split(","))
+    (topic,) = admin.describe_topics([settings.kafka.images_topic])
+    assert {len(partition["replica_nodes"]) for partition in topic["partitions"]} == {3}
+    images_topic = ConfigResource(ConfigResourceType.TOPIC, settings.kafka.images_topic)
+    described = admin.describe_configs([images_topic], config_filter="all")
+    admin.close()
+    assert described["topic"][settings.kafka.images_topic]["min.insync.replicas"]["value"] == "2"
