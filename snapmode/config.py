@@ -57,7 +57,10 @@ class CrawlSettings(BaseModel):
     total_timeout: float = Field(30.0, description="Whole-request deadline, so a slow-drip server cannot hold a worker")
     max_body_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 5
-    max_depth: int = 6
+    max_depth: int = Field(6, description="Clicks from the home page a link is followed (next pages excepted)")
+    max_pagination_pages: int = Field(
+        5000, ge=1, description="Next pages followed in a row from a listing's first page (a guard against traps)"
+    )
     allow_hosts: list[str] = Field(
         default_factory=list,
         description="host[:port] allowed to resolve to private/loopback addresses (the demo shop, tests)",

@@ -52,6 +52,8 @@ class Product(ExtractedProduct):
     site: str  # the registered site's id
     discount_percent: float | None = None
     fetched_at: float  # unix seconds
+    # which extraction layer or learned template supplied each field
+    field_sources: dict[str, str] = Field(default_factory=dict)
 
 
 class ImageTask(BaseModel):

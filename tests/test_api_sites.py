@@ -18,7 +18,7 @@ from launch.runner.local import run_crawl
 from snapmode import ids
 from snapmode.config import ApiSettings, CrawlSettings, Settings
 from snapmode.crawl.politeness import host_key
-from snapmode.domain import Site
+from snapmode.domain import Product, Site
 from snapmode.pipeline import crawling
 from snapmode.services import Services
 from snapmode.shop.catalog import RULES_PATH
@@ -134,6 +134,7 @@ def test_preview_fetches_a_shop_page_and_shows_what_rules_add(api: Api) -> None:
     assert preview["sources"]["name"] == "rules" and preview["sources"]["price"] == "rules"
     structured = api.client.post("/api/v1/sites/preview", json={"url": api.shop + JSON_LD_PAGE}, headers=api.operator)
     assert structured.json()["sources"]["name"] == "json-ld"
+    assert structured.json()["product"]["sku"] == "MH01" and structured.json()["sources"]["sku"] == "json-ld"
 
 
 def test_preview_refuses_bad_rules_blocked_pages_and_robots(api: Api) -> None:
@@ -183,6 +184,11 @@ def test_a_site_is_crawled_paused_resumed_and_deleted(api: Api) -> None:
     assert done["pages"]["queued"] == 0 and done["pages"]["fetched"] > during["pages"]["fetched"]
     assert done["products"] == 4 and done["images"] >= 4 and done["vectors"] == 0  # nothing embedded here
     assert done["errors"] == {"http_4xx": 1}
+    coverage = api.client.get(f"/api/v1/sites/{site_id}/coverage", headers=api.operator).json()
+    name = coverage["fields"][0]
+    assert coverage["products"] == 4 and name["field"] == "name" and name["share"] == 1.0
+    assert sum(source["products"] for source in name["sources"]) == 4  # the crawl recorded where each came from
+    assert "unrecorded" not in {source["source"] for source in name["sources"]}, name
 
     errors = api.client.get(f"/api/v1/sites/{site_id}/errors?limit=5", headers=api.operator).json()
     assert [(error["url"], error["kind"]) for error in errors] == [(api.shop + "/p/gone.html", "http_4xx")]
@@ -313,3 +319,50 @@ def test_the_shops_route_is_rate_limited_like_other_public_routes(tmp_path) -> N
     client = TestClient(app)
     assert [client.get("/api/v1/shops").status_code for _ in range(3)] == [200, 200, 429]
     app.state.services.close()
+
+
+def test_coverage_shows_each_fields_share_and_its_sources(api: Api) -> None:
+    site = api.register(root_url=api.shop + "/coverage/")
+    seen = {"url": api.shop + "/p", "site": site["id"], "fetched_at": 1.0, "currency": "EUR"}
+    api.services.products.upsert(
+        [
+            Product(
+                id="cov-1",
+                name="Coat",
+                price="120.00",
+                sku="C-1",
+                **seen,
+                field_sources={"name": "json-ld", "price": "json-ld", "currency": "json-ld", "sku": "json-ld"},
+            ),
+            Product(
+                id="cov-2",
+                name="Shirt",
+                price="48.48",
+                **seen,
+                field_sources={"name": "heuristics", "price": "template", "currency": "template"},
+            ),
+            Product(id="cov-3", name="Scarf", price="9.00", **seen, field_sources={"name": "heuristics"}),
+            Product(id="cov-4", name="Hat", **seen),  # indexed before sources were recorded
+        ]
+    )
+    answer = api.client.get(f"/api/v1/sites/{site['id']}/coverage", headers=api.operator)
+    assert answer.status_code == 200, answer.text
+    coverage = answer.json()
+    assert coverage["site_id"] == site["id"] and coverage["products"] == 4
+    fields = {entry["field"]: entry for entry in coverage["fields"]}
+    assert list(fields) == ["name", "price", "currency", "sku", "brand", "availability", "images", "description"]
+    assert fields["name"]["share"] == 1.0 and fields["name"]["sources"] == [
+        {"source": "heuristics", "products": 2, "share": 0.5},
+        {"source": "json-ld", "products": 1, "share": 0.25},
+        {"source": "unrecorded", "products": 1, "share": 0.25},
+    ]
+    assert (fields["price"]["products"], fields["price"]["share"]) == (3, 0.75)
+    price_sources = [(entry["source"], entry["products"]) for entry in fields["price"]["sources"]]
+    assert price_sources == [("json-ld", 1), ("template", 1), ("unrecorded", 1)]
+    assert fields["sku"]["share"] == 0.25
+    assert fields["brand"] == {"field": "brand", "products": 0, "share": 0.0, "sources": []}
+
+    assert api.client.get(f"/api/v1/sites/{site['id']}/coverage").status_code == 401
+    unknown = api.client.get("/api/v1/sites/nope/coverage", headers=api.operator)
+    assert unknown.status_code == 404 and "nope" in unknown.json()["detail"]
+    assert api.client.delete(f"/api/v1/sites/{site['id']}", headers=api.admin).status_code == 204

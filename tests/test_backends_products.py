@@ -8,8 +8,8 @@ from functools import partial
 
 import pytest
 
-from snapmode.backends.products.base import ProductFilters, ProductIndex
-from snapmode.backends.products.indexing import category_paths
+from snapmode.backends.products.base import COVERAGE_FIELDS, FieldCoverage, ProductFilters, ProductIndex
+from snapmode.backends.products.indexing import TEXT_VERSION, category_paths
 from snapmode.backends.products.query import parse_query
 from snapmode.backends.products.solr import SolrProductIndex
 from snapmode.backends.products.sqlite import SqliteProductIndex, fts_match
@@ -493,3 +493,117 @@ print([product.id for product in index.search("tee", ProductFilters()).items])
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "['tee']"
+
+
+# Coverage: how much of a site's catalogue each field covers, and which extraction source supplied it.
+COVERED = [
+    make_product(
+        "full",
+        name="Wool Coat",
+        price="120.00",
+        currency="EUR",
+        sku="WC-1",
+        brand="Acme",
+        availability="InStock",
+        images=["https://shop.example/coat.jpg"],
+        description="Warm.",
+        field_sources=dict.fromkeys(COVERAGE_FIELDS, "json-ld"),
+    ),
+    make_product(
+        "templated",
+        name="Linen Shirt",
+        price="48.48",
+        currency="GBP",
+        availability="OutOfStock",
+        images=[],  # an empty list is no photo
+        description="",  # nor is blank text
+        field_sources={
+            "name": "heuristics",
+            "price": "template",
+            "currency": "template",
+            "availability": "rules",
+            "images": "heuristics",
+            "description": "heuristics",
+            "categories": "rules",
+        },
+    ),
+    make_product("unrecorded", name="Old Scarf", price="9.00", brand="Acme"),  # indexed before sources were kept
+    make_product("elsewhere", name="Other Shop Hat", price="5.00", site="other", field_sources={"name": "rdfa"}),
+]
+
+
+def test_field_sources_are_stored_and_read_back(open_index):
+    index = open_index()
+    index.upsert(COVERED)
+    stored = index.get_many(["full", "templated", "unrecorded"])
+    assert stored["templated"].field_sources == COVERED[1].field_sources
+    assert stored["full"] == COVERED[0] and stored["unrecorded"].field_sources == {}
+    index.close()
+
+
+def test_coverage_counts_each_field_of_a_site_and_its_sources(open_index):
+    index = open_index()
+    index.upsert(COVERED)
+    coverage = index.coverage("luma")
+    assert coverage.products == 3
+    assert list(coverage.fields) == list(COVERAGE_FIELDS)
+    found = {field: (entry.products, entry.sources) for field, entry in coverage.fields.items()}
+    assert found == {
+        "name": (3, {"json-ld": 1, "heuristics": 1}),
+        "price": (3, {"json-ld": 1, "template": 1}),
+        "currency": (2, {"json-ld": 1, "template": 1}),
+        "sku": (1, {"json-ld": 1}),
+        "brand": (2, {"json-ld": 1}),
+        "availability": (2, {"json-ld": 1, "rules": 1}),
+        # a source recorded for a field the product has no value for counts for nothing
+        "images": (1, {"json-ld": 1}),
+        "description": (1, {"json-ld": 1}),
+    }
+    # a recrawl that changes a field's source moves the count; the old source goes
+    index.upsert([COVERED[1].model_copy(update={"fetched_at": 1.0, "field_sources": {"price": "heuristics"}})])
+    after = index.coverage("luma").fields
+    assert after["price"].sources == {"json-ld": 1, "heuristics": 1}
+    assert after["name"].sources == {"json-ld": 1}
+    index.close()
+
+
+def test_coverage_of_a_site_without_products_is_all_zero(open_index):
+    index = open_index()
+    index.upsert(COVERED)
+    coverage = index.coverage("no-such-site")
+    assert coverage.products == 0
+    assert all(entry.products == 0 and entry.sources == {} for entry in coverage.fields.values())
+    index.close()
+
+
+def test_sqlite_fills_the_coverage_of_a_file_written_before_it_on_open(tmp_path):
+    path = tmp_path / "products.sqlite3"
+    index = SqliteProductIndex(path)
+    index.upsert(COVERED)
+    expected = index.coverage("luma")
+    index.close()
+    db = sqlite3.connect(path)  # the file as an older SnapMode left it: products, no per-field table
+    with db:
+        db.execute("DROP TABLE product_fields")
+    db.close()
+    index = SqliteProductIndex(path)
+    assert index.coverage("luma") == expected
+    index.close()
+
+
+def test_solr_rewrites_documents_indexed_before_coverage(solr_server):
+    settings = SolrSettings(url=solr_server)
+    core = SolrCore(settings, settings.products_core)
+    core.delete_all()
+    index = SolrProductIndex(settings)
+    index.upsert(COVERED)
+    # the coat as the schema before coverage stored it: no coverage fields, no coverage version
+    stored = core.get(["full"], "id,type,data,fetched_at,point_at,point_values")[0]
+    core.update([stored | {"site": "luma", "text_version": TEXT_VERSION, "name": "wool coat"}])
+    assert index.coverage("luma").fields["sku"].products == 0
+    reopened = SolrProductIndex(settings)
+    assert reopened.coverage("luma").fields["sku"] == FieldCoverage(products=1, sources={"json-ld": 1})
+    assert reopened.get_many(["full"])["full"] == COVERED[0]
+    reopened.close()
+    index.close()
+    core.close()

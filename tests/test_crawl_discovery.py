@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from snapmode.crawl.discovery import SitemapError, page_links, same_site, sitemap_urls
+from snapmode.crawl.discovery import SitemapError, listing_page, page_links, same_site, sitemap_urls
 
 SHOP = "https://shop.test/"
 
@@ -195,3 +195,74 @@ def test_links_to_images_and_other_files_are_not_followed_as_pages():
     )
     links = page_links(html, "http://shop.test/").links
     assert links == ["http://shop.test/p/hoodie.html", "http://shop.test/c/men", "http://shop.test/v1.2/about"]
+
+
+@pytest.mark.parametrize(
+    ("anchor", "page_url", "expected"),
+    [
+        ('<a href="/c/tops?page=3">Next</a>', "https://shop.test/c/tops?page=2", "https://shop.test/c/tops?page=3"),
+        ('<a href="/c/hauts/2">Suivant ›</a>', SHOP, "https://shop.test/c/hauts/2"),
+        ('<a href="/c/oberteile/2">Weiter</a>', SHOP, "https://shop.test/c/oberteile/2"),
+        ('<a href="/c/camisas/2">Siguiente</a>', SHOP, "https://shop.test/c/camisas/2"),
+        ('<a href="/c/tops/b">»</a>', SHOP, "https://shop.test/c/tops/b"),
+        ('<a href="/c/tops/b" aria-label="Next page"><svg></svg></a>', SHOP, "https://shop.test/c/tops/b"),
+        ('<li class="pages-item next"><a href="/c/tops/b">Page</a></li>', SHOP, "https://shop.test/c/tops/b"),
+        # a link to the same listing's next page number, however the shop numbers its pages
+        ('<a href="/c/tops?p=5">5</a>', "https://shop.test/c/tops?p=4", "https://shop.test/c/tops?p=5"),
+        ('<a href="/c/tops/page/3/">3</a>', "https://shop.test/c/tops/page/2/", "https://shop.test/c/tops/page/3/"),
+        (
+            '<a href="/c/tops?sort=new&amp;page=2">2</a>',
+            "https://shop.test/c/tops?sort=new",
+            "https://shop.test/c/tops?page=2&sort=new",
+        ),
+        ('<a href="/c/tops?sort=old&amp;page=2">2</a>', "https://shop.test/c/tops?sort=new", None),  # another order
+        ('<a href="/c/tops?page=4">4</a>', "https://shop.test/c/tops?page=2", None),  # not the next page
+        ('<a href="/c/other?page=3">3</a>', "https://shop.test/c/tops?page=2", None),  # another listing
+        ('<a href="/about">Next steps in sustainability</a>', SHOP, None),
+    ],
+)
+def test_the_next_page_of_a_listing_is_found_by_rel_words_or_number(
+    anchor: str, page_url: str, expected: str | None
+) -> None:
+    links = page_links(f"<html><body>{anchor}</body></html>", page_url)
+    assert links.next == expected
+    assert dict(links.tagged()).get(expected) == ("pagination" if expected else None)
+
+
+def test_next_and_previous_pages_are_tagged_for_the_frontier() -> None:
+    html = """<a href="/c/tops">« Previous</a><a href="/p/tee">Tee</a><a href="/c/tops?page=3">Next ›</a>"""
+    links = page_links(html, "https://shop.test/c/tops?page=2")
+    assert links.tagged() == [
+        ("https://shop.test/c/tops", "listing"),
+        ("https://shop.test/p/tee", "unknown"),
+        ("https://shop.test/c/tops?page=3", "pagination"),
+    ]
+    only_in_head = page_links('<link rel="next" href="/c/tops?page=3">', "https://shop.test/c/tops?page=2")
+    assert only_in_head.tagged() == [("https://shop.test/c/tops?page=3", "pagination")]
+
+
+def test_the_page_number_is_left_out_of_a_listing_s_address() -> None:
+    assert listing_page("https://shop.test/c/tops?page=3&sort=new") == ("https://shop.test/c/tops?sort=new", 3)
+    assert listing_page("https://shop.test/c/tops/page/12/") == ("https://shop.test/c/tops/", 12)
+    assert listing_page("https://shop.test/c/tops") == ("https://shop.test/c/tops", 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Showing 1–20 of 1136", 1136),
+        ("Showing 1-20 of 1,136 results", 1136),
+        ("1,136 results", 1136),
+        ("1136 Artikel", 1136),
+        ("1 136 produits", 1136),
+        ("1\u00a0136 produits", 1136),
+        ("Artikel 1-24 von 1.136", 1136),
+        ("48 items in Knitwear; 12 products on sale", 48),
+        ("Page 2 of 9", None),
+        ("In stock (12 available)", None),
+        ("Size 40 - 42 of the range", None),
+    ],
+)
+def test_a_listing_s_stated_product_count(text: str, expected: int | None) -> None:
+    html = f"<html><body><p>{text}</p><script>var shown = '99999 results';</script></body></html>"
+    assert page_links(html, SHOP).stated_total == expected

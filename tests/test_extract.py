@@ -229,8 +229,11 @@ BUY_BOX_PAGE = """<html><body><main><section class="details">
     [
         ("<button>Add to Cart</button>", "InStock"),
         ('<a class="buy-button" href="#">Comprar</a>', "InStock"),
-        ("<button disabled>Add to Cart</button>", None),  # a button the shopper cannot press says nothing
-        ('<button style="display: none">Add to Cart</button>', None),
+        ("<button disabled>Add to Cart</button>", "OutOfStock"),  # a button the shopper cannot press
+        ('<button style="display: none">Add to Cart</button>', "OutOfStock"),
+        ('<button aria-disabled="true">Add to Cart</button>', "OutOfStock"),
+        # disabled until a size is chosen: says nothing about stock
+        ('<select name="size"><option>S</option></select><button disabled>Add to Cart</button>', None),
         ('<div class="also-viewed"><button>Add to Cart</button></div>', None),  # another product's button
     ],
 )

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from snapmode.backends.frontier.base import Completion, Frontier
+from snapmode.backends.frontier.base import Completion, Continuation, Frontier, PageKinds
 from snapmode.backends.frontier.schedule import FrontierSchedule
 from snapmode.backends.frontier.solr import SolrFrontier
 from snapmode.backends.frontier.sqlite import SqliteFrontier
@@ -250,6 +250,45 @@ def test_kind_is_what_the_page_turned_out_to_be(frontier: Frontier) -> None:
     frontier.claim_due(10, now=0.0, lease_seconds=60.0)
     frontier.complete(Completion(url="https://shop.test/p", status="fetched", kind="product"), now=0.0)
     assert frontier.get("https://shop.test/p").kind == "product"  # type: ignore[union-attr]
+
+
+def test_next_pages_carry_their_listing_chain(frontier: Frontier) -> None:
+    chain = Continuation(listing="https://shop.test/c/tops", chain=3, previous_links="ab12")
+    assert frontier.add(SITE, [("https://shop.test/c/tops?page=4", 1, "listing")], continues=chain) == 1
+    assert frontier.add(SITE, [("https://shop.test/c/tops?page=4", 5, "unknown")]) == 0  # the first sighting stays
+    entry = frontier.get("https://shop.test/c/tops?page=4")
+    assert entry is not None
+    assert (entry.depth, entry.chain, entry.listing, entry.previous_links) == (1, 3, "https://shop.test/c/tops", "ab12")
+    [task] = frontier.claim_due(1, now=0.0, lease_seconds=60.0)
+    assert (task.chain, task.listing, task.previous_links) == (3, "https://shop.test/c/tops", "ab12")
+
+
+def test_page_kinds_count_fetched_pages_and_the_products_each_listing_states(frontier: Frontier) -> None:
+    assert frontier.page_kinds(SITE) == PageKinds(product_pages=0, listing_pages=0, stated_products=None)
+    pages = {
+        "https://shop.test/c/tops": ("listing", "https://shop.test/c/tops", 40),
+        "https://shop.test/c/tops?page=2": ("listing", "https://shop.test/c/tops", 41),  # the most a page says
+        "https://shop.test/c/shoes": ("listing", "https://shop.test/c/shoes", 7),
+        "https://shop.test/search?q=tee": ("listing", None, 5),  # names no listing: one of its own
+        "https://shop.test/": ("listing", None, None),
+        "https://shop.test/p/1": ("product", None, None),
+        "https://shop.test/p/2": ("product", None, None),
+    }
+    frontier.add(SITE, [(url, 1, "unknown") for url in pages])
+    frontier.add("site-2", [("https://other.test/c/all", 1, "listing")])
+    frontier.claim_due(10, now=0.0, lease_seconds=60.0)
+    for url, (kind, listing, stated) in pages.items():
+        done = Completion(url=url, status="fetched", kind=kind, listing=listing, stated_products=stated)
+        frontier.complete(done, now=0.0)
+    done = Completion(url="https://other.test/c/all", status="fetched", kind="listing", stated_products=900)
+    frontier.complete(done, now=0.0)
+    assert frontier.page_kinds(SITE) == PageKinds(product_pages=2, listing_pages=5, stated_products=53)
+    # a 304 on recrawl keeps what the page said; a page that no longer says it is not counted
+    frontier.complete(Completion(url="https://shop.test/c/shoes", status="fetched"), now=1.0)
+    assert frontier.page_kinds(SITE).stated_products == 53
+    gone = Completion(url="https://shop.test/c/shoes", status="fetched", kind="listing", fingerprint="x")
+    frontier.complete(gone, now=2.0)
+    assert frontier.page_kinds(SITE).stated_products == 46
 
 
 def test_release_gives_back_unworked_leases_without_spending_an_attempt(open_frontier: Opener) -> None:

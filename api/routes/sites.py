@@ -1,4 +1,5 @@
-"""Operator routes: register shops, start, pause and resume their crawls, watch them, preview extraction."""
+"""Operator routes: register shops, start, pause and resume their crawls, watch them and their field coverage,
+preview extraction."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from api.auth import Admin, Operator
 from api.deps import ServicesDep
 from snapmode.domain import MAX_SITE_NAME_CHARS, Site
 from snapmode.pipeline import operators
-from snapmode.pipeline.operators import CrawlError, CrawlStatus, ExtractionPreview
+from snapmode.pipeline.operators import CrawlError, CrawlStatus, ExtractionPreview, SiteCoverage
 
 router = APIRouter(prefix="/sites", tags=["operators"])
 
@@ -162,6 +163,18 @@ def resume(services: ServicesDep, _: Operator, site_id: str) -> SiteView:
 @router.get("/{site_id}/status", response_model=CrawlStatus, summary="A crawl's figures now")
 def crawl_status(services: ServicesDep, _: Operator, site_id: str) -> CrawlStatus:
     return operators.crawl_status(services, site_id)
+
+
+@router.get(
+    "/{site_id}/coverage",
+    response_model=SiteCoverage,
+    summary="How much of the site's catalogue each field covers, and which source supplied it",
+    description="Over the site's indexed products: per field, the share of products that have it and, per"
+    " extraction source (json-ld, microdata, rdfa, opengraph, twitter-card, rules, heuristics, template), the"
+    " share it supplied. A low share shows a gap to fix with rules.",
+)
+def coverage(services: ServicesDep, _: Operator, site_id: str) -> SiteCoverage:
+    return operators.site_coverage(services, site_id)
 
 
 @router.get("/{site_id}/errors", response_model=list[CrawlError], summary="The site's failing URLs, latest first")

@@ -95,6 +95,22 @@ def sites_list() -> None:
         _print_json(_site_json(site))
 
 
+@sites_app.command("status")
+def sites_status(site_id: str) -> None:
+    """Print a site's crawl status as JSON (as the API's /sites/{id}/status): pages by state, product and listing
+    pages, and the products its listings say they hold."""
+    from snapmode.errors import NotFound
+    from snapmode.pipeline.operators import crawl_status
+    from snapmode.services import Services
+
+    try:
+        status = crawl_status(Services.shared(Settings()), site_id)
+    except NotFound as exc:
+        err.print(f"[red]{exc} (`snapmode sites list` lists them)")
+        raise typer.Exit(2) from exc
+    typer.echo(status.model_dump_json())
+
+
 @app.command()
 def crawl(
     url: str,
@@ -216,13 +232,21 @@ def shop_serve(
     ] = None,
     seed: Annotated[int, typer.Option(help="Which generated catalogue (with --products): same seed, same shop")] = 0,
     access_log: Annotated[bool, typer.Option(help="Log every request")] = True,
+    plain: Annotated[
+        bool, typer.Option(help="With --products: a plain-HTML shop (no structured data, sitemap or robots.txt)")
+    ] = False,
 ) -> None:
-    """Serve the demo shop (Luma sample catalogue), or a scale shop of N generated products."""
+    """Serve the demo shop (Luma sample catalogue), a scale shop of N generated products, or a plain-HTML one."""
     from snapmode.shop.server import serve as serve_shop
 
+    if plain and products is None:
+        raise typer.BadParameter("--plain needs --products", param_hint="--plain")
     what = "demo shop" if products is None else f"scale shop ({products:,} products, seed {seed})"
+    what = f"plain-HTML shop ({products:,} products, seed {seed})" if plain else what
     err.print(f"{what} on http://{host}:{port}/")
-    serve_shop(host=host, port=port, crawl_delay=crawl_delay, products=products, seed=seed, access_log=access_log)
+    serve_shop(
+        host=host, port=port, crawl_delay=crawl_delay, products=products, seed=seed, access_log=access_log, plain=plain
+    )
 
 
 @app.command()

@@ -1,11 +1,12 @@
-"""Finding URLs: sitemaps (XML, gzip, plain text) and links in HTML pages."""
+"""Finding URLs: sitemaps (XML, gzip, plain text) and links in HTML pages, a listing's next page among them,
+and the number of products a listing says it holds."""
 
 from __future__ import annotations
 
 import re
 import zlib
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 from lxml import etree
@@ -20,6 +21,36 @@ _HTTP_SCHEMES = frozenset({"http", "https"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Sloppy generators write "?a=1&b=2" unescaped; recovery mode would drop "&b" as an unknown entity.
 _BARE_AMPERSAND = re.compile(rb"&(?!(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
+# Query parameters that number a listing's pages (Magento's "p", WordPress's "paged"...), and the "/page/N/" path
+# segment of other platforms.
+PAGE_PARAMS = frozenset({"page", "p", "pg", "paged", "pagina", "seite"})
+_PAGE_SEGMENT = re.compile(r"/page/([0-9]{1,6})/?$")
+# A link's words (text, aria-label or title) that say "the next page" or "the previous page", in the shops'
+# languages; a lone arrow too.
+_NEXT_WORDS = frozenset(
+    {
+        "next", "next page", "suivant", "suivante", "page suivante", "weiter", "nächste", "nächste seite",
+        "siguiente", "página siguiente", "successiva", "pagina successiva", "volgende", "próxima", "próximo",
+    }
+)  # fmt: skip
+_PREV_WORDS = frozenset(
+    {
+        "prev", "previous", "previous page", "précédent", "précédente", "page précédente", "zurück", "vorherige",
+        "vorherige seite", "anterior", "página anterior", "precedente", "pagina precedente", "vorige",
+    }
+)  # fmt: skip
+_LONGEST_WORDS = 40  # characters: a link with more text is no "next" or "previous" link
+_NEXT_ARROWS = "›»→>"
+_PREV_ARROWS = "‹«←<"
+# A number as shops print counts: 1136, 1,136, 1.136, "1 136" (space, no-break or thin space between groups).
+_COUNT = r"([0-9]{1,3}(?:[,.\u00a0\u202f\u2009 ][0-9]{3})+|[0-9]+)"
+# "Showing 1–20 of 1136", "1-20 von 1.136", or "1,136 results", "1136 Artikel", "1 136 produits".
+_STATED_TOTAL = re.compile(  # (the lookahead first: tried at a digit only, six times faster on a whole page)
+    rf"(?=[0-9])(?:\b[0-9]+\s*[-–—]\s*[0-9]+\s+(?:of|von|sur|de|di|van)\s+{_COUNT}(?![0-9])"
+    rf"|(?<![0-9.,]){_COUNT}\s+(?:results?|products?|items?|articles?|artikel|produits?|ergebnisse|treffer|"
+    r"productos?|resultados?|articoli|prodotti|risultati)\b)",
+    re.IGNORECASE,
+)
 
 
 class SitemapError(ValueError):
@@ -45,6 +76,17 @@ class PageLinks(BaseModel):
     prev: str | None = None
     nofollow: bool = False  # <meta name="robots" content="nofollow">: ``links``/``next``/``prev`` left empty
     noindex: bool = False  # <meta name="robots" content="noindex">: do not index this page
+    stated_total: int | None = None  # the most products the page says a listing holds ("Showing 1–20 of 1136")
+
+    def tagged(self) -> list[tuple[str, str]]:
+        """The links to follow as (url, kind): the next page "pagination", the previous one "listing", the others
+        "unknown"; a next or previous page given only by a <link> element is among them."""
+        kinds = {url: "unknown" for url in self.links}
+        if self.prev is not None:
+            kinds[self.prev] = "listing"
+        if self.next is not None:
+            kinds[self.next] = "pagination"
+        return list(kinds.items())
 
 
 def sitemap_urls(body: bytes, base_url: str, *, max_bytes: int = MAX_SITEMAP_BYTES) -> SitemapEntries:
@@ -131,6 +173,11 @@ def page_links(html: str | bytes, url: str, *, site_root: str | None = None) -> 
         return link if link and link != page and same_site(link, site_root) else None
 
     seen: set[str] = set()
+    worded_next: str | None = None
+    worded_prev: str | None = None
+    numbered_next: str | None = None
+    listing, number = listing_page(page)
+    listing_stem = listing.split("?", 1)[0].rstrip("/")
     for element in document.iter("a", "area", "link"):
         rel = set((element.get("rel") or "").lower().split())
         href = element.get("href")
@@ -152,7 +199,67 @@ def page_links(html: str | bytes, url: str, *, site_root: str | None = None) -> 
         if element.tag != "link" and link not in seen and is_page_url(link):
             seen.add(link)
             result.links.append(link)
+        if element.tag == "a" and (worded_next is None or worded_prev is None):
+            said = _link_words(element)
+            if worded_next is None and _says(said, "next", _NEXT_WORDS, _NEXT_ARROWS):
+                worded_next = link
+            if worded_prev is None and _says(said, "prev", _PREV_WORDS, _PREV_ARROWS):
+                worded_prev = link
+        # (a cheap test first: the pages of a listing share its address up to the page number)
+        if numbered_next is None and link.startswith(listing_stem) and listing_page(link) == (listing, number + 1):
+            numbered_next = link
+    result.next = result.next or worded_next or numbered_next
+    result.prev = result.prev or worded_prev
+    result.stated_total = stated_total(document)
     return result
+
+
+def listing_page(url: str) -> tuple[str, int]:
+    """A listing's address without its page number (``?page=3``, ``?p=3``, ``/page/3/``...), and that number
+    (1 when there is none): the pages of one listing share the address."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url, 1
+    number, path = 1, parts.path
+    segment = _PAGE_SEGMENT.search(path)
+    if segment:
+        number, path = int(segment.group(1)), path[: segment.start()] + "/"
+    query = []
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        if name.lower() in PAGE_PARAMS and value.isdigit() and len(value) <= 6:
+            number = int(value)
+        else:
+            query.append((name, value))
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), "")), number
+
+
+def stated_total(document: lxml.html.HtmlElement) -> int | None:
+    """The largest product count the page's text states, or None."""
+    for hidden in document.iter("script", "style", "template"):
+        hidden.text = None  # their code is no text a shopper reads; the document is ours alone, parsed for this
+    text = " ".join(document.itertext())  # spaced: "<li>20</li><li>165 results</li>" is no "20165 results"
+    counts = [int(re.sub(r"[^0-9]", "", a or b)) for a, b in _STATED_TOTAL.findall(text)]
+    return max(counts, default=None)
+
+
+def _link_words(element: lxml.html.HtmlElement) -> tuple[set[str], list[str]]:
+    """A link's class tokens (its own and its list item's), and its short texts (text, aria-label, title)
+    lowercased with their spaces collapsed: what says that a link leads to the next or the previous page."""
+    classes = set((element.get("class") or "").lower().split())
+    parent = element.getparent()
+    if parent is not None and parent.tag == "li":
+        classes |= set((parent.get("class") or "").lower().split())
+    texts = [element.text_content(), element.get("aria-label") or "", element.get("title") or ""]
+    return classes, [" ".join(text.lower().split()) for text in texts if 0 < len(text) <= _LONGEST_WORDS]
+
+
+def _says(said: tuple[set[str], list[str]], token: str, words: frozenset[str], arrows: str) -> bool:
+    """Whether a link's words (``_link_words``) are among ``words`` or one of ``arrows``, or its class has ``token``."""
+    classes, texts = said
+    return token in classes or any(
+        (text in arrows and len(text) == 1) or text.strip(arrows + " .:") in words for text in texts
+    )
 
 
 def same_site(url: str, site_root: str) -> bool:

@@ -1,24 +1,28 @@
 """Last-resort extraction from the page's visible layout, for shops without structured data or rules.
 
 The product's title is its <h1>; the product "scope" is the nearest block around the title
-that also holds a photo. Prices, photos, stock and SKU are read inside that scope only, and
-never from navigation, product cards or "related products" blocks, so listing pages do not
-turn into products.
+that also holds a photo, or, on pages without photos, what a product page puts beside its title
+(a price, a stock line, an add-to-cart control, a specification). Prices, photos, stock and SKU
+are read inside that scope only, and never from navigation, product cards (marked as such, or
+repeated blocks that each link to another page) or "related products" blocks, so listing pages
+do not turn into products.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import cached_property
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from lxml import etree
 
 from snapmode.domain import Availability, ExtractedProduct
 from snapmode.extract.images import element_image, is_photo_link
+from snapmode.extract.lines import area_elements, line_text
+from snapmode.extract.money import charge_label, excludes_tax, former_price_label, label_context, money_in_line
 from snapmode.extract.normalize import (
     block_text,
     clean_text,
@@ -29,6 +33,8 @@ from snapmode.extract.normalize import (
     parse_price,
 )
 from snapmode.extract.page import MAX_IMAGES, Page
+from snapmode.extract.specs import LABELLED_LINE, Specs, attribute_specs, label_kind, read_specs, url_identifier
+from snapmode.extract.stock import BUY_LABEL, buy_control_state, read_stock_lines, stock_line_state
 from snapmode.extract.structured import category_path
 
 MAX_SCOPE_CLIMB = 6
@@ -45,21 +51,19 @@ SKU_LABEL = re.compile(
     r"^(?:sku|item|art(?:icle)?|style|model|product code|ref(?:erence)?)\s*(?:no\.?|number|nr\.?|#)?\s*[:#]?\s*",
     re.IGNORECASE,
 )
-# A whole short line: label, separator, one token of an identifier.
-LABELLED_IDENTIFIER = re.compile(
-    r"^(?:sku|ean(?:-?13)?|isbn(?:-?1[03])?|gtin(?:-?1[234])?|upc|product code|item (?:no\.?|number|#))"
-    r"\s*[:#]\s*(?P<value>[A-Za-z0-9][A-Za-z0-9./-]{2,40})$",
-    re.IGNORECASE,
-)
+# "sku" starting a class or id word ("product-sku", "productSku"), not inside one: "msku-sel" is a variation menu.
+SKU_MARK = re.compile(r"(?<![A-Za-z])[Ss][Kk][Uu]|(?<=[a-z])S[Kk][Uu]")
 BRAND_LABEL = re.compile(r"^(?:by|brand)\s*:?\s+", re.IGNORECASE)
 STRUCK_TAGS = frozenset({"s", "del", "strike"})
-# What an add-to-cart control says, in the languages of the shops seen so far.
-BUY_LABEL = re.compile(
-    r"(?:add to (?:cart|bag|basket|trolley)|buy(?: it)? now|ajouter au panier|in den warenkorb|"
-    r"a[ñn]adir al carrito|aggiungi al carrello|adicionar ao carrinho|comprar|kaufen|acheter)\b",
-    re.IGNORECASE,
-)
-BUY_CONTROLS = etree.XPath(".//button | .//a | .//input[@type='submit' or @type='button']")
+MAX_CARD_CLIMB = 8  # how far above an element a product card around it is looked for
+MAX_SIBLINGS_COMPARED = 30
+LISTING_MIN_CARDS = 3  # this many priced cards that link elsewhere make a listing, unless the page shows more
+MAX_EVIDENCE = 20
+MAX_AREA_DEPTH = 100  # ancestors followed from a line up to its area
+MAX_CARD_ELEMENTS = 200  # a block with more elements is a section, not a product card
+CURRENCY_SIGNS = r"[$€£¥₹₽₩₺₪]|\b[A-Z]{3}\b|\bkr\b|zł|руб"
+AMOUNT_WITH_CURRENCY = re.compile(rf"(?:{CURRENCY_SIGNS})\s?\d|\d\s?(?:{CURRENCY_SIGNS})")
+MAX_PRICE_GROUP = 4  # amounts read together as one price block (now, was, excl./incl. tax)
 NOT_CONTENT_TAGS = frozenset({"input", "select", "option", "meta", "link", "button", "form", "script", "style"})
 LOWERCASE = "translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 MARKED = etree.XPath(f".//*[contains({LOWERCASE}, $word) or @itemprop = $itemprop]")
@@ -85,37 +89,101 @@ class Layout:
         self.page = page
         self.title = product_title(page)
         self.scope = product_scope(self.title) if self.title is not None else page.selector.root.find("body")
+        self.wide_area = top_area(self.title) if self.title is not None else self.scope
+        self.price_written_as_text = False  # set when the offer's prices come from text, not a marked block
+
+    def ignored(self, element: etree._Element, area: etree._Element | None = None) -> bool:
+        """Whether an element is about other products or the shop (navigation, cards, related blocks)."""
+        area = self.scope if area is None else area
+        return about_other_things(element, area) or card_of(element, area) is not None
 
     @cached_property
     def offer(self) -> tuple[etree._Element, tuple[str | None, str | None, str | None]]:
-        """The block holding the prices, and the prices (price, regular price, currency)."""
+        """The block holding the prices, and the prices (price, regular price, currency): a block marked
+        "price" in the scope or beside it, else the amounts written nearest after the title."""
         prices = read_prices(self.scope)
         if prices[0] is None and self.title is not None:
-            return read_prices_beside(self.scope)
+            area, prices = read_prices_beside(self.scope)
+            if prices[0] is None:
+                return self.prices_near_title()
+            return area, prices
         return self.scope, prices
 
+    def prices_near_title(self) -> tuple[etree._Element, tuple[str | None, str | None, str | None]]:
+        """Amounts written as text ("Price: £48.48", "29,90 € <s>39,90 €</s>") in the scope, else in the
+        nearest wider block that has some (never past <main>)."""
+        assert self.title is not None
+        area = self.scope
+        for _ in range(MAX_SCOPE_CLIMB + 1):
+            group = money_group(self.title, area, lambda element, area=area: self.ignored(element, area))
+            if group:
+                self.price_written_as_text = True
+                return area, prices_of(group, common_block(group, area))
+            parent = area.getparent()
+            if area.tag in ("main", "body") or parent is None or parent.tag == "html":
+                break
+            area = parent
+        return self.scope, (None, None, None)
+
+    @cached_property
+    def specs(self) -> Specs:
+        """Labelled facts around the title, up to the page's main area (a "Product information" table often
+        sits below the title block), then what data-* attributes and loose meta tags declare."""
+        found = read_specs(self.wide_area, lambda element: self.ignored(element, self.wide_area))
+        found.fill(attribute_specs(self.page, lambda element: self.ignored(element, self.page.selector.root)))
+        return found
+
     def looks_like_product(self, found_so_far: ExtractedProduct) -> bool:
-        """Only pages that look like a product page are read: earlier layers found product data,
-        or a price sits next to the page's title."""
+        """Only pages that look like a product page are read: earlier layers found product data, or a price
+        sits next to the page's title. Where that price is written as text (not marked "price") and its block
+        also holds several priced product cards (a category page with a "From £20" line), the page must show
+        more of a product page than a price: a stock line or an identifier."""
         if self.scope is None:
             return False
-        earlier = bool(found_so_far.name or found_so_far.price or found_so_far.sku)
-        return earlier or (self.title is not None and self.offer[1][0] is not None)
+        if found_so_far.name or found_so_far.price or found_so_far.sku:
+            return True
+        if self.title is None or self.offer[1][0] is None:
+            return False
+        area = self.offer[0]
+        if not self.price_written_as_text or priced_cards(area) < LISTING_MIN_CARDS:
+            return True
+        return bool(self.specs.identifier() or read_stock_lines(area, lambda element: self.ignored(element, area)))
+
+    def identifier(self) -> str | None:
+        """The SKU from specifications and declarations, else the URL's identifier shown on the page
+        (only asked for when earlier layers found none: the page's main area is read for it)."""
+        return self.specs.identifier() or url_identifier(self.page, self.scope)
+
+    def availability(self, offer_area: etree._Element) -> Availability | None:
+        """Stock read in the offer block, then stock lines of the scope, then the stock lines and buy controls
+        of the page's main area (a page without photos can have its buy box outside the title's block)."""
+        state = read_availability(offer_area, self.specs, lambda element: self.ignored(element, offer_area))
+        if state is None and offer_area is not self.scope:
+            state = read_stock_lines(self.scope, self.ignored)
+        if state is None and self.wide_area not in (offer_area, self.scope):
+            wide = self.wide_area
+            state = read_stock_lines(wide, lambda element: self.ignored(element, wide)) or buy_control_state(
+                wide, lambda element: self.ignored(element, wide)
+            )
+        return state
 
     def read(self, group: str, found_so_far: ExtractedProduct) -> dict[str, Any]:
-        """One field group's values, read from the layout."""
+        """One field group's values, read from the layout; values earlier layers found are not looked for
+        again where that costs a scan of the page (identifiers, brand and stock from specifications)."""
         scope = self.scope
         if group == "identity":
             name = inline_text(self.title) if self.title is not None else None
             return {
                 "name": name,
-                "brand": read_brand(scope),
-                "sku": read_sku(scope),
+                "brand": read_brand(scope) or (None if found_so_far.brand else self.specs.brand),
+                "sku": read_sku(scope) or (None if found_so_far.sku else self.identifier()),
                 "categories": read_breadcrumbs(self.page, name or found_so_far.name),
             }
         if group == "price":
             offer_area, (price, regular_price, currency) = self.offer
-            availability = read_availability(offer_area)
+            availability = self.availability(offer_area) if not found_so_far.availability else None
+            if found_so_far.availability == "OutOfStock":  # declared sold out: what does the page say?
+                availability = shown_stock(offer_area, lambda element: self.ignored(element, offer_area))
             return {"price": price, "regular_price": regular_price, "currency": currency, "availability": availability}
         if group == "description":
             return {"description": read_description(self.page, scope)}
@@ -148,16 +216,120 @@ def product_title(page: Page) -> etree._Element | None:
 
 
 def product_scope(title: etree._Element) -> etree._Element:
-    """The nearest ancestor of the title that holds a product photo too (bounded, never past <main>)."""
+    """The nearest ancestor of the title that holds a product photo (bounded, never past <main>); on a page
+    without one, the nearest that holds what a product page shows beside its title: a price, a stock line,
+    an add-to-cart control or a labelled identifier (outside product cards)."""
+    node, climbed = title, []
+    for _ in range(MAX_SCOPE_CLIMB):
+        parent = node.getparent()
+        if parent is None or parent.tag == "html":
+            break
+        node = parent
+        climbed.append(node)
+        if next(photo_elements(node), None) is not None:
+            return node
+        if node.tag in ("main", "body"):
+            break
+    level = {id(candidate): index for index, candidate in enumerate(climbed)}
+    lowest = len(climbed)
+    for element in product_evidence(node):
+        for ancestor in [element, *islice(element.iterancestors(), MAX_AREA_DEPTH)]:
+            if id(ancestor) in level:
+                lowest = min(lowest, level[id(ancestor)])
+                break
+    return climbed[lowest] if lowest < len(climbed) else node
+
+
+def top_area(title: etree._Element) -> etree._Element:
+    """The widest block the layout reads around the title: <main>, <body>, or MAX_SCOPE_CLIMB levels up."""
     node = title
     for _ in range(MAX_SCOPE_CLIMB):
         parent = node.getparent()
         if parent is None or parent.tag == "html":
             break
         node = parent
-        if node.tag in ("main", "body") or next(photo_elements(node), None) is not None:
+        if node.tag in ("main", "body"):
             break
     return node
+
+
+def product_evidence(area: etree._Element) -> list[etree._Element]:
+    """Lines of the area that only a product page puts beside its title, outside product cards."""
+    found: list[etree._Element] = []
+    for element in area_elements(area):
+        text = line_text(element)
+        if (
+            text
+            and element.tag not in NOT_CONTENT_TAGS - {"button"}
+            and is_product_line(text)
+            and not (about_other_things(element, area) or card_of(element, area) is not None)
+        ):
+            found.append(element)
+            if len(found) == MAX_EVIDENCE:
+                break
+    return found
+
+
+def is_product_line(text: str) -> bool:
+    labelled = LABELLED_LINE.match(text)
+    return bool(
+        money_in_line(text)
+        or stock_line_state(text)
+        or BUY_LABEL.match(text)
+        or (labelled and label_kind(labelled.group("label")) in ("sku", "gtin", "mpn"))
+    )
+
+
+def card_of(element: etree._Element, area: etree._Element) -> etree._Element | None:
+    """The product card an element sits in, below ``area``: one of several blocks alike (same tag and class)
+    beside each other that each link elsewhere and show an amount. A single link around a price is no card:
+    shops link their own price to the offers page."""
+    for node in islice([element, *element.iterancestors()], MAX_CARD_CLIMB):
+        if node is area:
+            return None
+        if isinstance(node.tag, str) and node.tag not in ("tr", "dd", "dt") and repeated_card(node):
+            return node
+    return None
+
+
+def links_to_another_page(link: etree._Element) -> bool:
+    href = (link.get("href") or "").strip()
+    return bool(href) and not href.startswith(("#", "javascript:")) and not is_photo_link(href)
+
+
+def repeated_card(node: etree._Element) -> bool:
+    """Whether a block is one of a grid of product cards: two more like it beside it, and it and the
+    next one alike each link to another page and show an amount."""
+    signature = (node.tag, node.get("class"))
+    alike = [
+        sibling
+        for sibling in islice(chain(node.itersiblings(preceding=True), node.itersiblings()), MAX_SIBLINGS_COMPARED)
+        if (sibling.tag, sibling.get("class")) == signature
+    ]
+    return len(alike) >= 2 and all(links_elsewhere_with_amount(block) for block in (node, alike[0]))
+
+
+def links_elsewhere_with_amount(block: etree._Element) -> bool:
+    """Whether a small block (a card) links to another page and shows an amount with its currency."""
+    if next(islice(block.iter(), MAX_CARD_ELEMENTS, None), None) is not None:
+        return False
+    if not any(links_to_another_page(link) for link in block.iter("a")):
+        return False
+    text = etree.tostring(block, method="text", encoding=str, with_tail=False)
+    return bool(AMOUNT_WITH_CURRENCY.search(text))
+
+
+def priced_cards(area: etree._Element) -> int:
+    """How many distinct product cards with an amount the area holds (a listing's grid)."""
+    cards: dict[int, None] = {}
+    for element in area_elements(area):
+        if money_in_line(line_text(element)):
+            card = card_of(element, area)
+            if card is not None:
+                cards[id(card)] = None
+                if len(cards) >= LISTING_MIN_CARDS:
+                    break
+    return len(cards)
 
 
 def read_prices_beside(scope: etree._Element) -> tuple[etree._Element, tuple[str | None, str | None, str | None]]:
@@ -223,21 +395,77 @@ def read_prices(scope: etree._Element) -> tuple[str | None, str | None, str | No
     block = price_block(scope)
     if block is None:
         return None, None, None
-    current: list[str] = []
+    prices = prices_of(price_carriers(block) + struck_siblings(block), block)
+    declared = block.xpath("ancestor-or-self::*/@data-currency | .//*[@itemprop='priceCurrency']/@content")
+    return prices[0], prices[1], normalize_currency(str(declared[-1])) if declared else prices[2]
+
+
+def prices_of(carriers: list[etree._Element], block: etree._Element) -> tuple[str | None, str | None, str | None]:
+    """(price now, former price, currency) from amounts read together. Struck-through or "was" amounts are
+    former prices; an amount before tax gives way to the one the shopper pays; tax and shipping lines are
+    no price at all."""
+    current: list[tuple[str, bool]] = []
     old: list[str] = []
     currency = None
-    for carrier in price_carriers(block) + struck_siblings(block):
+    for carrier in carriers:
         amount, symbol_currency = parse_price(carrier.xpath("string()"))
         if amount is None:
             continue
+        context = label_context(carrier)
+        if charge_label(context):
+            continue
         currency = currency or symbol_currency
-        (old if is_old_price(carrier, block) else current).append(amount)
-    if not current:  # a lone price styled "regular" is simply the price
-        current, old = old[:1], []
-    price = current[0] if current else None
+        if is_old_price(carrier, block) or former_price_label(context):
+            old.append(amount)
+        else:
+            current.append((amount, excludes_tax(context)))
+    with_tax = [amount for amount, before_tax in current if not before_tax]
+    now = with_tax or [amount for amount, _ in current]
+    if not now:  # a lone price styled "regular" is simply the price
+        now, old = old[:1], []
+    price = now[0] if now else None
     regular = next((amount for amount in old if price is None or Decimal(amount) > Decimal(price)), None)
-    declared = block.xpath("ancestor-or-self::*/@data-currency | .//*[@itemprop='priceCurrency']/@content")
-    return price, regular, normalize_currency(str(declared[-1])) if declared else currency
+    return price, regular, currency
+
+
+def money_group(
+    title: etree._Element, area: etree._Element, ignored: Callable[[etree._Element], bool]
+) -> list[etree._Element]:
+    """The first amounts written in the area after the title (before it if none follows), innermost
+    elements only, with those that share their block: "49,90 € <s>69,90 €</s>", or the rows of a table
+    giving the price excl. and incl. tax."""
+    found: list[tuple[bool, etree._Element]] = []  # (after the title, innermost element with an amount)
+    after_title = False
+    for element in area_elements(area):
+        if element is title:
+            after_title = True
+            continue
+        if element.tag in NOT_CONTENT_TAGS or not money_in_line(line_text(element)) or ignored(element):
+            continue
+        ancestors = set(islice(element.iterancestors(), MAX_AREA_DEPTH))
+        found = [(after, kept) for after, kept in found if kept not in ancestors]
+        found.append((after_title, element))
+        if sum(after for after, _ in found) > MAX_PRICE_GROUP:
+            break
+    amounts = [element for after, element in found if after] or [element for _, element in found]
+    if not amounts:
+        return []
+    first = amounts[0]
+    return [first, *(amount for amount in amounts[1:MAX_PRICE_GROUP] if same_block(amount, first))]
+
+
+def same_block(element: etree._Element, other: etree._Element) -> bool:
+    """Whether two amounts share their parent or grandparent (one price block, one table)."""
+    mine = list(islice(element.iterancestors(), 2))
+    return any(ancestor in mine for ancestor in islice(other.iterancestors(), 2))
+
+
+def common_block(carriers: list[etree._Element], area: etree._Element) -> etree._Element:
+    first = carriers[0]
+    for ancestor in first.iterancestors():
+        if ancestor is area or all(ancestor in carrier.iterancestors() for carrier in carriers[1:]):
+            return ancestor
+    return area
 
 
 def price_block(scope: etree._Element) -> etree._Element | None:
@@ -245,7 +473,12 @@ def price_block(scope: etree._Element) -> etree._Element | None:
     failing that, the first block marked as the product's offers (an order form "product-offers")."""
     for word, skipped_tags in (("price", NOT_CONTENT_TAGS), ("offer", NOT_CONTENT_TAGS - {"form"})):
         for element in MARKED(scope, word=word, itemprop=word):
-            if element.tag in skipped_tags or about_other_things(element, scope) or element.xpath("ancestor::li"):
+            if (
+                element.tag in skipped_tags
+                or about_other_things(element, scope)
+                or element.xpath("ancestor::li")
+                or card_of(element, scope) is not None
+            ):
                 continue
             if element.tag != "li" and price_carriers(element):
                 return element
@@ -300,21 +533,14 @@ def marked_elements(scope: etree._Element, word: str, itemprop: str) -> list[etr
 
 
 def read_sku(scope: etree._Element) -> str | None:
+    """An identifier in an element marked "sku" (labels like "SKU:" removed)."""
     for element in marked_elements(scope, "sku", "sku"):
+        marks = f"{element.get('class', '')} {element.get('id', '')}"
+        if element.get("itemprop") != "sku" and not SKU_MARK.search(marks):
+            continue
         text = SKU_LABEL.sub("", inline_text(element) or "").strip()
         if len(text) <= MAX_LABEL_LENGTH and len(text.split()) <= 3 and any(char.isdigit() for char in text):
             return text
-    return labelled_identifier(scope)
-
-
-def labelled_identifier(scope: etree._Element) -> str | None:
-    """An identifier written as a short "EAN13 : 9782365775717" / "SKU: AB-12" line in a list, table or paragraph."""
-    for element in scope.iter("li", "tr", "p", "dd", "div", "span"):
-        if about_other_things(element, scope) or len(element) > 4:
-            continue
-        match = LABELLED_IDENTIFIER.match(inline_text(element) or "")
-        if match:
-            return match.group("value")
     return None
 
 
@@ -326,41 +552,42 @@ def read_brand(scope: etree._Element) -> str | None:
     return None
 
 
-def read_availability(scope: etree._Element) -> Availability | None:
-    """Stock from elements marked stock/availability; failing that, a price slot that says the product
-    is gone ("No longer available" where the price would be), then a buy button the shopper can press."""
-    for word in ("stock", "availability"):
-        for element in marked_elements(scope, word, "availability"):
-            state = normalize_availability(inline_text(element))
-            if state:
-                return state
-    for element in marked_elements(scope, "price", "price"):
+def read_availability(
+    area: etree._Element, specs: Specs, ignored: Callable[[etree._Element], bool]
+) -> Availability | None:
+    """Stock from elements marked stock/availability; then an availability row of a specification table or
+    a data-*/meta declaration; then a stock line ("In stock (19 available)", "Ausverkauft"); then a price
+    slot that says the product is gone ("No longer available" where the price would be); last, what the
+    add-to-cart control allows."""
+    state = marked_stock(area)
+    if state:
+        return state
+    if specs.availability:
+        return specs.availability
+    state = read_stock_lines(area, ignored)
+    if state:
+        return state
+    for element in marked_elements(area, "price", "price"):
         text = inline_text(element) or ""
         if len(text) <= MAX_LABEL_LENGTH and normalize_availability(text) == "OutOfStock":
             return "OutOfStock"
-    return "InStock" if next(buy_buttons(scope), None) is not None else None
+    return buy_control_state(area, ignored)
 
 
-def buy_buttons(scope: etree._Element) -> Iterator[etree._Element]:
-    """Enabled, shown add-to-cart controls of this product (not of product cards)."""
-    for element in BUY_CONTROLS(scope):
-        label = inline_text(element) or element.get("value") or ""
-        if (
-            BUY_LABEL.match(label.strip())
-            and element.get("disabled") is None
-            and "disabled" not in classes(element)
-            and not hidden(element)
-            and not about_other_things(element, scope)
-        ):
-            yield element
+def marked_stock(area: etree._Element) -> Availability | None:
+    """The stock an element marked stock/availability states."""
+    for word in ("stock", "availability"):
+        for element in marked_elements(area, word, "availability"):
+            state = normalize_availability(inline_text(element))
+            if state:
+                return state
+    return None
 
 
-def hidden(element: etree._Element) -> bool:
-    for node in [element, *element.iterancestors()]:
-        style = (node.get("style") or "").replace(" ", "").lower()
-        if node.get("hidden") is not None or "display:none" in style:
-            return True
-    return False
+def shown_stock(area: etree._Element, ignored: Callable[[etree._Element], bool]) -> Availability | None:
+    """The stock the offer block states in words (a marked element, a stock line), not what declarations
+    or the buy control say."""
+    return marked_stock(area) or read_stock_lines(area, ignored)
 
 
 def read_description(page: Page, scope: etree._Element) -> str | None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from snapmode.domain import ExtractedProduct
 from snapmode.extract.heuristics import heuristic_layer
+from snapmode.extract.names import settle_name
 from snapmode.extract.page import MAX_IMAGES, Page, parse_page
 from snapmode.extract.rules import SiteRules
 from snapmode.extract.structured import (
@@ -49,25 +50,16 @@ def extract_product(
     page = read_page(html, url, encoding)
     if page is None:
         return ExtractedProduct()
-    declared = declared_fields(page, rules)
-    return combine(declared, run_layer("heuristics", partial(heuristic_layer, found_so_far=declared), page))
+    return extract_page_with_sources(page, rules)[0]
 
 
 def read_page(html: str | bytes, url: str, encoding: str | None = None) -> Page | None:
     """The parsed page, or None for a page lxml cannot take at all (simply not a product page)."""
     try:
         return parse_page(html, url, encoding)
-    except Exception:  # noqa: BLE001 - hostile markup must not stop a crawl
+    except Exception:  # hostile markup must not stop a crawl
         log.warning("unparsable page %s skipped", url, exc_info=True)
         return None
-
-
-def declared_fields(page: Page, rules: SiteRules | None = None) -> ExtractedProduct:
-    """What the page declares (structured data) and what the site's rules pick, before the layout is read."""
-    found = ExtractedProduct()
-    for source, layer in _declared_layers(rules):
-        found = merge(found, run_layer(source, layer, page))
-    return found
 
 
 def extract_with_sources(
@@ -77,13 +69,27 @@ def extract_with_sources(
     page = read_page(html, url, encoding)
     if page is None:
         return ExtractedProduct(), {}
+    return extract_page_with_sources(page, rules)
+
+
+def extract_page_with_sources(page: Page, rules: SiteRules | None = None) -> tuple[ExtractedProduct, dict[str, str]]:
+    """``extract_with_sources`` of a page already parsed (the crawler reads the same page again for templates)."""
     found, sources = ExtractedProduct(), {}
+    result = ExtractedProduct()
     for source, layer in [*_declared_layers(rules), ("heuristics", None)]:
         result = run_layer(source, layer or partial(heuristic_layer, found_so_far=found), page)
         for name in ExtractedProduct.model_fields:
             if getattr(result, name) and not getattr(found, name):
                 sources[name] = source
         found = merge(found, result)
+    name = settle_name(found.name, sources.get("name"), result.name, found.brand, page)
+    if name != found.name:
+        found = found.model_copy(update={"name": name})
+        if name == result.name:  # the page's shown title, as the layout reads it
+            sources["name"] = "heuristics"
+    if found.availability == "OutOfStock" and result.availability == "InStock":
+        # Structured data left at "sold out" while the offer block says in words that it is in stock.
+        found, sources["availability"] = found.model_copy(update={"availability": "InStock"}), "heuristics"
     product = consistent(found)
     return product, {name: source for name, source in sources.items() if getattr(product, name)}
 
@@ -92,18 +98,10 @@ def _declared_layers(rules: SiteRules | None) -> list[tuple[str, Callable[[Page]
     return [*STRUCTURED_LAYERS, *([("rules", rules.apply)] if rules is not None else [])]
 
 
-def combine(declared: ExtractedProduct, *layout_parts: ExtractedProduct) -> ExtractedProduct:
-    """The product: declared fields win, the layout's fill the gaps."""
-    found = declared
-    for part in layout_parts:
-        found = merge(found, part)
-    return consistent(found)
-
-
 def run_layer(name: str, layer: Callable[[Page], ExtractedProduct], page: Page) -> ExtractedProduct:
     try:
         return layer(page)
-    except Exception:  # noqa: BLE001 - third-party parsers on hostile markup: keep what the other layers found
+    except Exception:  # third-party parsers on hostile markup: keep what the other layers found
         log.warning("extraction layer %s failed on %s", name, page.url or "a page without URL", exc_info=True)
         return ExtractedProduct()
 
@@ -116,9 +114,12 @@ def merge(earlier: ExtractedProduct, later: ExtractedProduct) -> ExtractedProduc
 
 
 def consistent(product: ExtractedProduct) -> ExtractedProduct:
-    """A struck-through price is only one if it is above what the shopper pays now."""
+    """A struck-through price is only one if it is above what the shopper pays now; a currency is only
+    one of a price (an offer declaring its currency but no amount gives neither)."""
     if product.regular_price and (not product.price or Decimal(product.regular_price) <= Decimal(product.price)):
-        return product.model_copy(update={"regular_price": None})
+        product = product.model_copy(update={"regular_price": None})
+    if product.currency and not product.price:
+        product = product.model_copy(update={"currency": None})
     return product
 
 

@@ -43,10 +43,24 @@ AVAILABILITY_TERMS: dict[str, Availability] = {
     "outofstock": "OutOfStock", "soldout": "OutOfStock", "discontinued": "OutOfStock", "reserved": "OutOfStock",
     "oos": "OutOfStock", "unavailable": "OutOfStock", "notavailable": "OutOfStock", "false": "OutOfStock",
 }
-# Free text on the page ("Only 3 left!", "Currently unavailable"): the out-of-stock phrases are
-# checked first because several of them contain an in-stock phrase ("not available").
-OUT_OF_STOCK_TEXT = re.compile(r"out of stock|sold out|unavailable|not available|discontinued|no longer available")
-IN_STOCK_TEXT = re.compile(r"in stock|available|only \d+ left|pre-?order|back-?order|ships in")
+# Free text on the page ("Only 3 left!", "Ausverkauft", "Нет в наличии") in the languages of the shops seen so
+# far: the out-of-stock phrases are checked first because many contain an in-stock one ("nicht vorrätig").
+OUT_OF_STOCK_PHRASES = (
+    r"out of stock|sold out|unavailable|not available|discontinued|no longer available|currently unavailable|"
+    r"ausverkauft|nicht vorr[äa]tig|nicht (?:auf lager|lieferbar|verf[üu]gbar)|vergriffen|"
+    r"[ée]puis[ée]e?|rupture de stock|indisponible|plus (?:en stock|disponible)|non disponible|"
+    r"agotad[oa]|sin (?:stock|existencias)|no disponible|esaurit[oa]|non disponibile|"
+    r"esgotad[oa]|sem estoque|indispon[íi]vel|uitverkocht|niet (?:op voorraad|leverbaar)|slut(?:såld| i lager)|"
+    r"wyprzedan[ey]|brak w magazynie|нет в наличии|нет на складе|распродан"
+)
+IN_STOCK_PHRASES = (
+    r"in stock|available|only \d+ left|pre-?order|back-?order|ships in|"
+    r"auf lager|vorr[äa]tig|(?:sofort )?lieferbar|verf[üu]gbar|nur noch \d+|"
+    r"en stock|disponible|plus que \d+|en existencia|disponibile|in magazzino|solo \d+|"
+    r"em estoque|dispon[íi]vel|op voorraad|leverbaar|p[åa] lager|dost[ęe]pny|на складе|в наличии"
+)
+OUT_OF_STOCK_TEXT = re.compile(OUT_OF_STOCK_PHRASES)
+IN_STOCK_TEXT = re.compile(IN_STOCK_PHRASES)
 
 PLACEHOLDER_WORDS = frozenset(
     {"placeholder", "spinner", "loader", "loading", "spacer", "blank", "transparent", "1x1", "favicon", "sprite",
@@ -56,6 +70,11 @@ PLACEHOLDER_PARTS = ("placeholder", "no-image", "no_image", "noimage")  # "wooco
 NON_PHOTO_EXTENSIONS = (".svg", ".ico")
 WORD_SEPARATORS = re.compile(r"[-_.\s]+")
 HTML_TAG = re.compile(r"<[a-zA-Z/!]")
+BRAND_SEPARATORS = " -–—|:•·/,"
+NO_BRAND = re.compile(
+    r"unbranded|no brand|non-branded|generic|n/?a|none|does not apply|not applicable|nicht zutreffend|ohne marke|"
+    r"markenlos|sans marque|sin marca|senza marca"
+)
 VISIBLE_TEXT = etree.XPath("descendant-or-self::text()[not(ancestor::script or ancestor::style)]")
 
 
@@ -141,9 +160,13 @@ def normalize_availability(value: object) -> Availability | None:
 
 
 def normalize_brand(value: object) -> str | None:
-    """A brand name; None for values without a letter, which are catalogue keys ("4248"), not names."""
-    text = clean_text(value)
-    return text if text and any(char.isalpha() for char in text) else None
+    """A brand name without the separator a title puts after it ("Tefal - " before the product's name);
+    None for values without a letter, which are catalogue keys ("4248"), for links (the brand's page, not
+    its name) and for the words marketplaces write where an item has no brand ("Unbranded")."""
+    text = (clean_text(value) or "").strip(BRAND_SEPARATORS)
+    if not any(char.isalpha() for char in text) or absolute_url(text, "") or NO_BRAND.fullmatch(text.lower()):
+        return None
+    return text
 
 
 def absolute_url(link: object, base: str) -> str | None:

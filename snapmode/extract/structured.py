@@ -41,12 +41,20 @@ log = logging.getLogger(__name__)
 Node = dict[str, Any]
 
 PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "ProductModel", "SomeProducts"})
+# What stands in for a missing SKU, in order of preference.
+ID_SCHEME = re.compile(r"^[a-z]+[0-9]*:\s*", re.IGNORECASE)  # productID "isbn:9780316769488"
+# The kind of identifier some shops write before a SKU's value ("sku:1299751", "mpn:A 668178"); only known
+# kinds are cut, as a SKU may itself hold a colon.
+SKU_SCHEME = re.compile(r"^(?:sku|mpn|isbn|ean|upc|gtin[0-9]*)\s*:\s*", re.IGNORECASE)
+IDENTIFIER_PROPERTIES = ("productID", "gtin13", "gtin", "gtin14", "gtin12", "gtin8", "productGroupID")
 REGULAR_PRICE_TYPES = frozenset({"StrikethroughPrice", "ListPrice", "SRP", "MSRP"})
 SCHEMA_CONTEXT = "http://schema.org"
 # Pages listing this many products, none of them the page itself, are listings, not a product page.
 LISTING_MIN_PRODUCTS = 3
 MAX_CANDIDATE_DEPTH = 6  # top-level list > @graph > WebPage > mainEntity is as deep as real pages go
 MAX_DEPTH = 32  # JSON-LD nesting followed; deeper data is not a product description
+MISSING_COMMA = re.compile(r'("|\d|true|false|null|[}\]])([ \t]*\r?\n\s*")')
+MAX_REPAIRED_JSON = 1_000_000  # characters of a broken script read again (bounds the repair's regex work)
 MAX_VALUES = 1000  # values read per property (a list of thousands of images or offers is not one product's)
 HOME_NAMES = frozenset({"home", "homepage", "home page", "start"})
 OG_PRODUCT_TYPES = frozenset({"product", "product.item", "og:product", "product.group"})
@@ -137,9 +145,22 @@ def json_ld_items(page: Page) -> list[Any]:
         try:
             data = json.loads(text, strict=False, parse_float=Decimal)
         except (ValueError, RecursionError):
-            data = _lenient_json_ld(script.root)
+            data = _with_missing_commas(text)
+            if data is None:
+                data = _lenient_json_ld(script.root)
         items.extend(data if isinstance(data, list) else [data])
     return items
+
+
+def _with_missing_commas(text: str) -> Any:
+    """The script read again with a comma put where a line ends a value and the next starts a property:
+    shops that fill JSON-LD templates by hand drop the comma when an optional property is left out."""
+    if len(text) > MAX_REPAIRED_JSON:
+        return None
+    try:
+        return json.loads(MISSING_COMMA.sub(r"\1,\2", text), strict=False, parse_float=Decimal)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _lenient_json_ld(script: Any) -> list[Any]:
@@ -210,6 +231,8 @@ def product_from_items(items: list[Any], page: Page) -> ExtractedProduct:
     if product is None:
         return ExtractedProduct()
     found = read_product(product, graph, page)
+    for part in same_product_parts(product, graph):
+        found = fill_missing(found, read_product(part, graph, page))
     if not found.categories:
         found.categories = breadcrumb_categories(graph, page, found.name)
     return found
@@ -252,6 +275,23 @@ def main_product(candidates: list[Node], graph: Graph, page: Page) -> Node | Non
     return candidates[0] if len(candidates) < LISTING_MIN_PRODUCTS else None
 
 
+def same_product_parts(product: Node, graph: Graph) -> list[Node]:
+    """Products in the product's own ``@graph`` with its name (or none): the same product described in
+    two nodes, one with the name and brand, the other with the SKU and offers."""
+    name = graph.text(product, "name")
+    return [
+        node
+        for node in graph.nodes(product, "@graph")
+        if types_of(node) & PRODUCT_TYPES and graph.text(node, "name") in (None, name)
+    ]
+
+
+def fill_missing(found: ExtractedProduct, other: ExtractedProduct) -> ExtractedProduct:
+    return found.model_copy(
+        update={name: getattr(other, name) for name in ExtractedProduct.model_fields if not getattr(found, name)}
+    )
+
+
 def same_page_key(url: str | None) -> str:
     """Host and path: links to a product page differ in tracking and variant parameters, not in these."""
     parts = urlsplit(canonicalize_url(url)) if url else None
@@ -273,14 +313,13 @@ def read_product(node: Node, graph: Graph, page: Page) -> ExtractedProduct:
         regular_price=price.regular_price,
         currency=price.currency,
         brand=brand_name(graph.values(node, "brand"), graph),
-        sku=graph.text(node, "sku") or price.sku,
-        availability=price.availability,
+        sku=sku_of(node, graph) or price.sku or fallback_sku(node, offers, graph),
+        availability=price.availability or availability_of(node, graph),
         description=graph.text(node, "description"),
         categories=unique(filter(None, (clean_text(plain_value(v)) for v in graph.values(node, "category")))),
         images=unique(images),
         variants=[
-            Variant(sku=graph.text(v, "sku"), color=graph.text(v, "color"), size=graph.text(v, "size"))
-            for v in variants
+            Variant(sku=sku_of(v, graph), color=graph.text(v, "color"), size=graph.text(v, "size")) for v in variants
         ],
     )
 
@@ -318,9 +357,38 @@ def read_offer(offer: Node, graph: Graph) -> OfferPrice:
         price=price,
         regular_price=regular,
         currency=currency or price_currency,
-        availability=normalize_availability(graph.text(offer, "availability")),
-        sku=graph.text(offer, "sku"),
+        availability=availability_of(offer, graph),
+        sku=sku_of(offer, graph),
     )
+
+
+def availability_of(node: Node, graph: Graph) -> Availability | None:
+    """A node's availability, written as a schema.org URL, a short name, text or a reference ({"@id": URL})."""
+    for value in graph.values(node, "availability"):
+        state = normalize_availability(value.get("@id") or plain_value(value) if isinstance(value, dict) else value)
+        if state:
+            return state
+    return None
+
+
+def sku_of(node: Node, graph: Graph) -> str | None:
+    """A node's SKU without the kind of identifier written before it ("sku:1299751" is 1299751)."""
+    return SKU_SCHEME.sub("", graph.text(node, "sku") or "") or None
+
+
+def fallback_sku(node: Node, offers: list[Node], graph: Graph) -> str | None:
+    """An identifier standing in for a missing SKU: another offer's SKU, the productID, a GTIN, the product
+    group's ID. A manufacturer part number (mpn) is not taken: it names the maker's part, not the shop's item."""
+    for offer in offers:
+        sku = sku_of(offer, graph)
+        if sku:
+            return sku
+    for item in (node, *offers):
+        for name in IDENTIFIER_PROPERTIES:
+            value = ID_SCHEME.sub("", graph.text(item, name) or "")
+            if value:
+                return value
+    return None
 
 
 def first_price(values: list[Any]) -> tuple[str | None, str | None]:

@@ -7,24 +7,33 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import threading
 import time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
+from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from snapmode import ids, metrics
-from snapmode.backends.frontier.base import Completion, FrontierEntry
-from snapmode.crawl.discovery import SitemapError, page_links, same_site, sitemap_urls
+from snapmode.backends.frontier.base import Completion, Continuation, FrontierEntry
+from snapmode.crawl.discovery import SitemapError, listing_page, page_links, same_site, sitemap_urls
 from snapmode.crawl.politeness import host_key
 from snapmode.crawl.scope import SiteScope
 from snapmode.crawl.ssrf import UnsafeURLError, check_site_url
 from snapmode.domain import ExtractedProduct, ImageTask, Product, Site
-from snapmode.extract import SiteRules, extract_product
-from snapmode.extract.layered import read_page
+from snapmode.extract import SiteRules
+from snapmode.extract.layered import extract_page_with_sources, read_page
 from snapmode.extract.site_name import site_name
+from snapmode.extract.template_cache import TemplateCache
+from snapmode.extract.templates import PageStructure
 from snapmode.services import Services
+
+log = logging.getLogger(__name__)
+_TEMPLATE_CACHES: WeakKeyDictionary[Services, TemplateCache] = WeakKeyDictionary()
+_TEMPLATE_CACHES_LOCK = threading.Lock()
 
 
 class CrawlTask(BaseModel):
@@ -35,10 +44,15 @@ class CrawlTask(BaseModel):
     # Validators from the last fetch, sent back so an unchanged page costs a 304.
     etag: str | None = None
     last_modified: str | None = None
+    # Set when the page is a listing's next page (FrontierEntry: chain, listing, previous_links).
+    chain: int = 0
+    listing: str | None = None
+    previous_links: str | None = None
 
     @classmethod
     def from_entry(cls, entry: FrontierEntry) -> CrawlTask:
-        return cls(**entry.model_dump(include={"url", "site_id", "depth", "kind", "etag", "last_modified"}))
+        fields = {"url", "site_id", "depth", "kind", "etag", "last_modified", "chain", "listing", "previous_links"}
+        return cls(**entry.model_dump(include=fields))
 
 
 class FetchedPage(BaseModel):
@@ -65,7 +79,8 @@ class UrlOutcome(BaseModel):
     last_modified: str | None = None
     fingerprint: str | None = None  # None for a 304: unchanged
     kind: str | None = None  # what the page turned out to be
-    links: list[tuple[str, str]] = Field(default_factory=list)  # (url, kind)
+    links: list[tuple[str, str]] = Field(default_factory=list)  # (url, kind); kind "pagination": the next page
+    stated_total: int | None = None  # products the page says a listing holds (PageLinks.stated_total)
 
 
 class ParsedPage(BaseModel):
@@ -171,10 +186,38 @@ def parse(services: Services, page: FetchedPage) -> ParsedPage:
     if isinstance(prepared, ParsedPage):
         return prepared
     site, rules = prepared
-    extracted = extract_product(page.body, page.final_url, rules, encoding=page.encoding)
+    extracted, sources = _extract(services, site, rules, page)
     found = page_links(page.body, page.final_url, site_root=site.root_url)
-    links = [(url, "unknown") for url in found.links]
-    return _parsed(page, site.id, site.root_url, extracted, links, found.canonical, noindex=found.noindex)
+    parsed = _parsed(page, site.id, site.root_url, extracted, found.tagged(), found.canonical, noindex=found.noindex)
+    parsed.outcome.stated_total = found.stated_total
+    if parsed.product is not None:
+        parsed.product.field_sources = sources
+    return parsed
+
+
+def _extract(
+    services: Services, site: Site, rules: SiteRules | None, page: FetchedPage
+) -> tuple[ExtractedProduct, dict[str, str]]:
+    """The page-level layers' product with each field's source, then the site's learned template filling the
+    fields they missed (source "template") and learning from what they found."""
+    read = read_page(page.body, page.final_url, page.encoding)
+    if read is None:
+        return ExtractedProduct(), {}
+    extracted, sources = extract_page_with_sources(read, rules)
+    try:
+        learned = _template_cache(services).observe(site.id, PageStructure(read), extracted, site.shop_name)
+    except Exception:  # a template only adds to the layers' product: never lose the page over it
+        log.warning("learned template of site %s failed on %s", site.id, page.final_url, exc_info=True)
+        return extracted, sources
+    return learned.product, sources | dict.fromkeys(learned.filled, "template")
+
+
+def _template_cache(services: Services) -> TemplateCache:
+    """This process's learned templates, one cache per set of services (hence per sites backend)."""
+    with _TEMPLATE_CACHES_LOCK:
+        if services not in _TEMPLATE_CACHES:
+            _TEMPLATE_CACHES[services] = TemplateCache(load=services.sites.template, save=services.sites.save_template)
+        return _TEMPLATE_CACHES[services]
 
 
 def _prepare(services: Services, page: FetchedPage) -> ParsedPage | tuple[Site, SiteRules | None]:
@@ -271,22 +314,20 @@ def publish_images(services: Services, *products: Product) -> int:
 def record_outcome(services: Services, outcome: UrlOutcome) -> None:
     """Write a URL's status and its newly discovered, in-scope links to the frontier (idempotent).
 
+    Links are followed up to ``crawl.max_depth`` clicks from the home page, but a listing's next page keeps the
+    listing's depth, so a listing is followed to its end however many pages it has; its chain stops after
+    ``crawl.max_pagination_pages`` next pages, or at a page that lists the same links as the page before it
+    (a listing past its end, a calendar of empty months). A listing page also records its listing and the
+    products it says the listing holds.
+
     A redirect is recorded twice: the URL asked for as a redirect, and the URL that
     answered as fetched, so a link to either is not fetched again.
     """
     task = outcome.task
-    depth = task.depth + 1
     site = services.sites.get(task.site_id)
-    if outcome.links and site is not None and depth <= services.settings.crawl.max_depth:
-        scope = SiteScope(site)
-        services.frontier.add(
-            task.site_id,
-            [
-                (url, depth, kind)
-                for url, kind in outcome.links
-                if scope.allows(url, kind) and _robots_may_allow(services, url)
-            ],
-        )
+    if outcome.links and site is not None:
+        _add_links(services, SiteScope(site), outcome)
+    is_listing = outcome.kind == "listing"
     completion = Completion(
         url=task.url,
         status=outcome.status,
@@ -296,16 +337,63 @@ def record_outcome(services: Services, outcome: UrlOutcome) -> None:
         retry_at=outcome.retry_at,
         fingerprint=outcome.fingerprint,
         kind=outcome.kind,
+        listing=_listing_of(task) if is_listing else None,
+        stated_products=outcome.stated_total if is_listing else None,
     )
     final_url = ids.canonical(outcome.final_url) if outcome.final_url else None
     if outcome.status == "fetched" and final_url and final_url != ids.canonical(task.url):
-        services.frontier.add(task.site_id, [(final_url, task.depth, outcome.kind or task.kind)])
+        # a next page that redirects stays in its listing's chain, so a redirecting trap meets the same guards
+        services.frontier.add(
+            task.site_id, [(final_url, task.depth, outcome.kind or task.kind)], continues=_same_chain(task)
+        )
         services.frontier.complete(completion.model_copy(update={"url": final_url}))
         completion = Completion(url=task.url, status="redirect", redirect_to=final_url)
     stored = services.frontier.complete(completion)
     metrics.PAGES.labels(stored).inc()
     if outcome.error:
         metrics.FETCH_ERRORS.labels(outcome.error).inc()
+
+
+def _add_links(services: Services, scope: SiteScope, outcome: UrlOutcome) -> None:
+    task, crawl = outcome.task, services.settings.crawl
+    links = [(url, kind) for url, kind in outcome.links if scope.allows(url, kind) and _robots_may_allow(services, url)]
+    if outcome.kind != "listing":  # only a listing's next and previous pages are pages of a listing
+        links = [(url, "unknown" if kind in ("pagination", "listing") else kind) for url, kind in links]
+    next_pages = [url for url, kind in links if kind == "pagination"]
+    if task.depth + 1 <= crawl.max_depth:
+        services.frontier.add(
+            task.site_id, [(url, task.depth + 1, kind) for url, kind in links if kind != "pagination"]
+        )
+    continues = _continuation(crawl.max_pagination_pages, outcome) if next_pages else None
+    if continues is not None:
+        services.frontier.add(task.site_id, [(url, task.depth, "listing") for url in next_pages], continues=continues)
+
+
+def _continuation(max_pages: int, outcome: UrlOutcome) -> Continuation | None:
+    """The chain a listing page's next page continues, or None where it stops: ``max_pages`` next pages in a
+    row, or a page whose links are those of the page before it (a listing past its end, a calendar of empty
+    months). The links compared leave out the listing's own pages (next, previous, numbered)."""
+    task = outcome.task
+    listing = _listing_of(task)
+    own_pages = {listing, listing_page(ids.canonical(task.url))[0]}
+    content = [
+        (url, kind) for url, kind in outcome.links if kind == "unknown" and listing_page(url)[0] not in own_pages
+    ]
+    fingerprint = _links_fingerprint(content)
+    if task.chain + 1 > max_pages or (task.chain > 0 and fingerprint == task.previous_links):
+        return None
+    return Continuation(listing=listing, chain=task.chain + 1, previous_links=fingerprint)
+
+
+def _same_chain(task: CrawlTask) -> Continuation | None:
+    if task.chain == 0 or task.listing is None or task.previous_links is None:
+        return None
+    return Continuation(listing=task.listing, chain=task.chain, previous_links=task.previous_links)
+
+
+def _listing_of(task: CrawlTask) -> str:
+    """The listing a page belongs to: the one its chain continues, else its address without a page number."""
+    return task.listing or listing_page(ids.canonical(task.url))[0]
 
 
 @lru_cache(maxsize=64)

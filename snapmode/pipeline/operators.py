@@ -1,4 +1,5 @@
-"""Operator use cases: manage sites and their crawls, watch a crawl, preview extraction on a live page.
+"""Operator use cases: manage sites and their crawls, watch a crawl and its field coverage, preview extraction on
+a live page.
 
 A paused site keeps its frontier; the crawler's spout leaves its URLs alone until it is resumed.
 Deleting a site forgets its registration and its frontier (nothing of it is fetched again); the
@@ -17,8 +18,9 @@ from pydantic import BaseModel, Field, ValidationError
 from snapmode import ids
 from snapmode.backends.products.base import ProductFilters
 from snapmode.crawl.discovery import page_links
+from snapmode.crawl.fetcher import FetchResult
 from snapmode.crawl.ssrf import UnsafeURLError, check_url
-from snapmode.domain import Product, Site
+from snapmode.domain import ExtractedProduct, Product, Site
 from snapmode.errors import InvalidRequest, NotFound, SnapModeError
 from snapmode.extract import SiteRules
 from snapmode.extract.layered import extract_with_sources
@@ -32,8 +34,10 @@ PROBLEM_SCAN = 50  # latest failures looked through for a robots.txt that cannot
 _FAILING = frozenset({"transient_error", "error"})
 PRODUCTS_PAGE = 500
 PREVIEW_FIELDS = (
-    "name", "price", "currency", "brand", "description", "availability", "regular_price", "images", "categories",
+    "name", "price", "currency", "sku", "brand", "description", "availability", "regular_price", "images", "categories",
 )
+UNRECORDED = "unrecorded"  # the pseudo-source of values indexed before their source was recorded
+SOURCES = "json-ld, microdata, rdfa, opengraph, twitter-card, rules, heuristics or template"
 
 
 class PreviewRefused(SnapModeError):
@@ -63,6 +67,13 @@ class CrawlStatus(BaseModel):
     products: int
     images: int = Field(description="Distinct photos of the site's indexed products (each an image task)")
     vectors: int | None = Field(description="Vectors stored for those photos; null if the store cannot tell")
+    product_pages: int = Field(0, description="Fetched pages that turned out to be products")
+    listing_pages: int = Field(0, description="Fetched pages that turned out to be listings (categories, their pages)")
+    stated_products: int | None = Field(
+        None,
+        description="Products the site's listings say they hold (e.g. Showing 1–20 of 1136): per listing the most"
+        " its pages state, summed; null when no listing states one",
+    )
 
 
 class CrawlError(BaseModel):
@@ -75,8 +86,29 @@ class CrawlError(BaseModel):
 class ExtractionPreview(BaseModel):
     url: str
     product: dict[str, object] | None = Field(description="The fields found, or null if the page is no product")
-    sources: dict[str, str] = Field(description="Which layer found each field")
+    sources: dict[str, str] = Field(description=f"Which layer found each field: {SOURCES}")
     links: int = Field(description="Same-site links the crawler would follow from this page")
+
+
+class SourceShare(BaseModel):
+    source: str = Field(description=f"{SOURCES}; {UNRECORDED} for products indexed before sources were recorded")
+    products: int = Field(description="The site's products whose value of the field this source supplied")
+    share: float = Field(description="Those products over all the site's products, 0 to 1")
+
+
+class FieldCoverageView(BaseModel):
+    field: str
+    products: int = Field(description="The site's products that have a value for the field")
+    share: float = Field(description="Those products over all the site's products, 0 to 1 (0 without products)")
+    sources: list[SourceShare] = Field(description="Where the values came from, the most products first")
+
+
+class SiteCoverage(BaseModel):
+    site_id: str
+    products: int = Field(description="The site's indexed products")
+    fields: list[FieldCoverageView] = Field(
+        description="name, price, currency, sku, brand, availability, images and description, in that order"
+    )
 
 
 def paused_sites(services: Services) -> frozenset[str]:
@@ -152,6 +184,7 @@ def crawl_status(services: Services, site_id: str, now: float | None = None) -> 
     site = get_site(services, site_id)
     now = time.time() if now is None else now
     counts = services.frontier.counts(site_id)
+    kinds = services.frontier.page_kinds(site_id)
     product_ids, images = _site_products(services, site_id)
     return CrawlStatus(
         site_id=site_id,
@@ -173,7 +206,35 @@ def crawl_status(services: Services, site_id: str, now: float | None = None) -> 
         products=len(product_ids),
         images=images,
         vectors=services.vectors.count_for_products(product_ids) if product_ids else 0,
+        **kinds.model_dump(),
     )
+
+
+def site_coverage(services: Services, site_id: str) -> SiteCoverage:
+    """How much of the site's indexed catalogue each field covers, and which source supplied it: a field that
+    most products lack, or that one weak source supplies, is where rules or a template are missing."""
+    get_site(services, site_id)
+    coverage = services.products.coverage(site_id)
+
+    def share(count: int) -> float:
+        return round(count / coverage.products, 4) if coverage.products else 0.0
+
+    fields = []
+    for name, found in coverage.fields.items():
+        by_source = dict(found.sources)
+        unrecorded = found.products - sum(by_source.values())
+        if unrecorded > 0:
+            by_source[UNRECORDED] = unrecorded
+        ranked = sorted(by_source.items(), key=lambda item: (-item[1], item[0]))
+        fields.append(
+            FieldCoverageView(
+                field=name,
+                products=found.products,
+                share=share(found.products),
+                sources=[SourceShare(source=source, products=n, share=share(n)) for source, n in ranked],
+            )
+        )
+    return SiteCoverage(site_id=site_id, products=coverage.products, fields=fields)
 
 
 def recent_errors(services: Services, site_id: str, limit: int = 50) -> list[CrawlError]:
@@ -209,7 +270,7 @@ def preview(services: Services, url: str, rules_yaml: str | None = None) -> Extr
         raise PreviewRefused(f"cannot fetch {url}: {result.error} ({result.error_detail or 'no detail'})")
     if not (result.content_type or "").startswith(("text/html", "application/xhtml")):
         raise PreviewRefused(f"{url} is not an HTML page ({result.content_type or 'no content type'})")
-    product, sources = extract_with_sources(result.body, result.final_url, rules, result.encoding)
+    product, sources = _page_extraction(result, rules)
     parts = urlsplit(result.final_url)
     links = page_links(result.body, result.final_url, site_root=f"{parts.scheme}://{parts.netloc}/").links
     return ExtractionPreview(
@@ -218,6 +279,13 @@ def preview(services: Services, url: str, rules_yaml: str | None = None) -> Extr
         sources=sources if product.is_product else {},
         links=len(links),
     )
+
+
+def _page_extraction(result: FetchResult, rules: SiteRules | None) -> tuple[ExtractedProduct, dict[str, str]]:
+    """The fields the page-level layers find on a fetched page, and the layer of each. The crawl's parse then fills
+    gaps from the site's learned template (source ``template``); this one function is what a preview extracts
+    with, so that step joins here."""
+    return extract_with_sources(result.body, result.final_url, rules, result.encoding)
 
 
 def republish_images(services: Services, site_id: str | None = None) -> int:

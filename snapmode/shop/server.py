@@ -10,8 +10,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import uvicorn
+from starlette.applications import Starlette
 
 from snapmode.shop.app import create_app
+from snapmode.shop.plain import create_plain_app
 
 STARTUP_TIMEOUT_S = 10.0
 SHUTDOWN_TIMEOUT_S = 5.0
@@ -25,10 +27,20 @@ def serve(
     products: int | None = None,
     seed: int = 0,
     access_log: bool = True,
+    plain: bool = False,
 ) -> None:
-    """Serve the shop (a scale shop of ``products`` generated products when given) until interrupted (Ctrl-C)."""
-    app = create_app(data_dir, crawl_delay, products, seed)
+    """Serve the shop (a scale shop of ``products`` generated products when given, the plain-HTML shop of that
+    many with ``plain``) until interrupted (Ctrl-C)."""
+    app = _app(data_dir, crawl_delay, products, seed, plain)
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log)
+
+
+def _app(data_dir: Path | None, crawl_delay: float, products: int | None, seed: int, plain: bool) -> Starlette:
+    if plain:
+        if products is None:
+            raise ValueError("the plain shop needs a number of products")
+        return create_plain_app(products, seed)
+    return create_app(data_dir, crawl_delay, products, seed)
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:
@@ -55,12 +67,14 @@ def running_shop(
     data_dir: Path | None = None,
     products: int | None = None,
     seed: int = 0,
+    plain: bool = False,
 ) -> Iterator[str]:
     """Serve the shop in a daemon thread and yield its base URL, e.g. "http://127.0.0.1:54321".
 
-    ``port=0`` picks a free port; ``products`` makes it a scale shop. The server stops when the block exits.
+    ``port=0`` picks a free port; ``products`` makes it a scale shop, and with ``plain`` the plain-HTML shop
+    (snapmode.shop.plain). The server stops when the block exits.
     """
-    app = create_app(data_dir, crawl_delay, products, seed)
+    app = _app(data_dir, crawl_delay, products, seed, plain)
     sock = _listening_socket(host, port)
     config = uvicorn.Config(app, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import Literal, Protocol, get_args
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 Kind = Literal["sitemap", "listing", "product", "unknown"]
 Status = Literal["discovered", "in_flight", "fetched", "redirect", "transient_error", "error"]
@@ -37,6 +37,11 @@ class FrontierEntry(BaseModel):
     fetches: int = 0
     changes: int = 0
     updated_at: float
+    # A listing's next pages, followed whatever their depth (snapmode.pipeline.crawling.record_outcome):
+    chain: int = 0  # next pages followed from the listing's first page to this one (0: not reached as a next page)
+    listing: str | None = None  # the listing this page belongs to (its address without a page number)
+    previous_links: str | None = None  # fingerprint of the links of the page whose next page this is
+    stated_products: int | None = None  # products the page says its listing holds ("Showing 1–20 of 1136")
 
 
 class Completion(BaseModel):
@@ -51,11 +56,30 @@ class Completion(BaseModel):
     redirect_to: str | None = None
     fingerprint: str | None = None  # None: unchanged (a 304) or not computed
     kind: Kind | None = None  # what the page turned out to be
+    listing: str | None = None  # a listing page's listing (its address without a page number)
+    stated_products: int | None = None  # products a listing page says its listing holds
+
+
+class Continuation(BaseModel):
+    """The listing a page's next page continues: next pages keep its depth and count along its chain."""
+
+    listing: str  # the listing's address without a page number
+    chain: int = Field(ge=1)  # next pages followed from the listing's first page, this one included
+    previous_links: str  # fingerprint of the links of the page this one is the next page of
+
+
+class PageKinds(BaseModel):
+    """A site's fetched pages by what they turned out to be, and what its listings say they hold."""
+
+    product_pages: int
+    listing_pages: int
+    stated_products: int | None  # sum over listings of the most products each says it holds; None: none says
 
 
 class Frontier(Protocol):
-    def add(self, site_id: str, urls: Iterable[tuple[str, int, str]]) -> int:
-        """Insert (url, depth, kind) rows not known yet (by canonical URL); returns how many were new."""
+    def add(self, site_id: str, urls: Iterable[tuple[str, int, str]], *, continues: Continuation | None = None) -> int:
+        """Insert (url, depth, kind) rows not known yet (by canonical URL); returns how many were new.
+        ``continues``: the URLs are next pages of that listing chain."""
 
     def claim_due(
         self,
@@ -81,6 +105,9 @@ class Frontier(Protocol):
 
     def error_counts(self, site_id: str | None = None) -> dict[str, int]:
         """Failed or retrying URLs per error kind."""
+
+    def page_kinds(self, site_id: str) -> PageKinds:
+        """The site's fetched product and listing pages, and the products its listings say they hold."""
 
     def queued_by_host(self, site_id: str | None = None) -> dict[str, int]:
         """URLs waiting for a first fetch or a retry, per host, largest first."""

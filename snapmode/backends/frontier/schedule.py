@@ -51,4 +51,11 @@ class FrontierSchedule:
                 "last_modified": completion.last_modified or entry.last_modified,
                 "fingerprint": completion.fingerprint or entry.fingerprint,
             }
+            if completion.kind is not None:  # parsed, not a 304: what the page says now
+                # a page that states a count and names no listing is a listing of its own
+                own = entry.url if completion.stated_products is not None else None
+                update |= {
+                    "listing": completion.listing or entry.listing or own,
+                    "stated_products": completion.stated_products,
+                }
         return update

@@ -17,12 +17,13 @@ claim) or one per fetched page, a fetch costing far more; hard commits for durab
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from snapmode.backends.frontier.base import KINDS, STATUSES, Completion, FrontierEntry, Status
+from snapmode.backends.frontier.base import KINDS, STATUSES, Completion, Continuation, FrontierEntry, PageKinds, Status
 from snapmode.backends.frontier.schedule import FrontierSchedule
 from snapmode.backends.solr_client import SolrCore
 from snapmode.config import SolrSettings
@@ -75,8 +76,9 @@ class SolrFrontier:
 
     # -- the Frontier protocol ------------------------------------------------------------
 
-    def add(self, site_id: str, urls: Iterable[tuple[str, int, str]]) -> int:
+    def add(self, site_id: str, urls: Iterable[tuple[str, int, str]], *, continues: Continuation | None = None) -> int:
         now = time.time()
+        chain = continues.model_dump() if continues else {}
         new: dict[str, FrontierEntry] = {}
         for url, depth, kind in urls:
             if kind not in KINDS:
@@ -96,6 +98,7 @@ class SolrFrontier:
                     attempts=0,
                     next_fetch_at=0.0,
                     updated_at=now,
+                    **chain,
                 ),
             )
         # Version -1: written only if no document has this URL yet, so the first sighting stays and each new
@@ -167,6 +170,35 @@ class SolrFrontier:
 
     def error_counts(self, site_id: str | None = None) -> dict[str, int]:
         return self._facet("last_error", ["status:(error OR transient_error)", *_site_filter(site_id)])
+
+    def page_kinds(self, site_id: str) -> PageKinds:
+        kinds = self._facet("kind", ["status:fetched", *_site_filter(site_id)])
+        # A listing's pages each say how many products it holds: the most any says counts, once per listing.
+        answer = self._core.post(
+            "/select",
+            data={
+                "q": "*:*",
+                "fq": ["status:fetched AND kind:listing AND stated_products:[* TO *]", *_site_filter(site_id)],
+                "rows": 0,
+                "json.facet": json.dumps(
+                    {
+                        "listings": {
+                            "type": "terms",
+                            "field": "listing",
+                            "limit": -1,
+                            "facet": {"most": "max(stated_products)"},
+                        }
+                    }
+                ),
+                "wt": "json",
+            },
+        )
+        buckets = answer.get("facets", {}).get("listings", {}).get("buckets", [])
+        return PageKinds(
+            product_pages=kinds.get("product", 0),
+            listing_pages=kinds.get("listing", 0),
+            stated_products=sum(int(bucket["most"]) for bucket in buckets) if buckets else None,
+        )
 
     def queued_by_host(self, site_id: str | None = None) -> dict[str, int]:
         return self._facet("host", ["status:(discovered OR transient_error)", *_site_filter(site_id)])

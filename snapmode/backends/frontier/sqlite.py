@@ -15,7 +15,16 @@ from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from snapmode.backends.frontier.base import KINDS, OUTCOMES, STATUSES, Completion, FrontierEntry, Status
+from snapmode.backends.frontier.base import (
+    KINDS,
+    OUTCOMES,
+    STATUSES,
+    Completion,
+    Continuation,
+    FrontierEntry,
+    PageKinds,
+    Status,
+)
 from snapmode.backends.frontier.schedule import FrontierSchedule
 from snapmode.crawl.politeness import host_key
 from snapmode.ids import canonical
@@ -39,7 +48,11 @@ _SCHEMA = (
         interval REAL,
         fetches INTEGER NOT NULL DEFAULT 0,
         changes INTEGER NOT NULL DEFAULT 0,
-        updated_at REAL NOT NULL
+        updated_at REAL NOT NULL,
+        chain INTEGER NOT NULL DEFAULT 0,
+        listing TEXT,
+        previous_links TEXT,
+        stated_products INTEGER
     ) WITHOUT ROWID""",
     """CREATE INDEX IF NOT EXISTS frontier_due ON frontier (depth, next_fetch_at)
         WHERE status IN ('discovered', 'transient_error', 'fetched')""",
@@ -59,6 +72,13 @@ _NEXT_DEPTH = f"SELECT min(depth) FROM frontier WHERE {_WAITING} AND depth > :de
 _DUE_AT_DEPTH = f"SELECT url FROM frontier WHERE {_WAITING} AND depth = :depth AND {_DUE}"
 # An interrupted recrawl goes back to 'fetched' (due now), not to 'discovered'.
 _UNCLAIMED = "CASE WHEN fetches > 0 THEN 'fetched' ELSE 'discovered' END"
+# Columns a frontier file written before them lacks: added on opening it.
+_ADDED_COLUMNS = {
+    "chain": "INTEGER NOT NULL DEFAULT 0",
+    "listing": "TEXT",
+    "previous_links": "TEXT",
+    "stated_products": "INTEGER",
+}
 _SETTLED = "('fetched', 'redirect', 'transient_error', 'error')"
 _FAILED = "('transient_error', 'error')"
 
@@ -81,9 +101,14 @@ class SqliteFrontier:
         with self._transaction():
             for statement in _SCHEMA:
                 self._db.execute(statement)
+            present = {row["name"] for row in self._db.execute("PRAGMA table_info(frontier)")}
+            for column, definition in _ADDED_COLUMNS.items():
+                if column not in present:
+                    self._db.execute(f"ALTER TABLE frontier ADD COLUMN {column} {definition}")
 
-    def add(self, site_id: str, urls: Iterable[tuple[str, int, str]]) -> int:
+    def add(self, site_id: str, urls: Iterable[tuple[str, int, str]], *, continues: Continuation | None = None) -> int:
         now = time.time()
+        chain = (continues.chain, continues.listing, continues.previous_links) if continues else (0, None, None)
         rows = []
         for url, depth, kind in urls:
             if kind not in KINDS:
@@ -91,11 +116,12 @@ class SqliteFrontier:
             if depth < 0:
                 raise ValueError(f"negative depth {depth} for {url}")
             key = canonical(url)
-            rows.append((key, site_id, host_key(key), depth, kind, now))
+            rows.append((key, site_id, host_key(key), depth, kind, now, *chain))
         with self._transaction():
             cursor = self._db.executemany(
-                "INSERT OR IGNORE INTO frontier (url, site_id, host, depth, kind, status, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, 'discovered', ?)",
+                "INSERT OR IGNORE INTO frontier"
+                " (url, site_id, host, depth, kind, status, updated_at, chain, listing, previous_links)"
+                " VALUES (?, ?, ?, ?, ?, 'discovered', ?, ?, ?, ?)",
                 rows,
             )
         return cursor.rowcount
@@ -187,6 +213,20 @@ class SqliteFrontier:
 
     def error_counts(self, site_id: str | None = None) -> dict[str, int]:
         return self._grouped("last_error", "status IN ('error', 'transient_error')", site_id)
+
+    def page_kinds(self, site_id: str) -> PageKinds:
+        kinds = self._grouped("kind", "status = 'fetched'", site_id)
+        with self._lock:
+            # A listing's pages each say how many products it holds: the most any says counts, once per listing.
+            stated = self._db.execute(
+                "SELECT sum(most) FROM (SELECT max(stated_products) AS most FROM frontier"
+                " WHERE site_id = ? AND status = 'fetched' AND kind = 'listing' AND stated_products IS NOT NULL"
+                " GROUP BY coalesce(listing, url))",
+                (site_id,),
+            ).fetchone()[0]
+        return PageKinds(
+            product_pages=kinds.get("product", 0), listing_pages=kinds.get("listing", 0), stated_products=stated
+        )
 
     def queued_by_host(self, site_id: str | None = None) -> dict[str, int]:
         return self._grouped("host", "status IN ('discovered', 'transient_error')", site_id)

@@ -43,6 +43,25 @@ class ProductPage(BaseModel):
     facets: dict[str, list[FacetCount]] = Field(default_factory=dict)  # brand, category, price, site, availability
 
 
+# The fields whose coverage an operator watches (``ProductIndex.coverage``), in the order a console lists them.
+COVERAGE_FIELDS = ("name", "price", "currency", "sku", "brand", "availability", "images", "description")
+
+
+class FieldCoverage(BaseModel):
+    products: int  # products that have the field (a non-empty value)
+    sources: dict[str, int] = Field(default_factory=dict)  # of those, how many each source supplied (field_sources)
+
+
+class Coverage(BaseModel):
+    """How much of one site's catalogue each field covers, and where the values came from.
+
+    A product counts for a source only when it has the field; those without a recorded source (indexed
+    before sources were recorded) count in ``products`` alone."""
+
+    products: int
+    fields: dict[str, FieldCoverage]  # every one of COVERAGE_FIELDS, in that order
+
+
 class ProductIndex(Protocol):
     def upsert(self, products: list[Product]) -> None:
         """Insert or replace by ``Product.id``, adding a price point when price or availability changed."""
@@ -59,5 +78,9 @@ class ProductIndex(Protocol):
         variants' included; facets over the filtered set. Raises ``InvalidRequest`` for a query it refuses."""
 
     def count(self) -> int: ...
+
+    def coverage(self, site: str) -> Coverage:
+        """Per field of ``COVERAGE_FIELDS``, how many of the site's products have it and which source supplied
+        it, aggregated by the index (no product is read into memory)."""
 
     def close(self) -> None: ...

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+from snapmode.backends.products.base import COVERAGE_FIELDS
 from snapmode.backends.products.query import searchable
 from snapmode.domain import Product
 
@@ -35,6 +36,19 @@ def text_fields(product: Product) -> dict[str, str]:
     return {
         field: searchable("\n".join(dict.fromkeys(value for value in values[field] if value))) for field in FIELD_WEIGHTS
     }
+
+
+def present_fields(product: Product) -> list[str]:
+    """The fields of ``COVERAGE_FIELDS`` the product has a non-empty value for: what coverage counts, in both
+    indexes (the SQLite one fills its table for older files with the same rule in SQL)."""
+    return [field for field in COVERAGE_FIELDS if getattr(product, field)]
+
+
+def source_entries(product: Product) -> list[str]:
+    """``field=source`` for each field the product has and whose source was recorded."""
+    return sorted(
+        f"{field}={source}" for field, source in product.field_sources.items() if getattr(product, field, None)
+    )
 
 
 def category_segments(category: str) -> list[str]:

@@ -7,6 +7,7 @@ them back with their ``_version_``: when another process wrote one in between, S
 Product documents carry the ``text_version`` of the text fields they were indexed with; the first search or
 upsert of each ``SolrProductIndex`` rewrites those of an older version from their stored JSON (as the SQLite
 index rebuilds its full-text table), so an upgraded configset finds colours and SKUs in products indexed before.
+Documents without the coverage fields of ``COVERAGE_VERSION`` (indexed before them) are rewritten the same way.
 """
 
 from __future__ import annotations
@@ -16,14 +17,23 @@ import threading
 import time
 from typing import Any
 
-from snapmode.backends.products.base import FacetCount, ProductFilters, ProductPage
+from snapmode.backends.products.base import (
+    COVERAGE_FIELDS,
+    Coverage,
+    FacetCount,
+    FieldCoverage,
+    ProductFilters,
+    ProductPage,
+)
 from snapmode.backends.products.indexing import (
     FACET_LIMIT,
     FIELD_WEIGHTS,
     PRICE_BUCKETS,
     TEXT_VERSION,
     category_paths,
+    present_fields,
     price_value,
+    source_entries,
     text_fields,
 )
 from snapmode.backends.products.query import AnyOf, Node, Term, parse_query
@@ -45,6 +55,8 @@ _POINT_FIELDS = ("price", "regular_price", "currency", "availability")
 _UPSERT_ATTEMPTS = 8
 _REWRITE_BATCH = 500
 _SORT = "score desc, name_sort asc, id asc"
+# What the coverage fields (present_fields, field_sources) of a product document hold; older ones are rewritten.
+COVERAGE_VERSION = 1
 
 
 class SolrProductIndex:
@@ -69,7 +81,7 @@ class SolrProductIndex:
             stale = self._core.query_all(
                 {
                     "query": "type:product",
-                    "filter": [f"-text_version:{TEXT_VERSION}"],
+                    "filter": [f"-(+text_version:{TEXT_VERSION} +coverage_version:{COVERAGE_VERSION})"],
                     "sort": "id asc",
                     "fields": "data",
                 }
@@ -177,6 +189,31 @@ class SolrProductIndex:
     def count(self) -> int:
         return self._core.query({"query": "type:product", "limit": 0})["response"]["numFound"]
 
+    def coverage(self, site: str) -> Coverage:
+        self._update_text_fields()
+        answer = self._core.query(
+            {
+                "query": "type:product",
+                "filter": ["{!term f=site v=$site}"],
+                "limit": 0,
+                "facet": {
+                    "present": {"type": "terms", "field": "present_fields", "limit": -1},
+                    "sources": {"type": "terms", "field": "field_sources", "limit": -1},
+                },
+                "params": {"site": site},
+            }
+        )
+        facets = answer.get("facets", {})
+        fields = {field: FieldCoverage(products=0) for field in COVERAGE_FIELDS}
+        for bucket in _buckets(facets, "present"):
+            if bucket.value in fields:
+                fields[bucket.value].products = bucket.count
+        for bucket in _buckets(facets, "sources"):
+            field, _, source = bucket.value.partition("=")
+            if field in fields:
+                fields[field].sources[source] = bucket.count
+        return Coverage(products=answer["response"]["numFound"], fields=fields)
+
     def close(self) -> None:
         self._core.close()
 
@@ -195,6 +232,9 @@ def _product_doc(product: Product) -> dict[str, Any]:
         "price": price_value(product.price),
         "availability": product.availability,
         "fetched_at": product.fetched_at,
+        "present_fields": present_fields(product),
+        "field_sources": source_entries(product),
+        "coverage_version": COVERAGE_VERSION,
     }
 
 

@@ -6,7 +6,8 @@ connection's context manager) so readers never see half a batch.
 
 The full-text table is derived data: opening a file whose table was made with other columns, tokenizer
 or ``TEXT_VERSION`` (the file's ``user_version``; an older SnapMode) rebuilds it from the products' JSON,
-once, before anything reads it.
+once, before anything reads it. So is the per-field table that coverage counts (``product_fields``): a file
+without it is given it, filled from the products' JSON, once.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ import json
 import threading
 from pathlib import Path
 
-from snapmode.backends.products.base import FacetCount, ProductFilters, ProductPage
+from snapmode.backends.products.base import (
+    COVERAGE_FIELDS,
+    Coverage,
+    FacetCount,
+    FieldCoverage,
+    ProductFilters,
+    ProductPage,
+)
 from snapmode.backends.products.indexing import (
     FACET_LIMIT,
     FIELD_WEIGHTS,
@@ -23,6 +31,7 @@ from snapmode.backends.products.indexing import (
     TEXT_VERSION,
     category_paths,
     category_segments,
+    present_fields,
     price_value,
     text_fields,
 )
@@ -70,6 +79,40 @@ _FTS_INSERT = (
 )
 
 
+
+# The fields of COVERAGE_FIELDS each product has, with the source that supplied each (NULL: not recorded), so that
+# coverage counts an index instead of reading every product's JSON. Derived data like the full-text table.
+_FIELDS_TABLE = (
+    """
+    CREATE TABLE product_fields (
+        product_pk INTEGER NOT NULL,
+        field TEXT NOT NULL,
+        site TEXT NOT NULL,
+        source TEXT,
+        PRIMARY KEY (product_pk, field)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX product_fields_site ON product_fields (site, field, source)",  # coverage counts it alone
+)
+# Fills the table from the stored products, once, for a file an older SnapMode wrote: a field is present when its
+# value is non-empty text or a non-empty list, as ``indexing.present_fields`` decides when a product is stored.
+_FIELDS_FILL = """
+INSERT INTO product_fields (product_pk, field, site, source)
+SELECT p.pk, f.value, p.site, json_extract(p.data, '$.field_sources.' || f.value)
+FROM products p JOIN json_each(:fields) f
+WHERE CASE json_type(p.data, '$.' || f.value)
+    WHEN 'text' THEN json_extract(p.data, '$.' || f.value) != ''
+    WHEN 'array' THEN json_array_length(p.data, '$.' || f.value) > 0
+    ELSE 0 END
+"""
+# One statement, one snapshot: (NULL, NULL, the site's products), then (field, source or NULL, products).
+_COVERAGE = """
+SELECT NULL, NULL, count(*) FROM products WHERE site = :site
+UNION ALL
+SELECT field, source, count(*) FROM product_fields WHERE site = :site GROUP BY field, source
+"""
+
+
 def fts_match(node: Node) -> str:
     """A parsed text query as an FTS5 expression over every column.
 
@@ -100,6 +143,7 @@ class SqliteProductIndex:
         with self._lock, self._db:
             self._db.executescript("BEGIN IMMEDIATE;" + _SCHEMA)
             self._create_fts()
+            self._create_fields()
 
     def _create_fts(self) -> None:
         """Creates the full-text table, or rebuilds it when an older SnapMode made it another way."""
@@ -113,6 +157,14 @@ class SqliteProductIndex:
         rows = self._db.execute("SELECT pk, data FROM products")  # streamed: the catalogue may not fit in memory
         self._db.executemany(_FTS_INSERT, (_fts_row(pk, Product.model_validate_json(data)) for pk, data in rows))
         self._db.execute(f"PRAGMA user_version = {TEXT_VERSION}")
+
+    def _create_fields(self) -> None:
+        """Creates the per-field table, filled from the stored products when an older SnapMode made the file."""
+        if self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'product_fields'").fetchone() is not None:
+            return
+        for statement in _FIELDS_TABLE:
+            self._db.execute(statement)
+        self._db.execute(_FIELDS_FILL, {"fields": json.dumps(COVERAGE_FIELDS)})
 
     def upsert(self, products: list[Product]) -> None:
         with self._lock, self._db:
@@ -146,6 +198,11 @@ class SqliteProductIndex:
                 self._db.executemany(
                     "INSERT OR IGNORE INTO product_categories (product_pk, path) VALUES (?, ?)",
                     [(pk, path) for category in product.categories for path in category_paths(category)],
+                )
+                self._db.execute("DELETE FROM product_fields WHERE product_pk = ?", (pk,))
+                self._db.executemany(
+                    "INSERT INTO product_fields (product_pk, field, site, source) VALUES (?, ?, ?, ?)",
+                    [(pk, field, product.site, product.field_sources.get(field)) for field in present_fields(product)],
                 )
                 self._record_price(product)
                 self._db.execute("DELETE FROM products_fts WHERE rowid = ?", (pk,))
@@ -239,6 +296,20 @@ class SqliteProductIndex:
         with self._lock:
             (n,) = self._db.execute("SELECT count(*) FROM products").fetchone()
         return n
+
+    def coverage(self, site: str) -> Coverage:
+        with self._lock:
+            rows = self._db.execute(_COVERAGE, {"site": site}).fetchall()
+        fields = {field: FieldCoverage(products=0) for field in COVERAGE_FIELDS}
+        total = 0
+        for field, source, n in rows:
+            if field is None:
+                total = n
+            elif field in fields:
+                fields[field].products += n
+                if source is not None:
+                    fields[field].sources[source] = n
+        return Coverage(products=total, fields=fields)
 
     def close(self) -> None:
         with self._lock:

@@ -17,4 +17,10 @@ class SiteRegistry(Protocol):
     def delete(self, site_id: str) -> bool:
         """Forget a site; False if it was not registered."""
 
+    def template(self, site_id: str) -> str | None:
+        """The site's learned template (JSON, snapmode.extract.templates.SiteTemplate), None before any."""
+
+    def save_template(self, site_id: str, template: str) -> None:
+        """Store the site's learned template; nothing for a site that is not registered (it was deleted)."""
+
     def close(self) -> None: ...

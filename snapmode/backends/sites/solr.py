@@ -1,8 +1,9 @@
-"""Site registry in a Solr core (solr/configsets/sites): one document per site, its record as JSON."""
+"""Site registry in a Solr core (solr/configsets/sites): one document per site, its record as JSON (``data``)
+and its learned template as JSON (``template``)."""
 
 from __future__ import annotations
 
-from snapmode.backends.solr_client import SolrCore
+from snapmode.backends.solr_client import SolrCore, VersionConflict
 from snapmode.config import SolrSettings
 from snapmode.domain import STORED_SITE, Site
 
@@ -12,7 +13,8 @@ class SolrSiteRegistry:
         self._core = SolrCore(settings, settings.sites_core)
 
     def upsert(self, site: Site) -> None:
-        self._core.update([{"id": site.id, "data": site.model_dump_json()}])
+        # an atomic update: the document's learned template, if any, is kept
+        self._core.update([{"id": site.id, "data": {"set": site.model_dump_json()}}])
 
     def get(self, site_id: str) -> Site | None:
         docs = self._core.get([site_id], "data")
@@ -26,6 +28,16 @@ class SolrSiteRegistry:
         found = bool(self._core.get([site_id], "id"))
         self._core.update({"delete": {"id": site_id}})
         return found
+
+    def template(self, site_id: str) -> str | None:
+        docs = self._core.get([site_id], "template")
+        return docs[0].get("template") if docs else None
+
+    def save_template(self, site_id: str, template: str) -> None:
+        try:  # _version_ 1: only an existing document (a registered site) is updated
+            self._core.update([{"id": site_id, "_version_": 1, "template": {"set": template}}])
+        except VersionConflict:
+            pass
 
     def close(self) -> None:
         self._core.close()

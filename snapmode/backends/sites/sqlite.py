@@ -10,6 +10,8 @@ class SqliteSiteRegistry:
     def __init__(self, path: Path) -> None:
         self._db = connect(path)
         self._db.execute("CREATE TABLE IF NOT EXISTS sites (id TEXT PRIMARY KEY, doc TEXT NOT NULL)")
+        # learned templates change every few seconds while a site is crawled: apart from the operator's record
+        self._db.execute("CREATE TABLE IF NOT EXISTS site_templates (id TEXT PRIMARY KEY, template TEXT NOT NULL)")
 
     def upsert(self, site: Site) -> None:
         self._db.execute(
@@ -26,7 +28,19 @@ class SqliteSiteRegistry:
         return [Site.model_validate_json(doc, context=STORED_SITE) for (doc,) in rows]
 
     def delete(self, site_id: str) -> bool:
+        self._db.execute("DELETE FROM site_templates WHERE id = ?", (site_id,))
         return self._db.execute("DELETE FROM sites WHERE id = ?", (site_id,)).rowcount > 0
+
+    def template(self, site_id: str) -> str | None:
+        row = self._db.execute("SELECT template FROM site_templates WHERE id = ?", (site_id,)).fetchone()
+        return row[0] if row else None
+
+    def save_template(self, site_id: str, template: str) -> None:
+        self._db.execute(
+            "INSERT INTO site_templates (id, template) SELECT id, ? FROM sites WHERE id = ?"
+            " ON CONFLICT(id) DO UPDATE SET template = excluded.template",
+            (template, site_id),
+        )
 
     def close(self) -> None:
         self._db.close()

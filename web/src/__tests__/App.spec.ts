@@ -26,6 +26,7 @@ function product(id: string, name: string): Product {
     site: "s-1",
     discount_percent: null,
     fetched_at: 1_700_000_000,
+    field_sources: {},
   };
 }
 
@@ -130,8 +131,8 @@ describe("shopper page", () => {
     const links = page.findAll("nav a");
     expect(links.map((link) => link.text())).toEqual(["Search", "Operators"]);
     await links[1]!.trigger("click");
-    // The operator console is loaded on demand.
-    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe("/operators"));
+    // The operator console is loaded on demand: its first import is compiled then, seconds on a busy machine.
+    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe("/operators"), { timeout: 10_000 });
     await flushPromises();
     expect(page.find('[aria-label="Results"]').exists()).toBe(false);
     expect(page.get('nav a[aria-current="page"]').text()).toBe("Operators");

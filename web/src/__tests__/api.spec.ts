@@ -266,6 +266,7 @@ describe("productCard", () => {
       site: "73e500182d2f",
       discount_percent: null,
       fetched_at: 1_700_000_000,
+      field_sources: {},
     };
 
     const card = productCard(product);

@@ -314,6 +314,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sites/{site_id}/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How much of the site's catalogue each field covers, and which source supplied it
+         * @description Over the site's indexed products: per field, the share of products that have it and, per extraction source (json-ld, microdata, rdfa, opengraph, twitter-card, rules, heuristics, template), the share it supplied. A low share shows a gap to fix with rules.
+         */
+        get: operations["coverage_api_v1_sites__site_id__coverage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sites/{site_id}/errors": {
         parameters: {
             query?: never;
@@ -461,6 +481,23 @@ export interface components {
              * @description Vectors stored for those photos; null if the store cannot tell
              */
             vectors: number | null;
+            /**
+             * Product Pages
+             * @description Fetched pages that turned out to be products
+             * @default 0
+             */
+            product_pages: number;
+            /**
+             * Listing Pages
+             * @description Fetched pages that turned out to be listings (categories, their pages)
+             * @default 0
+             */
+            listing_pages: number;
+            /**
+             * Stated Products
+             * @description Products the site's listings say they hold (e.g. Showing 1–20 of 1136): per listing the most its pages state, summed; null when no listing states one
+             */
+            stated_products?: number | null;
         };
         /** ErrorMessage */
         ErrorMessage: {
@@ -480,7 +517,7 @@ export interface components {
             } | null;
             /**
              * Sources
-             * @description Which layer found each field
+             * @description Which layer found each field: json-ld, microdata, rdfa, opengraph, twitter-card, rules, heuristics or template
              */
             sources: {
                 [key: string]: string;
@@ -497,6 +534,26 @@ export interface components {
             value: string;
             /** Count */
             count: number;
+        };
+        /** FieldCoverageView */
+        FieldCoverageView: {
+            /** Field */
+            field: string;
+            /**
+             * Products
+             * @description The site's products that have a value for the field
+             */
+            products: number;
+            /**
+             * Share
+             * @description Those products over all the site's products, 0 to 1 (0 without products)
+             */
+            share: number;
+            /**
+             * Sources
+             * @description Where the values came from, the most products first
+             */
+            sources: components["schemas"]["SourceShare"][];
         };
         /** Health */
         Health: {
@@ -637,6 +694,10 @@ export interface components {
             discount_percent?: number | null;
             /** Fetched At */
             fetched_at: number;
+            /** Field Sources */
+            field_sources?: {
+                [key: string]: string;
+            };
         };
         /** ProductPage */
         ProductPage: {
@@ -762,6 +823,21 @@ export interface components {
             /** Results */
             results: components["schemas"]["SearchResult"][];
         };
+        /** SiteCoverage */
+        SiteCoverage: {
+            /** Site Id */
+            site_id: string;
+            /**
+             * Products
+             * @description The site's indexed products
+             */
+            products: number;
+            /**
+             * Fields
+             * @description name, price, currency, sku, brand, availability, images and description, in that order
+             */
+            fields: components["schemas"]["FieldCoverageView"][];
+        };
         /**
          * SiteCreate
          * @example {
@@ -855,6 +931,24 @@ export interface components {
              * @enum {string}
              */
             state: "active" | "paused";
+        };
+        /** SourceShare */
+        SourceShare: {
+            /**
+             * Source
+             * @description json-ld, microdata, rdfa, opengraph, twitter-card, rules, heuristics or template; unrecorded for products indexed before sources were recorded
+             */
+            source: string;
+            /**
+             * Products
+             * @description The site's products whose value of the field this source supplied
+             */
+            products: number;
+            /**
+             * Share
+             * @description Those products over all the site's products, 0 to 1
+             */
+            share: number;
         };
         /** Variant */
         Variant: {
@@ -1612,6 +1706,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CrawlStatus"];
+                };
+            };
+            /** @description Invalid parameters or body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+        };
+    };
+    coverage_api_v1_sites__site_id__coverage_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteCoverage"];
                 };
             };
             /** @description Invalid parameters or body */

@@ -21,6 +21,9 @@ type PreviewRequest = Schemas["PreviewRequest"];
 export type CrawlStatus = Sent<Schemas["CrawlStatus"]>;
 /** `message`: what failed, why and what happens next, in plain words. */
 export type CrawlError = Sent<Schemas["CrawlError"]>;
+/** Per field, the share of the site's products that have it and, per extraction source, the share it supplied. */
+export type SiteCoverage = Sent<Schemas["SiteCoverage"]>;
+export type FieldCoverage = SiteCoverage["fields"][number];
 
 /**
  * The product fields a preview shows (snapmode/pipeline/operators.py PREVIEW_FIELDS); the schema only says
@@ -28,10 +31,10 @@ export type CrawlError = Sent<Schemas["CrawlError"]>;
  */
 export type PreviewProduct = Pick<
   Sent<Schemas["Product"]>,
-  "name" | "price" | "currency" | "brand" | "description" | "availability" | "regular_price" | "images" | "categories"
+  "name" | "price" | "currency" | "sku" | "brand" | "description" | "availability" | "regular_price" | "images" | "categories"
 >;
 
-/** `sources`: field → json-ld | microdata | rdfa | opengraph | twitter-card | rules | heuristics. */
+/** `sources`: field → json-ld | microdata | rdfa | opengraph | twitter-card | rules | heuristics | template. */
 export type Preview = Omit<Sent<Schemas["ExtractionPreview"]>, "product"> & { product: PreviewProduct | null };
 
 /** A failed call. `status` is 0 when the server could not be reached. */
@@ -57,6 +60,7 @@ export interface OperatorClient {
   resume(siteId: string): Promise<SiteView>;
   status(siteId: string, signal?: AbortSignal): Promise<CrawlStatus>;
   errors(siteId: string, limit?: number, signal?: AbortSignal): Promise<CrawlError[]>;
+  coverage(siteId: string, signal?: AbortSignal): Promise<SiteCoverage>;
 }
 
 const API_ROOT = `${import.meta.env.BASE_URL}api/v1`;
@@ -98,6 +102,7 @@ export function createOperatorClient(key: string, onUnauthorized: (error: Operat
     resume: (id) => call(`${site(id)}/resume`, post()),
     status: (id, signal) => call(`${site(id)}/status`, { signal }),
     errors: (id, limit = 50, signal) => call(`${site(id)}/errors?limit=${limit}`, { signal }),
+    coverage: (id, signal) => call(`${site(id)}/coverage`, { signal }),
   };
 }
 

@@ -36,6 +36,7 @@ const product: Product = {
   site: "s-1",
   discount_percent: 20,
   fetched_at: 1_700_864_000,
+  field_sources: {},
 };
 
 const history = [

@@ -1,7 +1,7 @@
 import { flushPromises, mount } from "@vue/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import OperatorConsole from "../OperatorConsole.vue";
-import { crawlStatus, fakeServer, json, siteView } from "./fakeServer";
+import { crawlStatus, fakeServer, json, siteCoverage, siteView } from "./fakeServer";
 
 const operator = { key_id: "k1", name: "ops", role: "operator" };
 
@@ -12,6 +12,7 @@ function acceptingKey(goodKey: string) {
     "GET /api/v1/sites": () => json([siteView]),
     "GET /api/v1/sites/s1/status": () => json(crawlStatus()),
     "GET /api/v1/sites/s1/errors": () => json([]),
+    "GET /api/v1/sites/s1/coverage": () => json(siteCoverage()),
   });
 }
 

@@ -10,6 +10,7 @@ const preview = {
     name: "Storm Jacket",
     price: "59.00",
     currency: "EUR",
+    sku: "MJ-01",
     brand: "Luma",
     description: null,
     availability: "InStock",
@@ -17,7 +18,7 @@ const preview = {
     images: ["http://shop.test/a.jpg", "http://shop.test/b.jpg"],
     categories: ["Jackets"],
   },
-  sources: { name: "rules", price: "json-ld" },
+  sources: { name: "rules", price: "json-ld", sku: "template" },
   links: 12,
 };
 
@@ -48,6 +49,8 @@ describe("RegisterSiteForm", () => {
     expect(output.text()).toContain("from rules");
     expect(output.text()).toContain("59.00 EUR");
     expect(output.text()).toContain("12 links found");
+    const sku = output.findAll(".preview-field").find((field) => field.get("dt").text() === "SKU");
+    expect([sku?.get(".preview-value").text(), sku?.get(".preview-source").text()]).toEqual(["MJ-01", "from template"]);
   });
 
   it("shows the rules error of a 422 as an alert in the preview", async () => {

@@ -2,7 +2,7 @@ import { flushPromises, mount } from "@vue/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createOperatorClient } from "../api";
 import SiteCard from "../SiteCard.vue";
-import { crawlStatus, fakeServer, json, siteView } from "./fakeServer";
+import { crawlStatus, fakeServer, json, siteCoverage, siteView } from "./fakeServer";
 
 function figures(wrapper: ReturnType<typeof mount>): Record<string, string> {
   return Object.fromEntries(
@@ -22,6 +22,7 @@ describe("SiteCard", () => {
         return json(crawlStatus({ pages: { queued: 3, fetched }, products: fetched / 5, vectors: null }));
       },
       "GET /api/v1/sites/s1/errors": () => json([]),
+      "GET /api/v1/sites/s1/coverage": () => json(siteCoverage()),
     });
     const wrapper = mount(SiteCard, { props: { site: siteView, client: createOperatorClient("k") } });
     await flushPromises();
@@ -46,16 +47,17 @@ describe("SiteCard", () => {
       "GET /api/v1/sites/s1/status": () => json(crawlStatus({ errors })),
       "GET /api/v1/sites/s1/errors": () =>
         json(Object.keys(errors).length ? [{ url: "http://shop.test/gone", kind: "http_404", message: "Not Found", at: 1_700_000_050 }] : []),
+      "GET /api/v1/sites/s1/coverage": () => json(siteCoverage()),
     });
     const wrapper = mount(SiteCard, { props: { site: siteView, client: createOperatorClient("k") } });
     await flushPromises();
-    expect(wrapper.get("table").text()).toContain("No errors so far.");
+    expect(wrapper.get("table.recent-errors").text()).toContain("No errors so far.");
 
     errors = { http_404: 1 };
     await vi.advanceTimersByTimeAsync(2000);
     await vi.advanceTimersByTimeAsync(2000); // unchanged count: the list is not fetched again
 
-    const row = wrapper.findAll("tbody tr")[0]!;
+    const row = wrapper.findAll(".recent-errors tbody tr")[0]!;
     expect(row.findAll("td").map((cell) => cell.text()).slice(0, 3)).toEqual(["http://shop.test/gone", "http_404", "Not Found"]);
     expect(row.get("a").attributes("href")).toBe("http://shop.test/gone");
     expect(figures(wrapper).Errors).toBe("1");
@@ -72,12 +74,13 @@ describe("SiteCard", () => {
       "GET /api/v1/sites/s1/status": () => json(crawlStatus({ problem, errors: problem ? { robots_unreachable: 2 } : {} })),
       "GET /api/v1/sites/s1/errors": () =>
         json(problem ? [{ url: "http://shop.test/", kind: "robots_unreachable", message: why, at: 1_700_000_050 }] : []),
+      "GET /api/v1/sites/s1/coverage": () => json(siteCoverage()),
     });
     const wrapper = mount(SiteCard, { props: { site: siteView, client: createOperatorClient("k") } });
     await flushPromises();
 
     expect(wrapper.get(".site-problem").text()).toBe(`Not crawling: ${why}`);
-    expect(wrapper.findAll("tbody tr")[0]!.findAll("td")[2]!.text()).toBe(why);
+    expect(wrapper.findAll(".recent-errors tbody tr")[0]!.findAll("td")[2]!.text()).toBe(why);
 
     problem = null;
     await vi.advanceTimersByTimeAsync(2000);
@@ -86,7 +89,11 @@ describe("SiteCard", () => {
   });
 
   it("shows the name shoppers see under the shop's address, once the site has one", async () => {
-    fakeServer({ "GET /api/v1/sites/s1/status": () => json(crawlStatus()), "GET /api/v1/sites/s1/errors": () => json([]) });
+    fakeServer({
+      "GET /api/v1/sites/s1/status": () => json(crawlStatus()),
+      "GET /api/v1/sites/s1/errors": () => json([]),
+      "GET /api/v1/sites/s1/coverage": () => json(siteCoverage()),
+    });
     const named = mount(SiteCard, {
       props: { site: { ...siteView, name: "Corner Shop" }, client: createOperatorClient("k") },
     });
@@ -104,6 +111,7 @@ describe("SiteCard", () => {
     const server = fakeServer({
       "GET /api/v1/sites/s1/status": () => json(crawlStatus()),
       "GET /api/v1/sites/s1/errors": () => json([]),
+      "GET /api/v1/sites/s1/coverage": () => json(siteCoverage()),
       "POST /api/v1/sites/s1/pause": () => json({ ...siteView, state: "paused" }),
     });
     const wrapper = mount(SiteCard, { props: { site: siteView, client: createOperatorClient("k") } });
@@ -121,12 +129,46 @@ describe("SiteCard", () => {
     wrapper.unmount();
   });
 
+  it("shows the field coverage, fetched again when the product count changes or after 30 s", async () => {
+    let products = 4;
+    let priceShare = 0.25;
+    const server = fakeServer({
+      "GET /api/v1/sites/s1/status": () => json(crawlStatus({ products })),
+      "GET /api/v1/sites/s1/errors": () => json([]),
+      "GET /api/v1/sites/s1/coverage": () =>
+        json(siteCoverage(products, { name: [1, { "json-ld": 1 }], price: [priceShare, { heuristics: priceShare }] })),
+    });
+    const wrapper = mount(SiteCard, { props: { site: siteView, client: createOperatorClient("k") } });
+    await flushPromises();
+    const price = () => wrapper.findAll(".field-coverage tbody tr")[1]!;
+    expect(price().get("th").text()).toBe("Price (gap)");
+    expect(price().get(".coverage-sources").text()).toBe("heuristics 25 %");
+    const coverageCalls = () => server.calls.filter((call) => call.path.endsWith("/coverage")).length;
+
+    await vi.advanceTimersByTimeAsync(2000); // same product count: not fetched again
+    expect(coverageCalls()).toBe(1);
+
+    products = 8;
+    priceShare = 1;
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(coverageCalls()).toBe(2);
+    expect(price().get("th").text()).toBe("Price");
+    expect(price().get(".coverage-share").text()).toBe("100 % (8 of 8)");
+
+    await vi.advanceTimersByTimeAsync(14 * 2000);
+    expect(coverageCalls()).toBe(2);
+    await vi.advanceTimersByTimeAsync(2000); // the 15th poll since the last fetch: fetched whatever the count
+    expect(coverageCalls()).toBe(3);
+    wrapper.unmount();
+  });
+
   it("backs off for Retry-After seconds when rate limited, and says so", async () => {
     let limited = true;
     const server = fakeServer({
       "GET /api/v1/sites/s1/status": () =>
         limited ? json({ detail: "rate limited" }, 429, { "Retry-After": "10" }) : json(crawlStatus()),
       "GET /api/v1/sites/s1/errors": () => json([]),
+      "GET /api/v1/sites/s1/coverage": () => json(siteCoverage()),
     });
     const wrapper = mount(SiteCard, { props: { site: siteView, client: createOperatorClient("k") } });
     await flushPromises();

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { createOperatorClient, OperatorApiError } from "../api";
-import { fakeServer, json, siteView } from "./fakeServer";
+import { fakeServer, json, siteCoverage, siteView } from "./fakeServer";
 
 describe("createOperatorClient", () => {
   it("sends the key as a Bearer token and JSON bodies to relative URLs", async () => {
@@ -21,6 +21,14 @@ describe("createOperatorClient", () => {
     await createOperatorClient("k").errors("a/b", 20);
 
     expect(server.calls[0]?.path).toBe("/api/v1/sites/a%2Fb/errors");
+  });
+
+  it("asks for a site's field coverage", async () => {
+    const coverage = siteCoverage(3, { name: [1, { "json-ld": 1 }] });
+    const server = fakeServer({ "GET /api/v1/sites/a%2Fb/coverage": () => json(coverage) });
+
+    expect(await createOperatorClient("k").coverage("a/b")).toEqual(coverage);
+    expect(server.calls[0]?.headers.get("Authorization")).toBe("Bearer k");
   });
 
   it("reports a 401 to onUnauthorized and explains it", async () => {

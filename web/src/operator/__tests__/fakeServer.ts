@@ -51,3 +51,25 @@ export function crawlStatus(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** A site's coverage: `shares` maps a field to its share and its sources' shares (of `products` products). */
+export function siteCoverage(products = 4, shares: Record<string, [number, Record<string, number>]> = {}) {
+  const fields = ["name", "price", "currency", "sku", "brand", "availability", "images", "description"];
+  return {
+    site_id: "s1",
+    products,
+    fields: fields.map((field) => {
+      const [share, sources] = shares[field] ?? [0, {}];
+      return {
+        field,
+        products: Math.round(share * products),
+        share,
+        sources: Object.entries(sources).map(([source, part]) => ({
+          source,
+          products: Math.round(part * products),
+          share: part,
+        })),
+      };
+    }),
+  };
+}

@@ -1,0 +1,98 @@
+"""Prices written as text: "Price: £48.48", "Prix : 29,90 €", "Preis 19,95 EUR*", "Was $60", "£40.00 excl. VAT".
+
+A line is a price only when, once its label and tax note are set aside, nothing but one amount with
+its currency is left: "Free delivery over £50" and "Size 42" are not prices. The label around an
+amount (its table row, its dt, its paragraph) tells whether it is a former price, a price before
+tax, or a charge that is not the product's price (tax, shipping).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from snapmode.extract.lines import cells_text, line_text
+from snapmode.extract.normalize import parse_price
+
+PRICE_WORDS = r"price|prix|preis|precio|prezzo|pre[çc]o|pris|prijs|cena|цена"
+# Labels that may stand before an amount ("Our price:", "Prix TTC :", "Was", "ab").
+PRICE_LABEL = re.compile(
+    rf"^(?:(?:our|sale|special|your|unit|regular|list|retail|current|new|old|original|selling|le|unser|nuestro)\s+)?"
+    rf"(?:{PRICE_WORDS})\b|^(?:now|jetzt|nu|maintenant|ahora|ora|was|before|statt|uvp|rrp|msrp|au lieu de|antes|"
+    r"avant|vorher|from|ab|à partir de|dès|desde|da|a partire da|only|nur)\b",
+    re.IGNORECASE,
+)
+TAX_NOTE = re.compile(
+    r"\(?\s*(?<!\w)(?:incl|including|inkl|inklusive|excl|excluding|exkl|ex|zzgl|plus|ohne|mit|avec|sans|con|sin|tax|tva|"
+    r"iva|vat|mwst)\b\.?\s*(?:of\s+)?(?:\d+\s*%\s*)?(?:tax(?:es)?|vat|gst|mwst|ust|tva|iva|btw|ндс|incl\w*|"
+    r"excl\w*|inclu\w*)?\.?\s*\)?|\b(?:ttc|ht|netto|brutto)\b\.?|\*",
+    re.IGNORECASE,
+)
+EXCLUDING_TAX = re.compile(
+    r"\b(?:excl|excluding|exkl|zzgl|ohne|sans|before tax|tax excl\w*|ht|netto|net)\b|\bex\.?\s*(?:vat|tax|gst)\b",
+    re.IGNORECASE,
+)
+# A former price in words: "Was £60", "UVP 79,90 €", "Prix de base", "Regular price".
+FORMER_PRICE_LABEL = re.compile(
+    r"^(?:was|before|statt|uvp|rrp|msrp|au lieu de|antes|avant|vorher|regular price|list price|original price|"
+    r"old price|compare at|prix de base|prix initial|alter preis|precio anterior|prezzo di listino)\b",
+    re.IGNORECASE,
+)
+# Amounts that are not what the product costs.
+CHARGE_LABEL = re.compile(
+    r"^(?:tax|vat|tva|iva|mwst|ust|shipping|delivery|postage|versand|livraison|frais|env[íi]o|spedizione|"
+    r"deposit|pfand|grundpreis|unit price|prix au kilo|number of reviews)\b",
+    re.IGNORECASE,
+)
+AMOUNT_ONLY = re.compile(r"[^\d\s]{0,4}\.?\s?\d[\d.,'\u00a0\u202f ]*\s?[^\d\s]{0,4}\.?")
+LABEL_SEPARATORS = " :：-–\u00a0"
+
+
+def money_in_line(text: str | None) -> tuple[str, str] | None:
+    """(amount, ISO currency) when the line is one price with its currency, possibly labelled; else None."""
+    if not text:
+        return None
+    rest = TAX_NOTE.sub(" ", text).strip()
+    label = PRICE_LABEL.match(rest)
+    if label:
+        rest = rest[label.end() :]
+        if rest.lstrip().startswith("("):  # "Price (incl. tax): £4" once the note is gone: "Price (): £4"
+            rest = rest.lstrip()[1:].lstrip(" )")
+        rest = rest.lstrip(LABEL_SEPARATORS)
+    if not AMOUNT_ONLY.fullmatch(rest.strip()):
+        return None
+    amount, currency = parse_price(rest)
+    return (amount, currency) if amount is not None and currency is not None else None
+
+
+def label_context(carrier: etree._Element) -> str:
+    """The line an amount sits in, with its label: its table row, its dt and dd, or the short block around
+    it as long as that block adds words only (not another amount: "UVP 99 € Preis 79 €" is two lines)."""
+    node, text = carrier, line_text(carrier) or ""
+    for _ in range(3):
+        parent = node.getparent()
+        if parent is None:
+            break
+        if parent.tag == "tr":
+            return cells_text(parent) or text
+        if node.tag == "dd":
+            term = next(node.itersiblings("dt", preceding=True), None)
+            return f"{(line_text(term) or '') if term is not None else ''} {text}".strip()
+        wider = line_text(parent)
+        if wider is None or any(char.isdigit() for char in wider.replace(text, "", 1)):
+            break
+        node, text = parent, wider
+    return text
+
+
+def excludes_tax(context: str) -> bool:
+    return bool(EXCLUDING_TAX.search(context))
+
+
+def former_price_label(context: str) -> bool:
+    return bool(FORMER_PRICE_LABEL.match(context))
+
+
+def charge_label(context: str) -> bool:
+    return bool(CHARGE_LABEL.match(context))

@@ -1,0 +1,177 @@
+"""Stock as a page shows it: a short stock line in the shop's language, and what the add-to-cart control allows.
+
+A stock line starts with its phrase ("In stock (19 available)", "Only 2 left", "Ausverkauft",
+"Disponibilité : En stock"); longer sentences that merely mention availability ("Available in
+three colours, delivery in 2 days") are not read, as they say nothing about this product's stock.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from itertools import islice
+
+from lxml import etree
+
+from snapmode.domain import Availability
+from snapmode.extract.lines import area_elements, line_text
+from snapmode.extract.normalize import IN_STOCK_PHRASES, OUT_OF_STOCK_PHRASES, inline_text
+
+MAX_STOCK_LINE = 60
+STOCK_LABEL = (
+    r"(?:availability|stock|stock status|in stock\?|verf[üu]gbarkeit|lieferbarkeit|lagerstatus|disponibilit[éeà]|"
+    r"disponibilidad|disponibilidade|наличие|beschikbaarheid)\s*[:：]?\s*"
+)
+STOCK_LINE = re.compile(
+    rf"^(?:{STOCK_LABEL})?(?:(?:currently|temporarily|derzeit|momentan|actuellement|temporalmente|"
+    rf"временно)\s+)?(?:(?P<out>{OUT_OF_STOCK_PHRASES})|(?P<in>{IN_STOCK_PHRASES}|\d+ (?:available|in stock)))\b",
+    re.IGNORECASE,
+)
+# A stock label and a bare count of units left.
+STOCK_COUNT = re.compile(
+    r"^(?:stock|stok|lagerbestand|existencias|stock disponible|available quantity|quantity available)"
+    r"(?: total)?\s*[:：]\s*(?P<count>\d{1,7})$"
+)
+STATEMENT_END = re.compile(r"[(,.;:!?–—|/]")
+MAX_WORDS_AFTER_PHRASE = 3
+# Words that may follow a stock phrase on its line.
+QUALIFIERS = frozenset(
+    [
+        "in",
+        "stock",
+        "online",
+        "now",
+        "today",
+        "left",
+        "item",
+        "items",
+        "unit",
+        "units",
+        "piece",
+        "pieces",
+        "pcs",
+        "available",
+        "auf",
+        "lager",
+        "stück",
+        "verfügbar",
+        "en",
+        "ligne",
+        "disponible",
+        "disponibles",
+        "disponibili",
+        "pezzi",
+        "unidades",
+        "unités",
+        "на",
+        "складе",
+        "шт",
+    ]
+)
+LOADING_WORDS = re.compile(r"(?<![a-z])(?:loading|skeleton|placeholder)|\btrue\b")
+SETTLING_DEPTH = 6
+# Stock of one way of buying (a store, collection), not of the product online.
+ABOUT_A_CHANNEL = re.compile(
+    r"\b(?:in[- ]stores?|in[- ]shops?|boutiques?|filialen?|magasins?|tiendas?|negozi[oi]?|"
+    r"click (?:&|and) collect|collection|pick ?up|retrait)\b"
+)
+# What an add-to-cart control says, in the languages of the shops seen so far.
+BUY_LABEL = re.compile(
+    r"(?:add to (?:cart|bag|basket|trolley)|buy(?: it)? now|ajouter au panier|in den warenkorb|zum warenkorb|"
+    r"a[ñn]adir al carrito|a[ñn]adir a la (?:cesta|bolsa)|aggiungi al carrello|adicionar ao carrinho|comprar|kaufen|"
+    r"acheter|in (?:de )?winkel(?:wagen|mand)|toevoegen aan (?:de )?winkel(?:wagen|mand)|dodaj do koszyka|"
+    r"l[äa]gg i varukorgen|sepete ekle|hemen al|do ko[šs][íi]ku|в корзину|купить)\b",
+    re.IGNORECASE,
+)
+BUY_CONTROLS = etree.XPath(".//button | .//a | .//input[@type='submit' or @type='button']")
+MAX_CONTROLS = 200
+# A shopper's choice still to make (a size, a colour): shops disable the buy control until it is made.
+PENDING_CHOICE = etree.XPath(".//select | .//input[@type='radio']")
+CHOICE_INPUTS = etree.XPath("input[@type='radio' or @type='checkbox']")
+OPTION_LABEL_DEPTH = 4
+
+
+def stock_line_state(text: str | None) -> Availability | None:
+    """InStock / OutOfStock from one short stock line, None for anything else."""
+    if not text or len(text) > MAX_STOCK_LINE:
+        return None
+    line = " ".join(text.lower().split())
+    count = STOCK_COUNT.match(line)
+    if count:  # "Stock: 610", "Stok Total : 0"
+        return "InStock" if int(count.group("count")) > 0 else "OutOfStock"
+    match = STOCK_LINE.match(line)
+    if match is None or ABOUT_A_CHANNEL.search(line):
+        return None
+    # The phrase must be the line's statement: "Out of stock", "In stock (19 available)", "Only 2 left in
+    # stock!", "Nur noch 3 Stück auf Lager", not the first words of a legend ("Unavailable to select").
+    tail = STATEMENT_END.split(line[match.end() :], maxsplit=1)[0].split()
+    if len(tail) > MAX_WORDS_AFTER_PHRASE or not all(word in QUALIFIERS or word.isdigit() for word in tail):
+        return None
+    return "OutOfStock" if match.group("out") else "InStock"
+
+
+def read_stock_lines(area: etree._Element, ignored: Callable[[etree._Element], bool]) -> Availability | None:
+    """The state of the first stock line in the area, skipping what ``ignored`` says is about other products."""
+    for element in area_elements(area):
+        state = stock_line_state(line_text(element))
+        if state and not ignored(element) and not describes_an_option(element):
+            return state
+    return None
+
+
+def describes_an_option(element: etree._Element) -> bool:
+    """Whether a line labels one of several choices (a radio button's label: "Used: not available"),
+    which says nothing about the product as a whole."""
+    for node in islice([element, *element.iterancestors()], OPTION_LABEL_DEPTH):
+        if node.tag == "label" or CHOICE_INPUTS(node):
+            return True
+    return False
+
+
+def buy_control_state(area: etree._Element, ignored: Callable[[etree._Element], bool]) -> Availability | None:
+    """InStock when this product's add-to-cart control can be pressed; OutOfStock when it exists but is
+    disabled or hidden and no choice (size, colour) is pending that would enable it; else None."""
+    blocked = []
+    for control in buy_controls(area, ignored):
+        if not unusable(control):
+            return "InStock"
+        blocked.append(control)
+    if not blocked:
+        return None
+    form = next(blocked[0].iterancestors("form"), None)
+    pending = PENDING_CHOICE(area) or (form is not None and PENDING_CHOICE(form))
+    return None if pending else "OutOfStock"
+
+
+def buy_controls(area: etree._Element, ignored: Callable[[etree._Element], bool]) -> Iterator[etree._Element]:
+    for control in BUY_CONTROLS(area)[:MAX_CONTROLS]:
+        label = inline_text(control) or control.get("value") or ""
+        if BUY_LABEL.match(label.strip()) and not ignored(control) and not unsettled(control):
+            yield control
+
+
+def unsettled(control: etree._Element) -> bool:
+    """Whether a control sits in a block still loading (a page saved before its script set the buttons):
+    its disabled state then says nothing about stock."""
+    for node in islice([control, *control.iterancestors()], SETTLING_DEPTH):
+        if LOADING_WORDS.search(f"{node.get('class', '')} {node.get('aria-busy', '')}".lower()):
+            return True
+    return False
+
+
+def unusable(control: etree._Element) -> bool:
+    classes = f"{control.get('class', '')} {control.get('id', '')}".lower()
+    return (
+        control.get("disabled") is not None
+        or (control.get("aria-disabled") or "").lower() == "true"
+        or "disabled" in classes
+        or hidden(control)
+    )
+
+
+def hidden(element: etree._Element) -> bool:
+    for node in [element, *element.iterancestors()]:
+        style = (node.get("style") or "").replace(" ", "").lower()
+        if node.get("hidden") is not None or "display:none" in style:
+            return True
+    return False
