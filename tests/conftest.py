@@ -45,6 +45,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by mark
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    workers.refuse_shared_node_ids(items)
     tiers.mark_server_users(items)
     if hasattr(config, "workerinput") and config.getvalue("loadgroup"):  # a worker of `-n N --dist loadgroup`
         config.stash[SHARED_RUN].write_groups(workers.share_out(items))

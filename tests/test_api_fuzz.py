@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
@@ -56,8 +57,9 @@ def fuzz_app(home: Path):
     services.products.upsert(products)
     services.vectors.upsert(
         [
-            random_record(rng, id=f"v{n}", product_id=product.id, image_url=product.images[0], box=(0, 0, 64, 64),
-                          label="image")
+            random_record(
+                rng, id=f"v{n}", product_id=product.id, image_url=product.images[0], box=(0, 0, 64, 64), label="image"
+            )
             for n, product in enumerate(products)
         ]
     )
@@ -77,12 +79,19 @@ def close_services():
     shutil.rmtree(HOME, ignore_errors=True)
 
 
-@schema.parametrize()
+# One pytest test per operation, each with a node id of its own: schemathesis' own `schema.parametrize()` gives
+# all of them one node id, and pytest-xdist, which schedules by node id, then runs only one of them.
+OPERATIONS = [result.ok() for result in schema.get_all_operations()]
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=[operation.label for operation in OPERATIONS])
 @settings(
     max_examples=EXAMPLES_PER_OPERATION,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
 )
-def test_no_operation_answers_with_a_server_error(case) -> None:
+@given(data=st.data())
+def test_no_operation_answers_with_a_server_error(operation, data) -> None:
+    case = data.draw(operation.as_strategy())
     response = case.call(headers={"Authorization": f"Bearer {ADMIN_KEY}"})
     case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])

@@ -13,6 +13,8 @@ controller schedules with `GroupScheduling`, xdist's scope scheduler reading tho
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from xdist.scheduler import LoadScopeScheduling
 
@@ -38,6 +40,14 @@ def share_out(items: list[pytest.Item]) -> dict[str, str]:
     order = {group: position for position, group in enumerate(sorted(rank, key=rank.__getitem__))}
     items.sort(key=lambda item: order[groups[item.nodeid]])  # stable: collection order within a unit
     return groups
+
+
+def refuse_shared_node_ids(items: list[pytest.Item]) -> None:
+    """xdist schedules tests by node id: of tests sharing one, it would run one and drop the others unreported
+    (schemathesis' `schema.parametrize()` gives every operation the same id)."""
+    shared = sorted(nodeid for nodeid, count in Counter(item.nodeid for item in items).items() if count > 1)
+    if shared:
+        raise pytest.UsageError(f"tests share a node id, so parallel runs would skip all but one: {shared}")
 
 
 class GroupScheduling(LoadScopeScheduling):
