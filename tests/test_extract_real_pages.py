@@ -19,7 +19,7 @@ FLOORS = {
     "currency": 0.94,
     "brand": 0.86,
     "sku": 0.89,
-    "availability": 0.93,
+    "availability": 0.94,
     "name": 0.87,
     "images": 0.63,
 }

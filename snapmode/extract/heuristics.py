@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import cached_property
 from itertools import chain, islice
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -34,7 +35,7 @@ from snapmode.extract.normalize import (
 )
 from snapmode.extract.page import MAX_IMAGES, Page
 from snapmode.extract.specs import LABELLED_LINE, Specs, attribute_specs, label_kind, read_specs, url_identifier
-from snapmode.extract.stock import BUY_LABEL, buy_control_state, read_stock_lines, stock_line_state
+from snapmode.extract.stock import BUY_LABEL, buy_control_state, read_delivery_lines, read_stock_lines, stock_line_state
 from snapmode.extract.structured import category_path
 
 MAX_SCOPE_CLIMB = 6
@@ -42,6 +43,14 @@ MAX_PHOTO_ELEMENTS = 500  # bounds the work on pages with thousands of <img>
 MIN_PHOTO_SIDE = 50  # width/height attributes below this are icons, badges, tracking pixels
 MAX_LABEL_LENGTH = 80
 OUTSIDE_PRODUCT_TAGS = frozenset({"nav", "header", "footer", "aside", "script", "style", "noscript", "template"})
+# Blocks laid over the page or about the shop, by the words of a class or id ("modal", "newsletter-popup",
+# "cookie-notice", "site-logo"): a heading there is not the product's. Overlay words count only as a class's last
+# word, since page frames are named after them ("dialog-off-canvas-main-canvas" wraps a whole page).
+OVERLAY_LAST_WORDS = frozenset({"modal", "popup", "overlay", "lightbox", "dialog", "drawer", "flyout"})
+NOT_CONTENT_WORDS = frozenset({"cookie", "cookies", "consent", "gdpr", "newsletter", "logo"})
+CLASS_WORD = re.compile(r"[-_]")
+NOT_CONTENT_ROLES = frozenset({"dialog", "alertdialog", "banner", "navigation", "contentinfo"})
+MAX_HEADINGS = 50  # <h1> elements looked at for the page's title
 # Class or id words of blocks about *other* products (or about the shop), matched at word starts.
 OTHER_PRODUCT_WORDS = re.compile(r"(?<![a-z])(?:card|tile|related|recommend|upsell|cross-?sell|similar|also|review)")
 OLD_PRICE_WORDS = re.compile(r"(?<![a-z])(?:old|was|regular|compare|original|list-?price|before|strike|rrp|msrp)")
@@ -209,10 +218,36 @@ def classes(element: etree._Element) -> str:
 
 
 def product_title(page: Page) -> etree._Element | None:
-    for h1 in page.selector.root.iter("h1"):
-        if not any(ancestor.tag in OUTSIDE_PRODUCT_TAGS for ancestor in h1.iterancestors()) and inline_text(h1):
+    """The first ``<h1>`` with text that is the page's own heading: not in navigation, header or footer, not
+    in a block laid over the page (a cookie banner, a newsletter pop-up, a cart drawer), not the shop's logo."""
+    for h1 in islice(page.selector.root.iter("h1"), MAX_HEADINGS):
+        if inline_text(h1) and not (overlaid_or_outside(h1) or is_logo(h1, page)):
             return h1
     return None
+
+
+def overlaid_or_outside(heading: etree._Element) -> bool:
+    """Whether a heading sits outside the page's content (nav, header, footer) or in a block laid over it."""
+    for node in [heading, *heading.iterancestors()]:
+        if node.tag in OUTSIDE_PRODUCT_TAGS or node.tag == "dialog" or (node.get("role") or "") in NOT_CONTENT_ROLES:
+            return True
+        if node.get("aria-modal") == "true" or any(overlay_name(name) for name in classes(node).split()):
+            return True
+    return False
+
+
+def overlay_name(name: str) -> bool:
+    words = CLASS_WORD.split(name)
+    return words[-1] in OVERLAY_LAST_WORDS or not NOT_CONTENT_WORDS.isdisjoint(words)
+
+
+def is_logo(heading: etree._Element, page: Page) -> bool:
+    """Whether a heading is the shop's logo: all its text in one link to the home page."""
+    links = heading.findall(".//a")
+    if len(links) != 1:
+        return False
+    target = page.link(links[0].get("href"))
+    return target is not None and urlsplit(target).path in ("", "/") and inline_text(links[0]) == inline_text(heading)
 
 
 def product_scope(title: etree._Element) -> etree._Element:
@@ -556,15 +591,15 @@ def read_availability(
     area: etree._Element, specs: Specs, ignored: Callable[[etree._Element], bool]
 ) -> Availability | None:
     """Stock from elements marked stock/availability; then an availability row of a specification table or
-    a data-*/meta declaration; then a stock line ("In stock (19 available)", "Ausverkauft"); then a price
-    slot that says the product is gone ("No longer available" where the price would be); last, what the
-    add-to-cart control allows."""
+    a data-*/meta declaration; then a stock line ("In stock (19 available)", "Ausverkauft"); then a promise of
+    delivery by a date or within a time ("Lieferung 17.06.2020 - 18.06.2020"); then a price slot that says the
+    product is gone ("No longer available" where the price would be); last, what the add-to-cart control allows."""
     state = marked_stock(area)
     if state:
         return state
     if specs.availability:
         return specs.availability
-    state = read_stock_lines(area, ignored)
+    state = read_stock_lines(area, ignored) or read_delivery_lines(area, ignored)
     if state:
         return state
     for element in marked_elements(area, "price", "price"):
@@ -585,9 +620,9 @@ def marked_stock(area: etree._Element) -> Availability | None:
 
 
 def shown_stock(area: etree._Element, ignored: Callable[[etree._Element], bool]) -> Availability | None:
-    """The stock the offer block states in words (a marked element, a stock line), not what declarations
-    or the buy control say."""
-    return marked_stock(area) or read_stock_lines(area, ignored)
+    """The stock the offer block states in words (a marked element, a stock line, a delivery date), not what
+    declarations or the buy control say."""
+    return marked_stock(area) or read_stock_lines(area, ignored) or read_delivery_lines(area, ignored)
 
 
 def read_description(page: Page, scope: etree._Element) -> str | None:

@@ -63,11 +63,13 @@ def start_alike(title: str, shown: str) -> bool:
 
 
 def titled_name(page: Page, brand: str) -> str | None:
-    """The og:title or document title without the shop's name, when it holds more than the brand."""
+    """The og:title or document title without the shop's name, when it starts with the brand and holds more:
+    "Seafolly Splendour bikinitop", not a title that only mentions it among search words ("Comprar Absolut
+    Vodka 50 cl en …", where the heading read as the brand was the product's name all along)."""
     titles = page.selector.xpath("//meta[@property='og:title']/@content | //title/text()").getall()
     for title in titles:
         name = without_shop_name(clean_text(title) or "", page)
-        if key(brand) in key(name) and len(key(name)) > len(key(brand)):
+        if key(name).startswith(key(brand)) and len(key(name)) > len(key(brand)):
             return name
     return None
 

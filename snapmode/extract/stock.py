@@ -68,6 +68,21 @@ QUALIFIERS = frozenset(
         "шт",
     ]
 )
+# A delivery promise with a date or a lead time ("Lieferung 17.06.2020 - 18.06.2020", "Delivery by 30 Aug",
+# "Entrega en 1-2 días laborables", "Ships in 24 hours"): a shop only promises one for a product it can send.
+# Lines naming delivery without a time ("Free delivery over £50", "Delivery & Returns") say nothing of stock.
+DELIVERY_WORDS = (
+    r"(?:(?:estimated|expected|standard|express|free|voraussichtliche|kostenlose|gratis)\s+)?"
+    r"(?:delivery|deliver(?:ed|s)|dispatch(?:ed|es)?|ships|arrives|get it|lieferung|lieferzeit|geliefert|"
+    r"livraison|livr[ée]e?|exp[ée]di[ée]e?|entrega|envío|consegna|spedizione|levering|bezorging|geleverd|dostawa)"
+)
+WHEN = (
+    r"\d{1,2}[./]\d{1,2}[./]|\d{1,2}\s*(?:[-–]|to|bis|à|a)?\s*\d{0,2}\s*"
+    r"(?:h\b|hrs?\b|hours?|stunden|heures|horas|ore\b|uur|days?|(?:werk|arbeits)?tage?n?\b|jours?|d[íi]as|giorni|dagen|"
+    r"werkdag(?:en)?|business|working|jan|feb|m[äa]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])|"
+    r"\b(?:tomorrow|today|morgen|heute|demain|aujourd'hui|ma[ñn]ana|hoy|domani|oggi|amanh[ãa]|hoje)\b"
+)
+DELIVERY_LINE = re.compile(rf"^{DELIVERY_WORDS}\b.*?(?:{WHEN})", re.IGNORECASE)
 LOADING_WORDS = re.compile(r"(?<![a-z])(?:loading|skeleton|placeholder)|\btrue\b")
 SETTLING_DEPTH = 6
 # Stock of one way of buying (a store, collection), not of the product online.
@@ -84,6 +99,10 @@ BUY_LABEL = re.compile(
     re.IGNORECASE,
 )
 BUY_CONTROLS = etree.XPath(".//button | .//a | .//input[@type='submit' or @type='button']")
+# A button whose class or id names it the buy button ("button-buy", "addToCartButton", "add-to-bag") is one
+# whatever its short label says ("ADD", "Añadir", an icon): shops name the element in their markup in English.
+BUY_MARK = re.compile(r"(?<![a-z])(?:add-?to-?(?:cart|bag|basket|trolley)|(?:btn|button)-?buy|buy-?(?:button|btn|now))")
+MAX_MARKED_LABEL_WORDS = 2
 MAX_CONTROLS = 200
 # A shopper's choice still to make (a size, a colour): shops disable the buy control until it is made.
 PENDING_CHOICE = etree.XPath(".//select | .//input[@type='radio']")
@@ -119,6 +138,22 @@ def read_stock_lines(area: etree._Element, ignored: Callable[[etree._Element], b
     return None
 
 
+def delivery_line_state(text: str | None) -> Availability | None:
+    """InStock from a short line promising delivery by a date or within a time; None for anything else."""
+    if not text or len(text) > MAX_STOCK_LINE:
+        return None
+    line = " ".join(text.split())
+    return "InStock" if DELIVERY_LINE.match(line) and not ABOUT_A_CHANNEL.search(line.lower()) else None
+
+
+def read_delivery_lines(area: etree._Element, ignored: Callable[[etree._Element], bool]) -> Availability | None:
+    """InStock when the area (an offer block) promises delivery by a date or within a time, else None."""
+    for element in area_elements(area):
+        if delivery_line_state(line_text(element)) and not ignored(element) and not describes_an_option(element):
+            return "InStock"
+    return None
+
+
 def describes_an_option(element: etree._Element) -> bool:
     """Whether a line labels one of several choices (a radio button's label: "Used: not available"),
     which says nothing about the product as a whole."""
@@ -145,9 +180,23 @@ def buy_control_state(area: etree._Element, ignored: Callable[[etree._Element], 
 
 def buy_controls(area: etree._Element, ignored: Callable[[etree._Element], bool]) -> Iterator[etree._Element]:
     for control in BUY_CONTROLS(area)[:MAX_CONTROLS]:
-        label = inline_text(control) or control.get("value") or ""
-        if BUY_LABEL.match(label.strip()) and not ignored(control) and not unsettled(control):
+        label = (inline_text(control) or control.get("value") or "").strip()
+        if (BUY_LABEL.match(label) or marked_buy_button(control, label)) and not (
+            ignored(control) or unsettled(control)
+        ):
             yield control
+
+
+def marked_buy_button(control: etree._Element, label: str) -> bool:
+    """Whether a button (not a link) is marked as the buy button, labelled in a word or two, and can be pressed:
+    a disabled one labelled otherwise often asks for a choice first ("Select size"), which says nothing of stock."""
+    marks = f"{control.get('class', '')} {control.get('id', '')}".lower()
+    return (
+        control.tag != "a"
+        and len(label.split()) <= MAX_MARKED_LABEL_WORDS
+        and bool(BUY_MARK.search(marks))
+        and not unusable(control)
+    )
 
 
 def unsettled(control: etree._Element) -> bool:

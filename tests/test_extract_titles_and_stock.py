@@ -1,0 +1,134 @@
+"""Which heading is the product's, and what a page says of stock beside its stock lines: a promise of delivery
+by a date, a buy button named so in the markup whatever its label.
+
+Each page here is a few lines of hand-written HTML in the shape shops use.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from snapmode.extract import extract_product
+from snapmode.extract.layered import extract_with_sources
+from snapmode.extract.stock import delivery_line_state
+
+PHOTO = '<img src="/media/photo-1.jpg" width="600" height="800">'
+URL = "https://boutique.example/p/linen-dress-RL2041"
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<html><head><title>Linen Dress | Boutique</title>{head}</head><body>{body}</body></html>"
+
+
+def product_block(title: str = "Linen Dress", extra: str = "") -> str:
+    return f"<main><div>{PHOTO}<h1>{title}</h1><p>49,90 €</p>{extra}</div></main>"
+
+
+# --- the product's heading ---
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        # A newsletter pop-up, a cookie banner and a cart drawer laid over the page, written before its content.
+        '<div class="newsletter-popup"><h1>Sign up for our newsletter</h1><p>10% off your first order</p></div>',
+        '<div id="cookie-notice"><h1>We use cookies</h1><button>Accept all</button></div>',
+        '<div role="dialog" aria-modal="true"><h1>Your bag</h1><p>Subtotal 0,00 €</p></div>',
+        "<dialog open><h1>Choose your country</h1></dialog>",
+        '<div class="cart-drawer"><h1>Your basket is empty</h1></div>',
+        # The shop's logo as a heading: all its text a link to the home page.
+        '<div class="masthead"><h1><a href="/">Boutique</a></h1></div>',
+    ],
+)
+def test_a_heading_laid_over_the_page_or_the_logo_is_not_the_products(before: str):
+    product = extract_product(page(before + product_block()), URL)
+    assert (product.name, product.price) == ("Linen Dress", "49.90")
+
+
+def test_a_page_frame_named_after_a_dialog_still_holds_the_product():
+    # Page frames are named after the dialogs they host ("dialog-off-canvas-main-canvas" wraps a whole page).
+    popup = '<div class="modal"><h1>Sign up for our newsletter</h1></div>'
+    html = page(f'<div class="dialog-off-canvas-main-canvas">{popup}{product_block()}</div>')
+    assert extract_product(html, URL).name == "Linen Dress"
+
+
+def test_a_heading_linking_to_a_product_page_is_no_logo():
+    logo = '<h1><a href="https://boutique.example/">Boutique</a></h1>'
+    html = page(logo + product_block(title='<a href="/p/linen-dress-RL2041">Linen Dress</a>'))
+    assert extract_product(html, URL).name == "Linen Dress"
+
+
+def test_a_heading_styled_as_a_brand_keeps_its_name_against_a_title_of_search_words():
+    # The heading's class names its typeface ("brand-face"), so it is also read as the brand; the document title
+    # mentions it among search words and does not start with it: the heading names the product.
+    title = '<h1 class="nauru brand-face">Absolut Vodka 50 cl</h1>'
+    html = page(
+        product_block(title=title), head='<meta property="og:title" content="Comprar Absolut Vodka 50 cl en bodega">'
+    )
+    assert extract_product(html, URL).name == "Absolut Vodka 50 cl"
+
+
+# --- a promise of delivery ---
+
+
+@pytest.mark.parametrize(
+    ("line", "state"),
+    [
+        ("Lieferung 17.06.2020 - 18.06.2020", "InStock"),
+        ("Delivery by 30 Aug, Wednesday", "InStock"),
+        ("Entrega a domicilio en 1-2 días laborables", "InStock"),
+        ("Livraison demain", "InStock"),
+        ("Ships in 24 hours", "InStock"),
+        # Naming delivery without a time says nothing of this product's stock.
+        ("Free delivery on orders over £50", None),
+        ("Delivery & Returns", None),
+        ("Livraison à domicile : 19,00 €", None),
+        ("Delivery: £4.99", None),
+        # Delivery from a store is about the store's shelf.
+        ("Click & collect delivery in 2 days", None),
+    ],
+)
+def test_a_delivery_line_with_a_date_or_a_lead_time(line: str, state: str | None):
+    assert delivery_line_state(line) == state
+
+
+def test_a_delivery_date_in_the_offer_says_the_product_can_be_bought():
+    html = page(product_block(extra="<p>Lieferung 17.06.2020 - 18.06.2020</p>"))
+    assert extract_product(html, URL).availability == "InStock"
+
+
+def test_a_delivery_date_in_the_offer_wins_over_structured_data_left_at_sold_out():
+    declared = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "Product",
+            "name": "Galaxy Tab A",
+            "offers": {"@type": "Offer", "price": "239.99", "priceCurrency": "EUR", "availability": "OutOfStock"},
+        }
+    )
+    html = page(
+        product_block("Galaxy Tab A", "<p>Lieferung 17.06.2020 - 18.06.2020</p>"),
+        head=f'<script type="application/ld+json">{declared}</script>',
+    )
+    product, sources = extract_with_sources(html, URL)
+    assert (product.availability, sources["availability"]) == ("InStock", "heuristics")
+
+
+# --- a buy button named so in the markup ---
+
+
+@pytest.mark.parametrize("label", ["ADD", "Añadir", '<span class="icon icon-bag"></span>'])
+def test_a_button_named_the_buy_button_says_the_product_can_be_bought(label: str):
+    button = f'<button class="item button button-buy js-open-size-selector">{label}</button>'
+    assert extract_product(page(product_block(extra=button)), URL).availability == "InStock"
+
+
+def test_only_a_usable_button_named_the_buy_button_says_so():
+    usable = '<button class="add-to-cart-button">Add</button>'
+    assert extract_product(page(product_block(extra=usable)), URL).availability == "InStock"
+    # Disabled and labelled otherwise, it asks for a choice first; a short button named otherwise is another one.
+    asking = '<button class="add-to-cart-button" disabled>Select size</button>'
+    saving = '<button class="wishlist-button">Save</button>'
+    assert extract_product(page(product_block(extra=asking + saving)), URL).availability is None
