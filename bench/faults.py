@@ -3,6 +3,7 @@ uninterrupted run of the same shop.
 
     .venv/bin/python bench/faults.py embedded [--products 40]   # kill -9 `snapmode index`, run it again
     .venv/bin/python bench/faults.py cluster [--products 40]    # kill -9 each topology and Solr, Kafka, Milvus
+    .venv/bin/python bench/faults.py loopback [--products 20] [--drills supervisor2,kafka2,solr2,milvus]
 
 `--products 0` crawls the whole demo shop. Embedded: `snapmode index` runs in its own process group and is
 killed (SIGKILL to the group, Milvus Lite's server included, as a crashed machine would) at a fraction of the
@@ -10,6 +11,10 @@ reference run's time, then started again until it exits. Cluster: both topologie
 on the servers of `scripts/services` (shared: the Solr cores are emptied; run it when nobody else uses them);
 each topology is killed with tests/support/storm.py's crash helper, each server with SIGKILL to its process
 group and started again with its script. Expected figures come from the uninterrupted embedded run.
+Loopback: the multi-process cluster of `scripts/cluster` (started by the bench, always stopped at the end),
+both topologies submitted to Nimbus; an undisturbed run, then one fresh shop per drill, each daemon killed
+(`scripts/cluster kill`) mid-crawl and mid-imaging, started again after a pause, the run left to finish;
+expected figures come from the undisturbed run (products and photos also from the shop's catalogue).
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ class Census(BaseModel):
     product_ids: list[str]
     frontier: dict[str, int]  # pages by status
     vectors: int
+    vector_rows: int  # rows stored for the indexed products' photos (a shared collection may hold others)
     vector_keys: list[str]  # image_url|box|label of every stored region
     duplicate_products: int  # rows beyond one per product URL
     duplicate_vectors: int  # rows beyond one per image region
@@ -72,6 +78,13 @@ class Outcome(BaseModel):
 def census(settings: Settings) -> Census:
     """Counted in its own process when Milvus Lite is in use (see load_search.in_own_process)."""
     services = Services(settings)
+    counted = census_of(services)
+    services.close()
+    return counted
+
+
+def census_of(services: Services) -> Census:
+    """Counted through services already open (the loopback runs count through their long-lived clients)."""
     products, offset = [], 0
     while page := services.products.search(None, ProductFilters(), offset=offset, limit=100).items:
         products += page
@@ -79,17 +92,16 @@ def census(settings: Settings) -> Census:
     images = dict.fromkeys(url for product in products for url in product.images)
     records = [record for url in images for record in services.vectors.records_for_image(url)]
     keys = [f"{r.image_url}|{','.join(map(str, r.box))}|{r.label}" for r in records]
-    counted = Census(
+    return Census(
         products=services.products.count(),
         product_ids=sorted(p.id for p in products),
         frontier=services.frontier.counts(),
         vectors=services.vectors.count(),
+        vector_rows=len(keys),
         vector_keys=sorted(set(keys)),
         duplicate_products=len(products) - len({p.url for p in products}),
         duplicate_vectors=len(keys) - len(set(keys)),
     )
-    services.close()
-    return counted
 
 
 @contextlib.contextmanager
@@ -313,6 +325,224 @@ def kill_backend(name: str) -> None:
     (SERVICES_HOME / name / "pid").unlink()
 
 
+# --- loopback: the multi-process cluster of scripts/cluster -------------------------------------------------------
+
+CLUSTER = REPO / "scripts" / "cluster"
+DRILLS = ("supervisor2", "kafka2", "solr2", "milvus")
+LOOPBACK_DOWN_S = 10  # how long a killed daemon stays down (supervisor2: Nimbus moves its workers meanwhile)
+LOOPBACK_TIMEOUT_S = 300  # per run, from its start (or a daemon's restart) to all products and vectors
+NIMBUS = ("127.0.0.1", 6627)
+LOOPBACK_CRAWL_DELAY_S = 0.5  # the shops' robots.txt Crawl-delay
+
+
+class Drill(BaseModel):
+    """One run on the loopback cluster: undisturbed (daemon None) or one daemon killed mid-run."""
+
+    daemon: str | None
+    products_expected: int
+    photos_expected: int
+    products_at_kill: int | None = None
+    vectors_at_kill: int | None = None
+    census: Census
+    finished: bool  # all expected products and vectors seen before the deadline
+    resume_s: float | None = None  # restart → products or vectors grow again
+    recover_s: float | None = None  # restart → the run done
+    total_s: float  # first page queued → the run done (or the deadline)
+
+
+def cluster_command(*args: str) -> None:
+    subprocess.run([str(CLUSTER), *args], check=True, timeout=900)
+
+
+def loopback_settings(home: Path, hosts: list[str], run: str) -> Settings:
+    """The cluster's servers (scripts/cluster env); topic, group and collection of this invocation alone."""
+    from snapmode.config import CLUSTER_BACKENDS
+
+    return Settings(
+        home=home,
+        **CLUSTER_BACKENDS,
+        solr={"url": "http://127.0.0.1:8984/solr"},
+        kafka={
+            "bootstrap_servers": "127.0.0.1:9192,127.0.0.1:9292,127.0.0.1:9392",
+            "images_topic": f"faults-images-{run}",
+            "failed_topic": f"faults-failed-{run}",
+            "group_id": f"faults-{run}",
+        },
+        vectors_uri="http://127.0.0.1:19540",
+        vectors_collection=f"faults_{run}",
+        crawl={"allow_hosts": hosts},  # the shops' Crawl-delay kept (see polite_shop)
+    )
+
+
+def progress(services: Services) -> tuple[int, int] | None:
+    """Products and vector rows of the run so far (one shop per run), or None while a server does not answer."""
+    try:
+        ids = [p.id for p in services.products.search(None, ProductFilters(), limit=1000).items]
+        return len(ids), services.vectors.count_for_products(ids) if ids else 0
+    except Exception as error:  # noqa: BLE001  a killed server fails calls in its own ways: no reading this time
+        print(f"faults: no reading: {type(error).__name__}: {str(error)[:200]}", file=sys.stderr)
+        return None
+
+
+def settled(settings: Settings) -> bool:
+    """No page outstanding and no image task pending, asked through clients of their own: a long-lived Kafka
+    admin client keeps asking the broker it first found for the group's offsets after a restart moved the
+    group elsewhere (kafka-python caches the coordinator), and never gets an answer."""
+    from tests.support.crawl_results import crawl_drained
+
+    try:
+        services = Services(settings)
+    except Exception:  # noqa: BLE001  as in progress()
+        return False
+    try:
+        return crawl_drained(services) and services.queue.pending() == 0
+    except Exception:  # noqa: BLE001  as in progress()
+        return False
+    finally:
+        services.close()
+
+
+def loopback_run(
+    daemon: str | None, services: Services, shop_url: str, products: int, photos: int, vectors: int | None
+) -> Drill:
+    """Crawl one fresh shop through the submitted topologies; kill ``daemon`` once a third of the products
+    are indexed and imaging has begun, start it again after LOOPBACK_DOWN_S, wait for the run to finish."""
+    from snapmode.backends.solr_client import SolrCore
+
+    for core in services.settings.solr.cores:  # the previous run has finished: its pages and products go
+        SolrCore(services.settings.solr, core).delete_all()
+    started = time.monotonic()
+    register_site(services, shop_url + "/")
+    print(f"faults: {daemon or 'undisturbed'}: crawling {shop_url} ({products} products)", file=sys.stderr)
+    at_kill = restarted = resumed = None
+    while True:
+        now = progress(services)
+        if now is not None:
+            if daemon and at_kill is None and now[0] >= max(1, products // 3) and now[1] > 0:
+                at_kill = now
+                print(f"faults: {daemon}: {now[0]} products, {now[1]} vectors: killing it", file=sys.stderr)
+                cluster_command("kill", daemon)
+                time.sleep(LOOPBACK_DOWN_S)
+                cluster_command("start", daemon)
+                restarted = time.monotonic()
+                continue
+            if restarted and resumed is None and (now[0] > at_kill[0] or now[1] > at_kill[1]):
+                resumed = time.monotonic() - restarted
+            want_vectors = photos if vectors is None else vectors  # pending() == 0 says imaging is done
+            done = now[0] >= products and now[1] >= want_vectors and settled(services.settings)
+            if done and (daemon is None or restarted):
+                break
+        if time.monotonic() - (restarted or started) > LOOPBACK_TIMEOUT_S:
+            break
+        time.sleep(1)
+    finished = now is not None and done
+    ended = time.monotonic()
+    print(f"faults: {daemon or 'undisturbed'}: {'done' if finished else 'deadline'}, {now}", file=sys.stderr)
+    return Drill(
+        daemon=daemon,
+        products_expected=products,
+        photos_expected=photos,
+        products_at_kill=at_kill and at_kill[0],
+        vectors_at_kill=at_kill and at_kill[1],
+        census=census_of(services),
+        finished=finished,
+        resume_s=None if resumed is None else round(resumed, 1),
+        recover_s=round(ended - restarted, 1) if restarted and finished else None,
+        total_s=round(ended - started, 1),
+    )
+
+
+@contextlib.contextmanager
+def polite_shop(data: Path, products: int) -> Iterator[str]:
+    """tests/support/tiny_shop's cut of the demo shop, with a Crawl-delay: the crawl then lasts about as long
+    as the imaging, so a kill lands mid-crawl and mid-imaging."""
+    from snapmode.shop.catalog import DATA_DIR, load_catalog
+
+    catalog = load_catalog()
+    tiny = catalog.model_copy(update={"products": catalog.products[:products]})
+    (data / "catalog.json").write_text(tiny.model_dump_json(), encoding="utf-8")
+    (data / "images").symlink_to(DATA_DIR / "images")
+    with running_shop(crawl_delay=LOOPBACK_CRAWL_DELAY_S, data_dir=data) as base:
+        yield base
+
+
+def loopback_runs(products: int, drills: list[str], scratch: Path) -> list[Drill]:
+    """The cluster up, both topologies submitted once; one shop per run (a host of its own, so the Milvus rows
+    of each run are its own), all shops allowed in the submitted settings."""
+    import uuid
+
+    from launch.storm.__main__ import submit
+    from snapmode.shop.catalog import load_catalog
+    from topologies.crawler import CrawlerTopology
+    from topologies.imaging import ImagingTopology
+
+    catalog = load_catalog().products
+    photos = sum(len(product.images) for product in catalog[:products])
+    runs: list[Drill] = []
+    with contextlib.ExitStack() as shops:
+        urls = []
+        for number, size in enumerate([1] + [products] * (len(drills) + 1)):  # shop0: the warm-up
+            (scratch / f"shop{number}").mkdir()
+            urls.append(shops.enter_context(polite_shop(scratch / f"shop{number}", size)))
+        settings = loopback_settings(
+            scratch / "snapmode", [url.removeprefix("http://") for url in urls], uuid.uuid4().hex[:8]
+        )
+        try:
+            cluster_command("up")
+            services = Services.shared(settings)
+            for topology in (CrawlerTopology, ImagingTopology):
+                if submit(topology, settings, *NIMBUS, workers=2) != 0:
+                    raise SystemExit(f"submitting {topology.__name__} to Nimbus failed")
+            # Workers start and load their models on the first task: a one-product run first keeps that out
+            # of the undisturbed run's time.
+            loopback_run(None, services, urls[0], 1, len(catalog[0].images), None)
+            reference = loopback_run(None, services, urls[1], products, photos, None)
+            runs.append(reference)
+            for daemon, url in zip(drills, urls[2:], strict=True):
+                runs.append(loopback_run(daemon, services, url, products, photos, reference.census.vector_rows))
+            services.close()
+        finally:
+            cluster_command("down")
+    return runs
+
+
+def loopback_report(runs: list[Drill], console: Console) -> None:
+    reference = runs[0].census
+    table = Table(title="Faults on the loopback cluster: kill -9 one daemon mid-crawl and mid-imaging, restart")
+    columns = ("drill", "products exp/got/dup", "vectors exp/got/dup", "pages exp/got", "killed at p/v")
+    for column in (*columns, "resume s", "recover s", "total s"):
+        table.add_column(column, justify="right")
+    for run in runs:
+        got = run.census
+        table.add_row(
+            "undisturbed" if run.daemon is None else f"kill -9 {run.daemon}, down {LOOPBACK_DOWN_S} s",
+            f"{run.products_expected}/{got.products}/{got.duplicate_products}",
+            f"{reference.vector_rows}/{len(got.vector_keys)}/{got.duplicate_vectors}",
+            f"{reference.frontier.get('fetched', 0)}/{got.frontier.get('fetched', 0)}",
+            "" if run.daemon is None else f"{run.products_at_kill}/{run.vectors_at_kill}",
+            "" if run.resume_s is None else str(run.resume_s),
+            "" if run.recover_s is None else str(run.recover_s),
+            f"{run.total_s}{'' if run.finished else ' (deadline)'}",
+        )
+    console.print(table)
+    console.print(
+        "vectors: distinct regions (photo, box, label) of the run's products; dup: rows beyond one per region;"
+        " resume s: restart to the first new product or vector; recover s: restart to the run done"
+    )
+
+
+def loopback_main(products: int, drills: list[str], as_json: bool) -> None:
+    unknown = set(drills) - set(DRILLS)
+    if unknown:
+        raise SystemExit(f"no drill {', '.join(sorted(unknown))} (drills: {', '.join(DRILLS)})")
+    with tempfile.TemporaryDirectory() as scratch:
+        runs = loopback_runs(products, drills, Path(scratch))
+    if as_json:
+        print(json.dumps([run.model_dump() for run in runs]))
+        return
+    loopback_report(runs, Console(width=200))
+
+
 def report(mode: str, expected: Outcome, outcomes: list[Outcome], console: Console) -> None:
     want = expected.census
     table = Table(title=f"Faults, {mode} mode: kill -9 mid-run, restart, let it finish")
@@ -339,10 +569,14 @@ def report(mode: str, expected: Outcome, outcomes: list[Outcome], console: Conso
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["embedded", "cluster"])
+    parser.add_argument("mode", choices=["embedded", "cluster", "loopback"])
     parser.add_argument("--products", type=int, default=40, help="shop size (0: the whole demo shop)")
+    parser.add_argument("--drills", default=",".join(DRILLS), help="loopback: daemons to kill, comma-separated")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if args.mode == "loopback":
+        loopback_main(args.products, args.drills.split(","), args.json)
+        return
     with tempfile.TemporaryDirectory() as scratch:
         runs = embedded_runs if args.mode == "embedded" else cluster_runs
         expected, outcomes = runs(args.products, Path(scratch))

@@ -132,6 +132,18 @@ def test_a_new_client_reopens_the_collection(lite_uri):
         MilvusVectorStore(lite_uri, "reopened", 32)
 
 
+def test_closing_one_client_leaves_another_client_of_the_same_store_working(lite_uri):
+    """A process may hold two clients of one store (a long-lived one and one opened to count): closing the
+    second must not close the first's connection (pymilvus would share one per address)."""
+    kept = MilvusVectorStore(lite_uri, "two_clients", DIM)
+    kept.upsert(records(random_vectors(6)))
+    MilvusVectorStore(lite_uri, "two_clients", DIM).close()
+    assert kept.count() == 6
+    kept.upsert(records(random_vectors(8)))
+    assert kept.count() == 8
+    kept.close()
+
+
 def _write_and_hold(uri: str, written, release) -> None:
     store = MilvusVectorStore(uri, "persisted", DIM)
     store.upsert(records(random_vectors(40)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 import warnings
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
@@ -378,7 +379,13 @@ def connect(uri: str) -> MilvusClient:
         Path(uri).parent.mkdir(parents=True, exist_ok=True)
     try:
         with unavailable(uri, "connecting"):
-            return MilvusClient(uri, timeout=REQUEST_TIMEOUT_S if embedded else SERVER_CONNECT_TIMEOUT_S)
+            # A connection of its own: pymilvus shares one per address, and one client's close() would
+            # close it under every other client of the same store in this process.
+            return MilvusClient(
+                uri,
+                timeout=REQUEST_TIMEOUT_S if embedded else SERVER_CONNECT_TIMEOUT_S,
+                alias=f"snapmode-{uuid.uuid4().hex}",
+            )
     except ConnectionConfigException as error:
         hint = " (Milvus Lite opens a database file in one process only: is another process using it?)" if embedded else ""
         raise RuntimeError(f"cannot open the vector store at {uri!r}: {error.message}{hint}") from error
