@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from streamparse import BatchingBolt
 
 from snapmode.components import UsesServices
+from snapmode.errors import BackendUnavailable
 
 
 class PhotoBatchBolt(UsesServices, BatchingBolt):
     """Collects tuples and processes them together once ``imaging.batch_size`` of them wait, on each tick tuple (a
     cluster), or when nothing else is queued (the embedded runner calls ``process_batches``). Each tuple is acked or
-    failed on its own: a photo that fails never fails its batch-mates. An exception fails the whole batch, as it
+    failed on its own: a photo that fails never fails its batch-mates. A backend that cannot answer now (Milvus
+    restarting) fails the batch's unsettled tuples for replay and the bolt goes on: raising would end its process,
+    and on Storm its worker, whose restart reloads the models. Any other exception fails the whole batch, as it
     would a tuple."""
 
     auto_ack = False
@@ -20,9 +25,31 @@ class PhotoBatchBolt(UsesServices, BatchingBolt):
 
     def initialize(self, storm_conf, context) -> None:
         super().initialize(storm_conf, context)
+        self._settled: set = set()  # ids of the batch in hand already acked or failed
         self.batch_size = self.services.settings.imaging.batch_size
 
     def process(self, tup) -> None:
         super().process(tup)
         if sum(len(batch) for batch in self._batches.values()) >= self.batch_size:
             self.process_batches()
+
+    def process_batches(self) -> None:
+        for key, batch in self._batches.items():
+            self._current_tups, self._current_key, self._settled = batch, key, set()
+            try:
+                self.process_batch(key, batch)
+            except BackendUnavailable:
+                self.logger.warning("a backend is unavailable; %d photos will be replayed", len(batch), exc_info=True)
+                for tup in batch:
+                    if tup.id not in self._settled:
+                        self.fail(tup)
+            self._current_key = None
+        self._batches = defaultdict(list)
+
+    def ack(self, tup) -> None:
+        self._settled.add(tup.id)
+        super().ack(tup)
+
+    def fail(self, tup) -> None:
+        self._settled.add(tup.id)
+        super().fail(tup)

@@ -274,6 +274,27 @@ def test_kafka_rebalance_hands_unacked_messages_to_the_new_member(open_kafka_que
     assert {m.id for m in taken} <= {m.id for m in held}  # replayed from the last commit, same offsets
 
 
+def test_kafka_admin_client_that_failed_is_replaced(open_kafka_queue, kafka_server, monkeypatch):
+    # After a broker restart kafka-python's admin client keeps asking the broker it found first; the queue must
+    # not keep a failed one for the life of the process.
+    from kafka.admin import KafkaAdminClient
+    from kafka.errors import KafkaError
+
+    queue = open_kafka_queue(kafka_settings(kafka_server))
+    queue.publish([task(1), task(2)])
+    assert queue.pending() == 2
+    stale = queue._admin
+
+    def coordinator_gone(*args, **kwargs):
+        raise KafkaError("the broker this client knew no longer leads the topic")
+
+    monkeypatch.setattr(stale, "describe_topics", coordinator_gone)
+    with pytest.raises(BackendUnavailable, match="counting pending image tasks"):
+        queue.pending()
+    assert queue.pending() == 2
+    assert isinstance(queue._admin, KafkaAdminClient) and queue._admin is not stale
+
+
 def test_kafka_down_is_backend_unavailable_quickly():
     settings = kafka_settings("127.0.0.1:1")  # nothing listens there
     queue = KafkaImageQueue(settings)

@@ -1,6 +1,9 @@
 """Every image, crawled or uploaded, is validated before a model sees it: bad input is a clear BadImage."""
 
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 from PIL import Image
@@ -91,3 +94,19 @@ def test_loading_the_detector_leaves_image_validation_intact():
     assert PILImage.open is opener
     with pytest.raises(BadImage, match="not a decodable image"):
         normalize_image(b"<html>not an image</html>", LIMITS)
+
+
+def test_loading_the_detector_prints_nothing_on_stdout(tmp_path):
+    # A stream component's stdout is its channel to Storm: a stray line there kills its worker. Ultralytics writes
+    # a notice there when it first creates its settings, so this runs in a fresh home and a fresh process.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YOLO_")} | {"SNAPMODE_HOME": str(tmp_path)}
+    loaded = subprocess.run(
+        [sys.executable, "-c", "from snapmode.vision.ultralytics_env import import_yolo; import_yolo()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert (tmp_path / "ultralytics" / "Ultralytics" / "settings.json").exists()  # the settings were created
+    assert loaded.stdout == ""

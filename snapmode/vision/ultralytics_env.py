@@ -28,7 +28,8 @@ class UltralyticsSetupError(SnapModeError):
 
 
 def configure_ultralytics(config_dir: Path | None = None) -> Path:
-    """Set YOLO_OFFLINE and YOLO_CONFIG_DIR (default: <home>/ultralytics), with the font in place; returns the dir.
+    """Set YOLO_OFFLINE, YOLO_VERBOSE (unless set) and YOLO_CONFIG_DIR (default: <home>/ultralytics), with the font
+    in place; returns the dir.
 
     Idempotent; once ultralytics is imported its directory is fixed, so later calls keep that one.
     """
@@ -46,6 +47,9 @@ def configure_ultralytics(config_dir: Path | None = None) -> Path:
             )
         shutil.copyfile(source, font)
     os.environ["YOLO_OFFLINE"] = "1"
+    # Ultralytics logs to stdout, which is a stream component's channel to Storm (a stray line kills its worker);
+    # errors still get through, and SnapMode reports its own progress.
+    os.environ.setdefault("YOLO_VERBOSE", "False")
     os.environ["YOLO_CONFIG_DIR"] = str(config_dir)
     return config_dir
 

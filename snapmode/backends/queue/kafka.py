@@ -233,8 +233,7 @@ class KafkaImageQueue:
         """Messages the group has not settled: end offsets minus committed offsets, less the messages this
         process settled past a gap (acked, but not committable yet)."""
         topic, group = self._settings.images_topic, self._settings.group_id
-        with self._lock, self._unavailable("counting pending image tasks"):
-            admin = self._ready_admin()
+        with self._lock, self._unavailable("counting pending image tasks"), self._admin_session() as admin:
             (description,) = admin.describe_topics([topic])
             partitions = [TopicPartition(topic, p["partition_index"]) for p in description["partitions"]]
             ends = admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in partitions})
@@ -274,6 +273,21 @@ class KafkaImageQueue:
             "request_timeout_ms": _REQUEST_TIMEOUT_MS,
             "reconnect_backoff_max_ms": 1_000,
         }
+
+    @contextmanager
+    def _admin_session(self) -> Iterator[KafkaAdminClient]:
+        """The admin client for one question; one that failed is closed and the next question gets a new one.
+
+        kafka-python's admin client keeps the group coordinator and the topics' leaders it found first: after a
+        broker restart it would go on asking the broker that no longer holds them, and fail for the life of the
+        process."""
+        try:
+            yield self._ready_admin()
+        except KafkaError:
+            if self._admin is not None:
+                self._admin.close()
+                self._admin = None
+            raise
 
     def _ready_admin(self) -> KafkaAdminClient:
         """The admin client, once both topics exist (created on first use where missing)."""
