@@ -56,7 +56,8 @@ def test_json_ld_graph_with_references_offers_list_and_strikethrough_price():
             "https://cdn.fjordline.example/img/merino-navy-back.jpg",
             "https://cdn.fjordline.example/img/merino-navy-detail.jpg",  # protocol-relative ImageObject url
             "https://cdn.fjordline.example/img/merino-navy-og.jpg",  # og:image after structured data
-            "https://fjordline.example/media/merino-navy-side.jpg",  # gallery srcset, largest; related card left out
+            "https://fjordline.example/media/merino-navy-front-400.jpg",  # the file the gallery shows, one per photo
+            "https://fjordline.example/media/merino-navy-side-400.jpg",  # not its srcset's largest; related card left out
         ],
         "variants": [],
     }
@@ -208,7 +209,7 @@ def test_plain_page_heuristics_read_the_layout():
         "description": "Heavy 18 oz canvas. Leather handles Inner pocket",
         "categories": ["Bags/Totes"],
         "images": [
-            "https://sailmaker.example/cdn/tote_1800x.webp",  # widest <picture><source> candidate
+            "https://sailmaker.example/cdn/tote_300x.jpg",  # the file the <img> shows, not its <picture>'s widest
             "https://sailmaker.example/cdn/tote-back_1200x.jpg",  # data-srcset 2x over a data: placeholder
             "https://sailmaker.example/cdn/tote-inside_1200x.jpg",  # data-src over a spinner
             "https://sailmaker.example/cdn/tote-strap_2000x.jpg",  # the zoom link around a thumbnail
@@ -502,7 +503,7 @@ def test_extract_file_returns_json_ready_data(tmp_path: Path):
     data = extract_file(PAGES / "plain_srcset.html", None, None)  # URL from <link rel=canonical>
     assert json.loads(json.dumps(data)) == data
     assert data["price"] == "899.00" and data["brand"] is None and data["is_product"] is True
-    assert data["images"][0] == "https://sailmaker.example/cdn/tote_1800x.webp"
+    assert data["images"][0] == "https://sailmaker.example/cdn/tote_300x.jpg"
     rules = tmp_path / "rules.yaml"
     rules.write_text("brand: .product__vendor::text\n")
     assert extract_file(PAGES / "plain_srcset.html", "https://other.example/x", rules)["brand"] == "Sailmaker & Sons"

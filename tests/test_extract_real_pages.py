@@ -21,7 +21,7 @@ FLOORS = {
     "sku": 0.89,
     "availability": 0.94,
     "name": 0.87,
-    "images": 0.63,
+    "images": 0.75,
 }
 
 

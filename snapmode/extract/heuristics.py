@@ -21,12 +21,13 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from snapmode.domain import Availability, ExtractedProduct
-from snapmode.extract.images import element_image, is_photo_link
+from snapmode.extract.images import gallery_photo, is_photo_link
 from snapmode.extract.lines import area_elements, line_text
 from snapmode.extract.money import charge_label, excludes_tax, former_price_label, label_context, money_in_line
 from snapmode.extract.normalize import (
     block_text,
     clean_text,
+    image_url,
     inline_text,
     normalize_availability,
     normalize_brand,
@@ -41,6 +42,12 @@ from snapmode.extract.structured import category_path
 MAX_SCOPE_CLIMB = 6
 MAX_PHOTO_ELEMENTS = 500  # bounds the work on pages with thousands of <img>
 MIN_PHOTO_SIDE = 50  # width/height attributes below this are icons, badges, tracking pixels
+LOGO_MARK_DEPTH = 3  # an image and the two blocks around it, for a class or id naming it a logo
+SHARE_IMAGES = etree.XPath(
+    "//meta[@property='og:image' or @property='og:image:url' or @name='twitter:image' or @property='twitter:image']"
+    "/@content | //link[@rel='image_src']/@href"
+)
+MAX_SHARE_IMAGES = 4
 MAX_LABEL_LENGTH = 80
 OUTSIDE_PRODUCT_TAGS = frozenset({"nav", "header", "footer", "aside", "script", "style", "noscript", "template"})
 # Blocks laid over the page or about the shop, by the words of a class or id ("modal", "newsletter-popup",
@@ -402,8 +409,20 @@ def links_elsewhere(element: etree._Element) -> bool:
 
 def photo_elements(scope: etree._Element) -> Iterator[etree._Element]:
     for img in scope.iter("img"):
-        if not (about_other_things(img, scope) or links_elsewhere(img) or too_small(img)):
+        if not (about_other_things(img, scope) or links_elsewhere(img) or too_small(img) or is_logo_image(img)):
             yield img
+
+
+def is_logo_image(img: etree._Element) -> bool:
+    """Whether an image is a logo (the brand's or a payment badge's), not a photo of the product: its alt text ends
+    in "logo" ("HP logo"), or it or a block just around it is named a logo ("brand-logo", "logo_container")."""
+    if (img.get("alt") or "").lower().rstrip().endswith(" logo"):
+        return True
+    return any(
+        "logo" in CLASS_WORD.split(name) or "logos" in CLASS_WORD.split(name)
+        for node in islice([img, *img.iterancestors()], LOGO_MARK_DEPTH)
+        for name in classes(node).split()
+    )
 
 
 def too_small(img: etree._Element) -> bool:
@@ -415,14 +434,26 @@ def too_small(img: etree._Element) -> bool:
 
 
 def read_photos(scope: etree._Element, page: Page) -> list[str]:
-    photos: dict[str, None] = {}
+    """The page's declared share image (og:image, twitter:image: the photo a shop picks to stand for the product),
+    then the photos of the product's block, in page order."""
+    photos: dict[str, None] = dict.fromkeys(shared_photos(page))
     for img in islice(photo_elements(scope), MAX_PHOTO_ELEMENTS):
-        url = element_image(img, page)
-        if url:
-            photos[url] = None
-            if len(photos) == MAX_IMAGES:
-                break
-    return list(photos)
+        if photo := gallery_photo(img, page):
+            photos[photo] = None
+        if len(photos) >= MAX_IMAGES:
+            break
+    return list(photos)[:MAX_IMAGES]
+
+
+def shared_photos(page: Page) -> list[str]:
+    """The image the page declares for link previews, wherever its tags sit (some shops write them in <body>),
+    unless its file is named a logo: shops without a photo to share declare their own logo there."""
+    urls = (image_url(value, page.base_url) for value in SHARE_IMAGES(page.selector.root)[:MAX_SHARE_IMAGES])
+    return list(dict.fromkeys(url for url in urls if url and "logo" not in file_words(url)))
+
+
+def file_words(url: str) -> list[str]:
+    return CLASS_WORD.split(urlsplit(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower())
 
 
 def read_prices(scope: etree._Element) -> tuple[str | None, str | None, str | None]:

@@ -1,4 +1,11 @@
-"""Which URL an image element really shows: the largest srcset candidate, a lazy-load attribute, a zoom link."""
+"""Which URL an image element stands for: the file it shows (a lazy-load attribute standing in for src, else src)
+in a gallery, and its largest version (a zoom link, the largest srcset candidate) elsewhere.
+
+One URL per photo: each URL is a photo to download, detect and embed. A gallery's shown file is the photo as the
+shop lays it out, the one its share previews and feeds name too (a ``src`` "s-l500.jpg" beside a ``data-zoom-src``
+"s-l1600.jpg"), and plenty for the detector, which works at 640 pixels; a thumbnail gives way to its largest
+version.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +23,7 @@ ZOOM_ATTRIBUTES = ("data-zoom-image", "data-zoom-src", "data-large-image", "data
 SRCSET_ATTRIBUTES = ("srcset", "data-srcset", "data-lazy-srcset")
 LAZY_ATTRIBUTES = ("data-src", "data-lazy-src", "data-lazy", "data-original", "data-image")
 ZOOM_LINK_DEPTH = 2  # how far above an <img> a link to its full-size file may sit
+THUMBNAIL_SIDE = 300  # a shown file declared narrower than this (pixels) stands for a larger photo
 
 
 def is_photo_link(href: str | None) -> bool:
@@ -23,7 +31,7 @@ def is_photo_link(href: str | None) -> bool:
 
 
 def element_image(element: etree._Element, page: Page) -> str | None:
-    """The photo URL an <img>, <source>, <a>, <link> or <meta> element points at, or None."""
+    """The photo URL an <img>, <source>, <a>, <link> or <meta> element points at (its largest version), or None."""
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
     if tag == "a":
         href = element.get("href")
@@ -42,6 +50,30 @@ def element_image(element: etree._Element, page: Page) -> str | None:
     return None
 
 
+def gallery_photo(element: etree._Element, page: Page) -> str | None:
+    """The photo a gallery element stands for: the file an <img> shows unless that is a thumbnail, else the
+    element's largest version."""
+    if element.tag == "img" and not is_thumbnail(element):
+        shown = next(filter(None, (image_url(img_src, page.base_url) for img_src in shown_sources(element))), None)
+        if shown:
+            return shown
+    return element_image(element, page)
+
+
+def is_thumbnail(img: etree._Element) -> bool:
+    """An <img> declared narrower than THUMBNAIL_SIDE, or inside a link to a larger photo (a gallery's strip)."""
+    for side in ("width", "height"):
+        value = (img.get(side) or "").strip().removesuffix("px")
+        if value.isdigit() and int(value) < THUMBNAIL_SIDE:
+            return True
+    return zoom_link(img) is not None
+
+
+def shown_sources(img: etree._Element) -> list[str]:
+    """What an <img> displays: a lazy-loading attribute (which a script copies into src), then src."""
+    return [value for name in (*LAZY_ATTRIBUTES, "src") if (value := img.get(name))]
+
+
 def image_candidates(img: etree._Element) -> list[str]:
     zoom = zoom_link(img)
     candidates = [zoom] if zoom else []
@@ -53,10 +85,7 @@ def image_candidates(img: etree._Element) -> list[str]:
         sources = picture.iter("source")
         srcsets += [source.get(name) for source in sources for name in SRCSET_ATTRIBUTES if source.get(name)]
     candidates += [best for srcset in srcsets if (best := largest_srcset_candidate(srcset))]
-    candidates += [img.get(name) for name in LAZY_ATTRIBUTES if img.get(name)]
-    if img.get("src"):
-        candidates.append(img.get("src"))
-    return candidates
+    return candidates + shown_sources(img)
 
 
 def zoom_link(img: etree._Element) -> str | None:

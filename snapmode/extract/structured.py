@@ -23,6 +23,7 @@ from extruct.rdfa import RDFaExtractor
 from extruct.uniform import _umicrodata_microformat, _uopengraph
 from extruct.utils import parse_xmldom_html
 from extruct.w3cmicrodata import MicrodataExtractor
+from lxml import etree
 from w3lib.url import canonicalize_url
 
 from snapmode.domain import Availability, ExtractedProduct, Variant
@@ -58,6 +59,7 @@ MAX_REPAIRED_JSON = 1_000_000  # characters of a broken script read again (bound
 MAX_VALUES = 1000  # values read per property (a list of thousands of images or offers is not one product's)
 HOME_NAMES = frozenset({"home", "homepage", "home page", "start"})
 OG_PRODUCT_TYPES = frozenset({"product", "product.item", "og:product", "product.group"})
+OPENGRAPH_IN_BODY = etree.XPath("/html/body//meta[@property and @content]")
 
 
 def local_name(term: object) -> str:
@@ -495,7 +497,8 @@ def rdfa_layer(page: Page) -> ExtractedProduct:
 def opengraph_layer(page: Page) -> ExtractedProduct:
     """OpenGraph product tags; pages that do not declare a product give nothing (every page has og:title)."""
     tags: dict[str, list[str]] = {}
-    for item in _uopengraph(list(OpenGraphExtractor().extract_items(page.selector.root)), with_og_array=True):
+    items = [*OpenGraphExtractor().extract_items(page.selector.root), opengraph_outside_head(page)]
+    for item in _uopengraph(items, with_og_array=True):
         for key, value in item.items():
             if not key.startswith("@") or key == "@type":
                 tags.setdefault(key, []).extend(value if isinstance(value, list) else [value])
@@ -524,6 +527,17 @@ def opengraph_layer(page: Page) -> ExtractedProduct:
         description=tag("og:description"),
         images=unique(url for url in images if url),
     )
+
+
+def opengraph_outside_head(page: Page) -> dict[str, Any]:
+    """OpenGraph tags written in <body> (extruct reads <head> only): a template that prints its tags after some
+    body markup, or a parser that closed <head> early at a stray element, leaves them there."""
+    properties = [
+        (meta.get("property"), meta.get("content"))
+        for meta in OPENGRAPH_IN_BODY(page.selector.root)[:MAX_VALUES]
+        if meta.get("property", "").partition(":")[0] in ("og", "product")
+    ]
+    return {"namespace": {}, "properties": properties}
 
 
 def twitter_card_layer(page: Page) -> ExtractedProduct:
