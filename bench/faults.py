@@ -173,8 +173,12 @@ def uninterrupted(scratch: Path, shop_url: str, scenario: str) -> Outcome:
     reference = embedded_settings(scratch / "reference", shop_url)
     seconds = run_index(reference)
     return Outcome(
-        scenario=scenario, killed_at_s=None, products_at_kill=None, pages_at_kill=None,
-        census=in_own_process(census, reference), recover_s=round(seconds, 1),
+        scenario=scenario,
+        killed_at_s=None,
+        products_at_kill=None,
+        pages_at_kill=None,
+        census=in_own_process(census, reference),
+        recover_s=round(seconds, 1),
     )
 
 
@@ -214,8 +218,12 @@ def index_crash(scenario: str, settings: Settings, ready: Callable[[Settings], b
     at_kill, pages_at_kill = products_now(settings), pages_now(settings)
     recover_s = run_index(settings)
     return Outcome(
-        scenario=scenario, killed_at_s=killed_at, products_at_kill=at_kill, pages_at_kill=pages_at_kill,
-        census=in_own_process(census, settings), recover_s=round(recover_s, 1),
+        scenario=scenario,
+        killed_at_s=killed_at,
+        products_at_kill=at_kill,
+        pages_at_kill=pages_at_kill,
+        census=in_own_process(census, settings),
+        recover_s=round(recover_s, 1),
     )
 
 
@@ -273,9 +281,12 @@ def topology_crash(topology: type, settings: Settings, services: Services, done:
     pages_at_kill = services.frontier.counts().get("fetched", 0)
     recover_s = run_storm_until([CrawlerTopology, ImagingTopology], settings, done, TIMEOUT_S)
     return Outcome(
-        scenario=f"kill -9 {topology.__name__}", killed_at_s=round(killed_at, 1), products_at_kill=at_kill,
+        scenario=f"kill -9 {topology.__name__}",
+        killed_at_s=round(killed_at, 1),
+        products_at_kill=at_kill,
         pages_at_kill=pages_at_kill,
-        census=census(settings), recover_s=round(recover_s, 1),
+        census=census(settings),
+        recover_s=round(recover_s, 1),
     )
 
 
@@ -312,9 +323,12 @@ def backend_crash(backend: str, settings: Settings, services: Services, done: Ca
         for process in running.values():
             stop(process)
     return Outcome(
-        scenario=f"kill -9 {backend}, down {DOWN_S} s", killed_at_s=round(killed_at, 1), products_at_kill=at_kill,
+        scenario=f"kill -9 {backend}, down {DOWN_S} s",
+        killed_at_s=round(killed_at, 1),
+        products_at_kill=at_kill,
         pages_at_kill=pages_at_kill,
-        census=census(settings), recover_s=round(recover_s, 1),
+        census=census(settings),
+        recover_s=round(recover_s, 1),
     )
 
 
@@ -370,7 +384,7 @@ def loopback_settings(home: Path, hosts: list[str], run: str) -> Settings:
         },
         vectors_uri="http://127.0.0.1:19540",
         vectors_collection=f"faults_{run}",
-        crawl={"allow_hosts": hosts},  # the shops' Crawl-delay kept (see polite_shop)
+        crawl={"allow_hosts": hosts},  # the shops' Crawl-delay kept (see catalog_shop)
     )
 
 
@@ -453,8 +467,8 @@ def loopback_run(
 
 
 @contextlib.contextmanager
-def polite_shop(data: Path, products: int) -> Iterator[str]:
-    """tests/support/tiny_shop's cut of the demo shop, with a Crawl-delay: the crawl then lasts about as long
+def catalog_shop(data: Path, products: int, crawl_delay: float = LOOPBACK_CRAWL_DELAY_S) -> Iterator[str]:
+    """tests/support/tiny_shop's cut of the demo shop. The drills' Crawl-delay makes the crawl last about as long
     as the imaging, so a kill lands mid-crawl and mid-imaging."""
     from snapmode.shop.catalog import DATA_DIR, load_catalog
 
@@ -462,7 +476,7 @@ def polite_shop(data: Path, products: int) -> Iterator[str]:
     tiny = catalog.model_copy(update={"products": catalog.products[:products]})
     (data / "catalog.json").write_text(tiny.model_dump_json(), encoding="utf-8")
     (data / "images").symlink_to(DATA_DIR / "images")
-    with running_shop(crawl_delay=LOOPBACK_CRAWL_DELAY_S, data_dir=data) as base:
+    with running_shop(crawl_delay=crawl_delay, data_dir=data) as base:
         yield base
 
 
@@ -483,12 +497,13 @@ def loopback_runs(products: int, drills: list[str], scratch: Path) -> list[Drill
         urls = []
         for number, size in enumerate([1] + [products] * (len(drills) + 1)):  # shop0: the warm-up
             (scratch / f"shop{number}").mkdir()
-            urls.append(shops.enter_context(polite_shop(scratch / f"shop{number}", size)))
+            urls.append(shops.enter_context(catalog_shop(scratch / f"shop{number}", size)))
         settings = loopback_settings(
             scratch / "snapmode", [url.removeprefix("http://") for url in urls], uuid.uuid4().hex[:8]
         )
         try:
             cluster_command("up")
+            cluster_command("unsubmit")  # topologies an earlier run left would answer in this run's stead
             services = Services.shared(settings)
             for topology in (CrawlerTopology, ImagingTopology):
                 if submit(topology, settings, *NIMBUS, workers=2) != 0:
@@ -502,6 +517,8 @@ def loopback_runs(products: int, drills: list[str], scratch: Path) -> list[Drill
                 runs.append(loopback_run(daemon, services, url, products, photos, reference.census.vector_rows))
             services.close()
         finally:
+            with contextlib.suppress(subprocess.CalledProcessError):
+                cluster_command("unsubmit")  # else Nimbus would start them again with the next `up`
             cluster_command("down")
     return runs
 
@@ -546,15 +563,28 @@ def loopback_main(products: int, drills: list[str], as_json: bool) -> None:
 def report(mode: str, expected: Outcome, outcomes: list[Outcome], console: Console) -> None:
     want = expected.census
     table = Table(title=f"Faults, {mode} mode: kill -9 mid-run, restart, let it finish")
-    for column in ("scenario", "killed at s", "products then", "pages then", "products exp/got",
-                   "vectors exp/got", "pages exp/got", "lost products", "lost regions", "duplicates", "recover s"):
+    for column in (
+        "scenario",
+        "killed at s",
+        "products then",
+        "pages then",
+        "products exp/got",
+        "vectors exp/got",
+        "pages exp/got",
+        "lost products",
+        "lost regions",
+        "duplicates",
+        "recover s",
+    ):
         table.add_column(column, justify="right")
     for outcome in [expected, *outcomes]:
         got = outcome.census
         table.add_row(
             outcome.scenario,
-            *("" if value is None else str(value)
-              for value in (outcome.killed_at_s, outcome.products_at_kill, outcome.pages_at_kill)),
+            *(
+                "" if value is None else str(value)
+                for value in (outcome.killed_at_s, outcome.products_at_kill, outcome.pages_at_kill)
+            ),
             f"{want.products}/{got.products}",
             f"{want.vectors}/{got.vectors}",
             f"{want.frontier.get('fetched', 0)}/{got.frontier.get('fetched', 0)}",

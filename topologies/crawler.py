@@ -11,6 +11,10 @@ from spouts.frontier import FrontierSpout
 
 
 class CrawlerTopology(Topology):
+    # A page's tuple tree not acked in time is failed and its page retried: tuples lost with a dead worker wait this
+    # long. A page takes seconds (fetch timeouts 30 s, the spout paces hosts), and no crawler bolt loads a model.
+    config = {"topology.message.timeout.secs": 90}  # noqa: RUF012 (streamparse reads it off the class)
+
     frontier = FrontierSpout.spec()
     fetch = FetchBolt.spec(inputs={frontier: Grouping.fields("host")})
     parse = ParseBolt.spec(inputs=[fetch["page"]])

@@ -34,7 +34,25 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     submit.add_argument("--nimbus", required=True, help="Nimbus host")
     submit.add_argument("--port", type=int, default=NIMBUS_PORT, help="Nimbus Thrift port")
     submit.add_argument("--workers", type=int, default=2, help="worker JVMs of the topology")
+    submit.add_argument(
+        "--parallelism",
+        action="append",
+        default=[],
+        metavar="COMPONENT=EXECUTORS",
+        help="executors of a component (default: its spec's); repeat for several",
+    )
     return parser.parse_args(argv)
+
+
+def parse_parallelism(pairs: list[str]) -> dict[str, int]:
+    """["detect=2", ...] → {"detect": 2}; ValueError names a pair that is not COMPONENT=EXECUTORS."""
+    parsed = {}
+    for pair in pairs:
+        name, _, count = pair.partition("=")
+        if not name or not count.isdigit():
+            raise ValueError(f"not COMPONENT=EXECUTORS: {pair!r}")
+        parsed[name] = int(count)
+    return parsed
 
 
 def _stop_on(signum: int, frame: FrameType | None) -> None:
@@ -52,16 +70,30 @@ def run_local_until_stopped(topology: type[Topology], settings: Settings, second
         return 0
 
 
-def submit(topology: type[Topology], settings: Settings, nimbus: str, port: int, workers: int) -> int:
+def submit(
+    topology: type[Topology],
+    settings: Settings,
+    nimbus: str,
+    port: int,
+    workers: int,
+    parallelism: dict[str, int] | None = None,
+) -> int:
     """Flux submits through StormSubmitter, which reads Nimbus' address from the topology conf; the
     uploaded topology jar is flux-core itself (the components are the installed Python project)."""
     conf = {"nimbus.seeds": [nimbus], "nimbus.thrift.port": port, "topology.workers": workers}
     # Workers run their components in directories of their own: a relative home would differ in each.
     settings = settings.model_copy(update={"home": settings.ensure_home().resolve()})
-    definition = flux_definition(topology, settings, python=sys.executable, extra_conf=conf)
+    definition = flux_definition(topology, settings, python=sys.executable, extra_conf=conf, parallelism=parallelism)
     flux_file = write_flux(definition, settings.home / "storm")
     classpath = storm_classpath()
-    command = ["java", "-cp", classpath, f"-Dstorm.jar={flux_jar(classpath)}", "org.apache.storm.flux.Flux", str(flux_file)]
+    command = [
+        "java",
+        "-cp",
+        classpath,
+        f"-Dstorm.jar={flux_jar(classpath)}",
+        "org.apache.storm.flux.Flux",
+        str(flux_file),
+    ]
     return subprocess.run(command, check=False).returncode
 
 
@@ -72,8 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "local":
             return run_local_until_stopped(topology, settings, args.seconds)
-        return submit(topology, settings, args.nimbus, args.port, args.workers)
-    except SnapModeError as error:
+        return submit(topology, settings, args.nimbus, args.port, args.workers, parse_parallelism(args.parallelism))
+    except (SnapModeError, ValueError) as error:
         print(f"scripts/storm: {error}", file=sys.stderr)
         return 1
 

@@ -21,11 +21,13 @@ from snapmode.config import Settings
 SHELL_SPOUT = "org.apache.storm.flux.wrappers.spouts.FluxShellSpout"
 SHELL_BOLT = "org.apache.storm.flux.wrappers.bolts.FluxShellBolt"
 
-# Storm settings of SnapMode's topologies; `extra_conf` of `flux_definition` overrides them.
+# Storm settings of SnapMode's topologies; a topology's own `config`, then `extra_conf` of `flux_definition`,
+# override them.
 TOPOLOGY_CONF: dict[str, Any] = {
     "topology.workers": 1,
     "topology.max.spout.pending": 64,
-    # A tree not acked in time is replayed. Generous: the first image a bolt sees loads its models.
+    # A tree not acked in time is replayed. Generous: the first image a bolt sees loads its models (the crawler
+    # topology, which loads none, sets its own).
     "topology.message.timeout.secs": 300,
     # A shell process that answers no heartbeat for this long is killed; one embedding on a busy CPU is slow.
     "topology.subprocess.timeout.secs": 300,
@@ -85,12 +87,23 @@ def flux_definition(
     *,
     python: str = sys.executable,
     extra_conf: dict[str, Any] | None = None,
+    parallelism: dict[str, int] | None = None,
 ) -> FluxDefinition:
     """The Flux definition of `topology`; its components read `settings` from the conf under "snapmode".
 
     `python` is the interpreter each shell component runs with: it must have SnapMode installed
-    (the project's virtualenv, at the same path on every supervisor of a cluster).
+    (the project's virtualenv, at the same path on every supervisor of a cluster). `parallelism` gives
+    components more executors than their spec's (a deployment's choice: each executor of a shell component is a
+    process of its own, models loaded).
     """
+    names = {spec.name for spec in topology.specs}
+    unknown = sorted(set(parallelism or {}) - names)
+    if unknown:
+        raise ValueError(
+            f"{topology_name(topology)} has no component {', '.join(unknown)} (it has {', '.join(sorted(names))})"
+        )
+    if any(count < 1 for count in (parallelism or {}).values()):
+        raise ValueError("a component's parallelism is 1 or more executors")
     spouts: list[Component] = []
     bolts: list[Component] = []
     streams: list[Stream] = []
@@ -101,7 +114,7 @@ def flux_definition(
             className=SHELL_SPOUT if is_spout else SHELL_BOLT,
             constructorArgs=[[python, "-m", "streamparse.run", _class_path(spec.component_cls)]],
             configMethods=_config_methods(spec),
-            parallelism=spec.par,
+            parallelism=(parallelism or {}).get(spec.name, spec.par),
         )
         (spouts if is_spout else bolts).append(component)
         for source, grouping in spec.inputs.items():
@@ -110,7 +123,7 @@ def flux_definition(
             )
     return FluxDefinition(
         name=topology_name(topology),
-        config=TOPOLOGY_CONF | settings.to_conf() | (extra_conf or {}),
+        config=TOPOLOGY_CONF | topology.config | settings.to_conf() | (extra_conf or {}),
         spouts=spouts,
         bolts=bolts,
         streams=streams,
