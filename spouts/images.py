@@ -4,12 +4,11 @@ import time
 
 from streamparse import Spout
 
-from snapmode.components import UsesServices
+from snapmode.components import UNAVAILABLE_PAUSE_S, UsesServices
 from snapmode.errors import BackendUnavailable
 
 MAX_ATTEMPTS = 5  # an image whose processing keeps failing is parked with its error, not retried forever
 LEASE_SECONDS = 60.0  # a tuple tree that failed is replayed after this
-UNAVAILABLE_PAUSE_S = 1.0  # between polls of a queue that does not answer (a broker restarting)
 
 
 class ImageQueueSpout(UsesServices, Spout):
