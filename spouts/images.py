@@ -8,7 +8,9 @@ from snapmode.components import UNAVAILABLE_PAUSE_S, UsesServices
 from snapmode.errors import BackendUnavailable
 
 MAX_ATTEMPTS = 5  # an image whose processing keeps failing is parked with its error, not retried forever
-LEASE_SECONDS = 60.0  # a tuple tree that failed is replayed after this
+# A tuple tree that failed is replayed after this; longer than a batch may wait for a backend (bolts/batching.py),
+# so that a message in hand is not delivered twice or its attempts spent while it waits.
+LEASE_SECONDS = 180.0
 
 
 class ImageQueueSpout(UsesServices, Spout):

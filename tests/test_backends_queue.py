@@ -278,7 +278,7 @@ def test_kafka_admin_client_that_failed_is_replaced(open_kafka_queue, kafka_serv
     # After a broker restart kafka-python's admin client keeps asking the broker it found first; the queue must
     # not keep a failed one for the life of the process.
     from kafka.admin import KafkaAdminClient
-    from kafka.errors import KafkaError
+    from kafka.errors import KafkaError, NotCoordinatorError
 
     queue = open_kafka_queue(kafka_settings(kafka_server))
     queue.publish([task(1), task(2)])
@@ -293,6 +293,15 @@ def test_kafka_admin_client_that_failed_is_replaced(open_kafka_queue, kafka_serv
         queue.pending()
     assert queue.pending() == 2
     assert isinstance(queue._admin, KafkaAdminClient) and queue._admin is not stale
+    # A coordinator that moved (leadership rebalanced) answers NotCoordinator: asked again, through a new client.
+    moved = queue._admin
+
+    def coordinator_moved(*args, **kwargs):
+        raise NotCoordinatorError("this broker no longer coordinates the group")
+
+    monkeypatch.setattr(moved, "list_group_offsets", coordinator_moved)
+    assert queue.pending() == 2
+    assert queue._admin is not moved
 
 
 def test_kafka_down_is_backend_unavailable_quickly():

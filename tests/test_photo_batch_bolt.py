@@ -8,8 +8,10 @@ import io
 import logging
 from pathlib import Path
 
+import pytest
 from pystorm.component import Tuple
 
+from bolts import batching
 from bolts.image_fetch import ImageFetchBolt
 from snapmode.config import Settings
 from snapmode.domain import ImageTask
@@ -35,21 +37,45 @@ def task_tuple(n: int) -> Tuple:
     return Tuple(f"t{n}", "images", "default", 1, Values(task.model_dump_json()))
 
 
-def test_an_unavailable_vector_store_fails_the_unsettled_photos_and_the_bolt_goes_on(tmp_path: Path, monkeypatch):
+@pytest.fixture
+def bolt(tmp_path: Path, monkeypatch) -> Recorded:
+    monkeypatch.setattr(batching, "UNAVAILABLE_PAUSES_S", (0.0, 0.0))
     bolt = Recorded()
     bolt.initialize(Settings(home=tmp_path).to_conf(), {})
-    answers = iter([["v1"], BackendUnavailable("Milvus at 127.0.0.1:19540 is loading"), ["v3"], ["v4"]])
+    return bolt
+
+
+def answering(monkeypatch, bolt: Recorded, answers: list) -> list[str]:
+    """The vector store answers image_ids from ``answers`` in turn (an exception is raised); returns the URLs asked."""
+    asked, pending = [], iter(answers)
 
     def image_ids(image_url, label=None):
-        answer = next(answers)
+        asked.append(image_url.rsplit("/", 1)[-1])
+        answer = next(pending)
         if isinstance(answer, Exception):
             raise answer
         return answer
 
     monkeypatch.setattr(bolt.services.vectors, "image_ids", image_ids)
+    return asked
+
+
+def test_a_batch_waits_for_a_backend_that_comes_back_and_spends_no_attempt(bolt, monkeypatch):
+    loading = BackendUnavailable("Milvus at 127.0.0.1:19540: collection not loaded")
+    asked = answering(monkeypatch, bolt, [["v1"], loading, loading, ["v2"], ["v3"]])
     for n in (1, 2, 3):
         bolt.process(task_tuple(n))
-    bolt.process_batches()  # photo 1 is already embedded (acked), then the store stops answering
+    bolt.process_batches()
+    assert bolt.told == [("ack", "t1"), ("ack", "t2"), ("ack", "t3")]  # nothing failed: no replay, no attempt
+    assert asked == ["p1.jpg", "p2.jpg", "p2.jpg", "p2.jpg", "p3.jpg"]  # photo 1, settled, is not asked again
+
+
+def test_a_backend_that_stays_away_fails_the_unsettled_photos_and_the_bolt_goes_on(bolt, monkeypatch):
+    down = BackendUnavailable("Milvus at 127.0.0.1:19540 is down")
+    answering(monkeypatch, bolt, [["v1"], down, down, down, ["v4"]])
+    for n in (1, 2, 3):
+        bolt.process(task_tuple(n))
+    bolt.process_batches()  # photo 1 is already embedded (acked), then three tries find the store down
     bolt.process(task_tuple(4))
     bolt.process_batches()  # the next batch is served: the bolt lived on
     assert bolt.told == [("ack", "t1"), ("fail", "t2"), ("fail", "t3"), ("ack", "t4")]

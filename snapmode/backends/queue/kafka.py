@@ -14,10 +14,9 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TypeVar
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import KafkaAdminClient, OffsetSpec
@@ -37,8 +36,6 @@ _SESSION_TIMEOUT_MS = 10_000  # a consumer that dies without leaving frees its p
 _JOIN_TIMEOUT_S = 30.0  # first poll: joining the group and the first fetch
 _FETCH_WAIT_S = 0.5  # how long a poll waits for new messages once the group is stable
 _POLL_SLICE_MS = 100
-
-T = TypeVar("T")
 
 
 class FailedTask(BaseModel):
@@ -232,19 +229,32 @@ class KafkaImageQueue:
     def pending(self) -> int:
         """Messages the group has not settled: end offsets minus committed offsets, less the messages this
         process settled past a gap (acked, but not committable yet)."""
+        with self._lock, self._unavailable("counting pending image tasks"):
+            deadline = time.monotonic() + _REQUEST_TIMEOUT_MS / 1000
+            while True:
+                try:
+                    with self._admin_session() as admin:
+                        return self._unsettled(admin) - self._leases.settled_uncommitted()
+                except KafkaError as error:
+                    # A coordinator still starting, or moved (the client that asked the old one is replaced):
+                    # asked again for one request timeout.
+                    if not error.retriable or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
+
+    def _unsettled(self, admin: KafkaAdminClient) -> int:
         topic, group = self._settings.images_topic, self._settings.group_id
-        with self._lock, self._unavailable("counting pending image tasks"), self._admin_session() as admin:
-            (description,) = admin.describe_topics([topic])
-            partitions = [TopicPartition(topic, p["partition_index"]) for p in description["partitions"]]
-            ends = admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in partitions})
-            starts = admin.list_partition_offsets({tp: OffsetSpec.EARLIEST for tp in partitions})
-            committed = _retrying(lambda: admin.list_group_offsets({group: partitions})).get(group, {})
-            unsettled = 0
-            for tp in partitions:
-                done = committed.get(tp)
-                start = done.offset if done is not None and done.offset >= 0 else starts[tp].offset
-                unsettled += ends[tp].offset - start
-            return unsettled - self._leases.settled_uncommitted()
+        (description,) = admin.describe_topics([topic])
+        partitions = [TopicPartition(topic, p["partition_index"]) for p in description["partitions"]]
+        ends = admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in partitions})
+        starts = admin.list_partition_offsets({tp: OffsetSpec.EARLIEST for tp in partitions})
+        committed = admin.list_group_offsets({group: partitions}).get(group, {})
+        unsettled = 0
+        for tp in partitions:
+            done = committed.get(tp)
+            start = done.offset if done is not None and done.offset >= 0 else starts[tp].offset
+            unsettled += ends[tp].offset - start
+        return unsettled
 
     def close(self) -> None:
         """Leaves the group without committing: messages not yet settled go to the next owner of their partition."""
@@ -377,18 +387,6 @@ class KafkaImageQueue:
         if topic != self._settings.images_topic or not partition.isdigit() or not offset.isdigit():
             raise ValueError(f"not a message id of this queue: {message_id!r}")
         return TopicPartition(topic, int(partition)), int(offset)
-
-
-def _retrying(call: Callable[[], T]) -> T:
-    """Retries errors Kafka marks retriable (a coordinator still starting) for one request timeout."""
-    deadline = time.monotonic() + _REQUEST_TIMEOUT_MS / 1000
-    while True:
-        try:
-            return call()
-        except KafkaError as exc:
-            if not exc.retriable or time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def _message(tp: TopicPartition, offset: int, lease: _Lease) -> Message:
