@@ -72,12 +72,9 @@ class Throughput(BaseModel):
         return self.photos / self.imaging_s
 
 
-def cluster(*args: str, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run(
-        [str(CLUSTER), *args], check=True, timeout=900, capture_output=True, text=True, env=os.environ | (env or {})
-    )
-    print(done.stdout.strip(), file=sys.stderr)
-    return done.stdout
+def cluster(*args: str, env: dict[str, str] | None = None) -> None:
+    """scripts/cluster ARGS, its output on stderr; a failure stops the bench with its exit status."""
+    subprocess.run([str(CLUSTER), *args], check=True, timeout=900, stdout=sys.stderr, env=os.environ | (env or {}))
 
 
 def resident_mb() -> int:

@@ -1,5 +1,5 @@
 """The cluster path as a real multi-process cluster on loopback, started and stopped by `scripts/cluster`:
-ZooKeeper, Storm Nimbus and two supervisors, three Kafka brokers (KRaft), two SolrCloud nodes and a Milvus
+ZooKeeper, Storm Nimbus, two supervisors and the UI, three Kafka brokers (KRaft), two SolrCloud nodes and a Milvus
 standalone server. Both topologies are submitted to Nimbus (never local mode); a tiny shop is crawled through
 the crawler topology and its photos embedded through the imaging topology.
 
@@ -16,7 +16,9 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import psutil
 import pytest
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
@@ -35,6 +37,7 @@ pytestmark = pytest.mark.services  # real servers and Apache Storm
 CLUSTER = REPO_ROOT / "scripts" / "cluster"
 SHOP_PRODUCTS = 3
 NIMBUS = ("127.0.0.1", 6627)
+UI_PORT = 8744
 SOLR_URL = "http://127.0.0.1:8984/solr"
 KAFKA_BROKERS = "127.0.0.1:9192,127.0.0.1:9292,127.0.0.1:9392"
 KAFKA3_PORT = 9392
@@ -81,6 +84,21 @@ def replica_product_counts(collection: str) -> list[int]:
         with urllib.request.urlopen(url) as answer:
             counts.append(json.load(answer)["response"]["numFound"])
     return counts
+
+
+def ui_json(path: str) -> dict[str, Any]:
+    """An answer of Storm UI's REST API (it asks Nimbus)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{UI_PORT}/api/v1/{path}", timeout=60) as answer:
+        return json.load(answer)
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses of the TCP sockets listening on PORT."""
+    return {
+        connection.laddr.ip
+        for connection in psutil.net_connections(kind="tcp")
+        if connection.status == psutil.CONN_LISTEN and connection.laddr.port == port
+    }
 
 
 def test_a_daemon_that_cannot_come_up_is_named_with_its_log_and_what_up_started_is_stopped(tmp_path: Path) -> None:
@@ -133,6 +151,11 @@ def test_a_shop_crawled_through_topologies_on_nimbus_lands_in_solrcloud_and_milv
             "snapmode-crawler",
             "snapmode-imaging",
         }
+        # Storm's UI sees the same through Nimbus, and listens on loopback only
+        assert ui_json("cluster/summary")["supervisors"] == 2
+        ui_topologies = {topology["name"]: topology["status"] for topology in ui_json("topology/summary")["topologies"]}
+        assert ui_topologies == {"snapmode-crawler": "ACTIVE", "snapmode-imaging": "ACTIVE"}
+        assert listening_addresses(UI_PORT) == {"127.0.0.1"}
 
         def indexed() -> bool:
             return (
