@@ -27,15 +27,15 @@ from rich.table import Table
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from launch.runner.local import run_crawl, run_until_indexed  # noqa: E402
-from launch.storm.local import run_local, stop  # noqa: E402
-from snapmode.backends.solr_client import SolrCore  # noqa: E402
-from snapmode.config import CLUSTER_BACKENDS, Settings, SolrSettings  # noqa: E402
-from snapmode.pipeline.crawling import register_site  # noqa: E402
-from snapmode.services import Services  # noqa: E402
-from snapmode.shop.server import running_shop  # noqa: E402
-from topologies.crawler import CrawlerTopology  # noqa: E402
-from topologies.imaging import ImagingTopology  # noqa: E402
+from launch.runner.local import run_crawl, run_until_indexed
+from launch.storm.local import run_local, stop
+from snapmode.backends.solr_client import SolrCore
+from snapmode.config import CLUSTER_BACKENDS, Settings, SolrSettings
+from snapmode.pipeline.crawling import register_site
+from snapmode.services import Services
+from snapmode.shop.server import running_shop
+from topologies.crawler import CrawlerTopology
+from topologies.imaging import ImagingTopology
 
 TIMEOUT_S = 1200
 
@@ -46,6 +46,8 @@ class Run(BaseModel):
     crawl_s: float  # start to last page (Storm: JVM start included)
     images: int
     imaging_s: float  # start to last vector (Storm: JVM start and model loading included)
+    crawl_cpu_s: float | None = None  # CPU seconds of this process (the embedded runner) for each
+    imaging_cpu_s: float | None = None
 
 
 def start_servers() -> None:
@@ -103,14 +105,14 @@ def on_storm(shop: str, settings: Settings, images: int) -> Run:
 def embedded(shop: str, settings: Settings, images: int) -> Run:
     services = Services.shared(settings)
     site = register_site(services, shop + "/")
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     run_crawl(settings, site_ids=[site.id])
-    crawl_s = time.monotonic() - started
+    crawl_s, crawl_cpu_s = time.monotonic() - started, time.process_time() - cpu_started
     pages = services.frontier.counts()["fetched"]
     tasks = [message.task for message in services.queue.poll(images, 3600)]
     fresh = Services.shared(settings.model_copy(update={"home": settings.home / "imaging"}))
     fresh.queue.publish(tasks)
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     run_until_indexed(fresh.settings)
     return Run(
         pages=pages,
@@ -118,6 +120,8 @@ def embedded(shop: str, settings: Settings, images: int) -> Run:
         crawl_s=crawl_s,
         images=len(tasks),
         imaging_s=time.monotonic() - started,
+        crawl_cpu_s=crawl_cpu_s,
+        imaging_cpu_s=time.process_time() - cpu_started,
     )
 
 

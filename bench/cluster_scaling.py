@@ -47,6 +47,17 @@ from topologies.imaging import ImagingTopology
 CLUSTER = REPO / "scripts" / "cluster"
 TIMEOUT_S = 900
 WARMUP_PRODUCTS = 6  # enough photos for every imaging executor to load its models
+# Daemons by what they do, for the CPU accounting: (group, prefix of the daemons' names in scripts/cluster)
+DAEMON_GROUPS = (
+    ("supervisors: workers and components", "supervisor"),
+    ("Kafka", "kafka"),
+    ("Solr", "solr"),
+    ("Milvus", "milvus"),
+    ("ZooKeeper, Nimbus, UI", "zookeeper"),
+    ("ZooKeeper, Nimbus, UI", "nimbus"),
+    ("ZooKeeper, Nimbus, UI", "ui"),
+)
+EMBEDDED = "the embedded runner's process"
 # Executors of the components that do the work: two each, so a second worker has half of them to take.
 PARALLELISM = {
     "crawler": {"fetch": 2, "parse": 2, "index": 2},
@@ -62,6 +73,9 @@ class Throughput(BaseModel):
     photos: int
     imaging_s: float
     resident_mb: int | None = None  # all cluster daemons, workers and components (scripts/cluster status)
+    # CPU seconds spent during the crawl and during imaging: per daemon group on the cluster, the process embedded
+    crawl_cpu_s: dict[str, float]
+    imaging_cpu_s: dict[str, float]
 
     @property
     def pages_per_s(self) -> float:
@@ -77,9 +91,23 @@ def cluster(*args: str, env: dict[str, str] | None = None) -> None:
     subprocess.run([str(CLUSTER), *args], check=True, timeout=900, stdout=sys.stderr, env=os.environ | (env or {}))
 
 
-def resident_mb() -> int:
+def usage() -> dict[str, tuple[int, int]]:
+    """Resident MB and CPU seconds of each daemon's process group, and their total (scripts/cluster status)."""
     listing = subprocess.run([str(CLUSTER), "status"], check=False, capture_output=True, text=True, timeout=60).stdout
-    return int(next(line.split()[-1] for line in listing.splitlines() if line.startswith("total")))
+    rows = [line.split() for line in listing.splitlines()[1:]]
+    return {row[0]: (int(row[-2]), int(row[-1])) for row in rows if row[0] == "total"} | {
+        row[0]: (int(row[2]), int(row[3])) for row in rows if row[0] != "total" and row[1] != "down"
+    }
+
+
+def cpu_by_group(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> dict[str, float]:
+    """CPU seconds spent between two readings, by DAEMON_GROUPS (processes that ended meanwhile are not counted)."""
+    spent: dict[str, float] = {}
+    for daemon, (_, cpu) in after.items():
+        group = next((name for name, prefix in DAEMON_GROUPS if daemon.startswith(prefix)), None)
+        if group is not None:
+            spent[group] = spent.get(group, 0.0) + cpu - before.get(daemon, (0, 0))[1]
+    return spent
 
 
 def wait_for(what: str, condition: Callable[[], bool]) -> float:
@@ -118,12 +146,16 @@ def warm_up(services: Services, shop_url: str) -> None:
 def measure(setup: str, cpus: str, services: Services, shop_url: str) -> Throughput:
     cluster("deactivate", "imaging")
     fetched = services.frontier.counts().get("fetched", 0)
+    before_crawl = usage()
     register_site(services, shop_url + "/")
     crawl_s = wait_for(f"{setup}: the crawl", lambda: settled(services))
+    after_crawl = usage()
     pages = services.frontier.counts().get("fetched", 0) - fetched
     photos = services.queue.pending()
     cluster("activate", "imaging")
+    before_imaging = usage()
     imaging_s = wait_for(f"{setup}: imaging", lambda: services.queue.pending() == 0)
+    after_imaging = usage()
     measured = Throughput(
         setup=setup,
         cpus=cpus,
@@ -131,7 +163,9 @@ def measure(setup: str, cpus: str, services: Services, shop_url: str) -> Through
         crawl_s=crawl_s,
         photos=photos,
         imaging_s=imaging_s,
-        resident_mb=resident_mb(),
+        resident_mb=after_imaging["total"][0],
+        crawl_cpu_s=cpu_by_group(before_crawl, after_crawl),
+        imaging_cpu_s=cpu_by_group(before_imaging, after_imaging),
     )
     print(f"cluster_scaling: {measured.model_dump_json()}", file=sys.stderr)
     return measured
@@ -180,7 +214,14 @@ def embedded_run(shop_url: str, home: str, cpus: str | None) -> dict:
 
     host = shop_url.removeprefix("http://")
     run = embedded(shop_url, Settings(home=Path(home), crawl={"allow_hosts": [host], "no_delay_hosts": [host]}), 10**6)
-    return {"pages": run.pages, "crawl_s": run.crawl_s, "photos": run.images, "imaging_s": run.imaging_s}
+    return {
+        "pages": run.pages,
+        "crawl_s": run.crawl_s,
+        "photos": run.images,
+        "imaging_s": run.imaging_s,
+        "crawl_cpu_s": {EMBEDDED: run.crawl_cpu_s},
+        "imaging_cpu_s": {EMBEDDED: run.imaging_cpu_s},
+    }
 
 
 def _cpu_range(part: str) -> range:
@@ -223,6 +264,16 @@ def report(runs: list[Throughput], console: Console) -> None:
             "" if run.resident_mb is None else str(run.resident_mb),
         )
     console.print(table)
+    spent = Table(title="CPU seconds spent, by daemon group (process groups alive at both readings)")
+    groups = [*dict.fromkeys(group for group, _ in DAEMON_GROUPS), EMBEDDED]
+    for column in ("setup", "CPUs", "phase", *groups, "all", "per page or photo"):
+        spent.add_column(column, justify="right")
+    for run in runs:
+        for phase, cpu, items in (("crawl", run.crawl_cpu_s, run.pages), ("imaging", run.imaging_cpu_s, run.photos)):
+            shares = [f"{cpu[group]:.1f}" if group in cpu else "" for group in groups]
+            total = sum(cpu.values())
+            spent.add_row(run.setup, run.cpus, phase, *shares, f"{total:.1f}", f"{total / items:.3f}")
+    console.print(spent)
     one, two = (run for run in runs if run.setup.startswith("cluster"))
     console.print(
         f"2 supervisors / 1: crawl x{two.pages_per_s / one.pages_per_s:.2f}, imaging x{two.photos_per_s / one.photos_per_s:.2f}"
