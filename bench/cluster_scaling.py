@@ -36,15 +36,15 @@ from rich.table import Table
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.faults import NIMBUS, catalog_shop, loopback_settings
+from bench.faults import CLUSTER, NIMBUS, catalog_shop, cluster_command, loopback_cluster, loopback_settings
 from bench.load_search import in_own_process
 from snapmode.config import Settings
 from snapmode.pipeline.crawling import register_site
 from snapmode.services import Services
+from tests.support.crawl_results import crawl_drained
 from topologies.crawler import CrawlerTopology
 from topologies.imaging import ImagingTopology
 
-CLUSTER = REPO / "scripts" / "cluster"
 TIMEOUT_S = 900
 WARMUP_PRODUCTS = 6  # enough photos for every imaging executor to load its models
 # Daemons by what they do, for the CPU accounting: (group, prefix of the daemons' names in scripts/cluster)
@@ -84,11 +84,6 @@ class Throughput(BaseModel):
     @property
     def photos_per_s(self) -> float:
         return self.photos / self.imaging_s
-
-
-def cluster(*args: str, env: dict[str, str] | None = None) -> None:
-    """scripts/cluster ARGS, its output on stderr; a failure stops the bench with its exit status."""
-    subprocess.run([str(CLUSTER), *args], check=True, timeout=900, stdout=sys.stderr, env=os.environ | (env or {}))
 
 
 def usage() -> dict[str, tuple[int, int]]:
@@ -133,26 +128,22 @@ def wait_running(topology: str, workers: int) -> None:
     wait_for(f"snapmode-{topology} on {workers} workers", running)
 
 
-def settled(services: Services) -> bool:
-    return services.frontier.outstanding() == 0 and services.frontier.due(time.time()) == 0
-
-
 def warm_up(services: Services, shop_url: str) -> None:
     register_site(services, shop_url + "/")
-    wait_for("the warm-up crawl", lambda: settled(services))
+    wait_for("the warm-up crawl", lambda: crawl_drained(services))
     wait_for("the warm-up imaging", lambda: services.queue.pending() == 0)
 
 
 def measure(setup: str, cpus: str, services: Services, shop_url: str) -> Throughput:
-    cluster("deactivate", "imaging")
+    cluster_command("deactivate", "imaging")
     fetched = services.frontier.counts().get("fetched", 0)
     before_crawl = usage()
     register_site(services, shop_url + "/")
-    crawl_s = wait_for(f"{setup}: the crawl", lambda: settled(services))
+    crawl_s = wait_for(f"{setup}: the crawl", lambda: crawl_drained(services))
     after_crawl = usage()
     pages = services.frontier.counts().get("fetched", 0) - fetched
     photos = services.queue.pending()
-    cluster("activate", "imaging")
+    cluster_command("activate", "imaging")
     before_imaging = usage()
     imaging_s = wait_for(f"{setup}: imaging", lambda: services.queue.pending() == 0)
     after_imaging = usage()
@@ -183,9 +174,7 @@ def on_cluster(shops: list[str], cpus: list[str], scratch: Path) -> list[Through
     )
     pinning = {"SNAPMODE_CLUSTER_SUPERVISOR_CPUS": " ".join(cpus)}
     runs = []
-    try:
-        cluster("up", env=pinning | {"SNAPMODE_CLUSTER_SUPERVISORS": "1"})
-        cluster("unsubmit")  # topologies an earlier run left would answer in this run's stead
+    with loopback_cluster(env=pinning | {"SNAPMODE_CLUSTER_SUPERVISORS": "1"}):
         services = Services.shared(settings)
         for name, topology in (("crawler", CrawlerTopology), ("imaging", ImagingTopology)):
             if submit(topology, settings, *NIMBUS, workers=1, parallelism=PARALLELISM[name]) != 0:
@@ -193,16 +182,12 @@ def on_cluster(shops: list[str], cpus: list[str], scratch: Path) -> list[Through
             wait_running(name, 1)
         warm_up(services, shops[0])
         runs.append(measure("cluster, 1 supervisor", cpus[0], services, shops[1]))
-        cluster("start", "supervisor2", env=pinning)
+        cluster_command("start", "supervisor2", env=pinning)
         for name in ("crawler", "imaging"):
-            cluster("rebalance", name, "2")
+            cluster_command("rebalance", name, "2")
         warm_up(services, shops[2])  # rebalancing restarted the workers: models load again
         runs.append(measure("cluster, 2 supervisors", " + ".join(cpus), services, shops[3]))
         services.close()
-    finally:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            cluster("unsubmit")  # else Nimbus would start them again with the next `up`
-        cluster("down")
     return runs
 
 

@@ -364,8 +364,23 @@ class Drill(BaseModel):
     total_s: float  # first page queued → the run done (or the deadline)
 
 
-def cluster_command(*args: str) -> None:
-    subprocess.run([str(CLUSTER), *args], check=True, timeout=900)
+def cluster_command(*args: str, env: dict[str, str] | None = None) -> None:
+    """scripts/cluster ARGS, its output on stderr (stdout is the bench's report); a failure stops the bench."""
+    subprocess.run([str(CLUSTER), *args], check=True, timeout=900, stdout=sys.stderr, env=os.environ | (env or {}))
+
+
+@contextlib.contextmanager
+def loopback_cluster(env: dict[str, str] | None = None) -> Iterator[None]:
+    """scripts/cluster up with no topology submitted; topologies killed and the cluster down at the end, whatever
+    happens (Nimbus would start topologies left behind again with the next `up`, in a later run's stead)."""
+    try:
+        cluster_command("up", env=env)
+        cluster_command("unsubmit")
+        yield
+    finally:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            cluster_command("unsubmit")
+        cluster_command("down")
 
 
 def loopback_settings(home: Path, hosts: list[str], run: str) -> Settings:
@@ -501,9 +516,7 @@ def loopback_runs(products: int, drills: list[str], scratch: Path) -> list[Drill
         settings = loopback_settings(
             scratch / "snapmode", [url.removeprefix("http://") for url in urls], uuid.uuid4().hex[:8]
         )
-        try:
-            cluster_command("up")
-            cluster_command("unsubmit")  # topologies an earlier run left would answer in this run's stead
+        with loopback_cluster():
             services = Services.shared(settings)
             for topology in (CrawlerTopology, ImagingTopology):
                 if submit(topology, settings, *NIMBUS, workers=2) != 0:
@@ -516,10 +529,6 @@ def loopback_runs(products: int, drills: list[str], scratch: Path) -> list[Drill
             for daemon, url in zip(drills, urls[2:], strict=True):
                 runs.append(loopback_run(daemon, services, url, products, photos, reference.census.vector_rows))
             services.close()
-        finally:
-            with contextlib.suppress(subprocess.CalledProcessError):
-                cluster_command("unsubmit")  # else Nimbus would start them again with the next `up`
-            cluster_command("down")
     return runs
 
 

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from snapmode.domain import Availability, ExtractedProduct
-from snapmode.extract.images import gallery_photo, is_photo_link
+from snapmode.extract.images import declared_smaller_than, gallery_photo, is_photo_link
 from snapmode.extract.lines import area_elements, line_text
 from snapmode.extract.money import charge_label, excludes_tax, former_price_label, label_context, money_in_line
 from snapmode.extract.normalize import (
@@ -409,7 +409,12 @@ def links_elsewhere(element: etree._Element) -> bool:
 
 def photo_elements(scope: etree._Element) -> Iterator[etree._Element]:
     for img in scope.iter("img"):
-        if not (about_other_things(img, scope) or links_elsewhere(img) or too_small(img) or is_logo_image(img)):
+        if not (
+            about_other_things(img, scope)
+            or links_elsewhere(img)
+            or declared_smaller_than(img, MIN_PHOTO_SIDE)
+            or is_logo_image(img)
+        ):
             yield img
 
 
@@ -423,14 +428,6 @@ def is_logo_image(img: etree._Element) -> bool:
         for node in islice([img, *img.iterancestors()], LOGO_MARK_DEPTH)
         for name in classes(node).split()
     )
-
-
-def too_small(img: etree._Element) -> bool:
-    for side in ("width", "height"):
-        value = (img.get(side) or "").strip().removesuffix("px")
-        if value.isdigit() and int(value) < MIN_PHOTO_SIDE:
-            return True
-    return False
 
 
 def read_photos(scope: etree._Element, page: Page) -> list[str]:

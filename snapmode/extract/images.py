@@ -62,11 +62,16 @@ def gallery_photo(element: etree._Element, page: Page) -> str | None:
 
 def is_thumbnail(img: etree._Element) -> bool:
     """An <img> declared narrower than THUMBNAIL_SIDE, or inside a link to a larger photo (a gallery's strip)."""
+    return declared_smaller_than(img, THUMBNAIL_SIDE) or zoom_link(img) is not None
+
+
+def declared_smaller_than(img: etree._Element, pixels: int) -> bool:
+    """Whether the <img>'s width or height attribute says it is shown smaller than ``pixels``."""
     for side in ("width", "height"):
         value = (img.get(side) or "").strip().removesuffix("px")
-        if value.isdigit() and int(value) < THUMBNAIL_SIDE:
+        if value.isdigit() and int(value) < pixels:
             return True
-    return zoom_link(img) is not None
+    return False
 
 
 def shown_sources(img: etree._Element) -> list[str]:
