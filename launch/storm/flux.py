@@ -96,13 +96,14 @@ def flux_definition(
     components more executors than their spec's (a deployment's choice: each executor of a shell component is a
     process of its own, models loaded).
     """
+    parallelism = parallelism or {}
     names = {spec.name for spec in topology.specs}
-    unknown = sorted(set(parallelism or {}) - names)
+    unknown = sorted(set(parallelism) - names)
     if unknown:
         raise ValueError(
             f"{topology_name(topology)} has no component {', '.join(unknown)} (it has {', '.join(sorted(names))})"
         )
-    if any(count < 1 for count in (parallelism or {}).values()):
+    if any(count < 1 for count in parallelism.values()):
         raise ValueError("a component's parallelism is 1 or more executors")
     spouts: list[Component] = []
     bolts: list[Component] = []
@@ -114,7 +115,7 @@ def flux_definition(
             className=SHELL_SPOUT if is_spout else SHELL_BOLT,
             constructorArgs=[[python, "-m", "streamparse.run", _class_path(spec.component_cls)]],
             configMethods=_config_methods(spec),
-            parallelism=(parallelism or {}).get(spec.name, spec.par),
+            parallelism=parallelism.get(spec.name, spec.par),
         )
         (spouts if is_spout else bolts).append(component)
         for source, grouping in spec.inputs.items():
