@@ -233,6 +233,11 @@ class Settings(BaseSettings):
         holds nothing the stored regions cannot rebuild)."""
         return self.vectors_uri or str(self.home / "regions_index.db")
 
+    @property
+    def compact_payloads_path(self) -> Path:
+        """The compact store's stored regions (snapmode.backends.vectors.payloads)."""
+        return self.home / "regions.sqlite3"
+
     def ensure_home(self) -> Path:
         self.home.mkdir(parents=True, exist_ok=True)
         return self.home

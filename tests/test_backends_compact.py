@@ -10,11 +10,14 @@ import pytest
 
 from snapmode.backends.vectors import compact
 from snapmode.backends.vectors.compact import VectorCodec, save_projection
-from snapmode.backends.vectors.compact_store import CompactVectorStore, region_key
+from snapmode.backends.vectors.compact_store import DETAILS_SUFFIX, CompactVectorStore, region_key
 from snapmode.backends.vectors.migration import migrate
 from snapmode.backends.vectors.milvus import MilvusVectorStore
+from snapmode.backends.vectors.payloads import convert, in_earlier_layout
 from snapmode.domain import VectorRecord
 from snapmode.vision.colour import COLOUR_DIM
+from snapmode.vision.details import DETAIL_LABEL
+from tests.support.earlier_layouts import write_earlier_layout
 
 DIM = 64  # the "full" vectors of these tests
 RERANK = 24
@@ -132,6 +135,32 @@ def test_filters_keep_to_what_they_name(store, codec):
     assert store.search(query, k=5, product_ids=set()) == []
 
 
+def test_detail_views_are_ranked_with_the_rest_and_left_out_on_request(lite_uri, tmp_path, codec):
+    """Detail views have an index collection of their own: a whole search ranks both as one, a search without
+    them never reads theirs."""
+    store = open_store(lite_uri, "details", tmp_path / "regions.sqlite3", codec, refine=10)
+    vectors = in_span(codec, 40)
+    regions = [
+        r.model_copy(update={"label": DETAIL_LABEL if i % 3 else "image"}) for i, r in enumerate(records(vectors))
+    ]
+    store.upsert(regions)
+    query = vectors[4] + 0.3 * in_span(codec, 1, seed=9)[0]
+    assert [hit.id for hit in store.search(query.tolist(), k=10)] == exact_order(query, vectors)[:10]
+    (without,) = store.search_many([query.tolist()], k=10, exclude_label=DETAIL_LABEL)
+    wholes = [f"v{i}" for i in range(0, 40, 3)]
+    assert [hit.id for hit in without] == [i for i in exact_order(query, vectors) if i in wholes][:10]
+    assert (store.count(), store.count(DETAIL_LABEL)) == (40, 26)
+    store._client.drop_collection(f"details{DETAILS_SUFFIX}")  # as an index written before detail views moved out
+    store.close()
+    with pytest.raises(ValueError, match="snapmode vectors rebuild"):
+        open_store(lite_uri, "details", tmp_path / "regions.sqlite3", codec)
+    rebuilt = open_store(lite_uri, "details", tmp_path / "regions.sqlite3", codec, rebuilding=True)
+    assert rebuilt.rebuild() == 40
+    (again,) = rebuilt.search_many([query.tolist()], k=10, exclude_label=DETAIL_LABEL)
+    assert [hit.id for hit in again] == [hit.id for hit in without]
+    rebuilt.close()
+
+
 def test_reads_by_image_and_product(store, codec):
     vectors = in_span(codec, 9)
     store.upsert(records(vectors))
@@ -161,16 +190,69 @@ def test_an_index_entry_without_its_payload_is_not_stored(store, codec, tmp_path
     assert store.search(regions[1].vector, k=1)[0].id == "v1"
 
 
+def test_a_photo_and_its_product_are_kept_once_and_follow_the_photo(store, codec, tmp_path):
+    vectors = in_span(codec, 6)
+    regions = [record.model_copy(update={"image_url": "https://shop.example/one.jpg"}) for record in records(vectors)]
+    store.upsert(regions)
+    with sqlite3.connect(tmp_path / "regions.sqlite3") as db:
+        assert db.execute("SELECT image_url, product_id FROM photos").fetchall() == [
+            ("https://shop.example/one.jpg", "p2")  # the last region written names the photo's product
+        ]
+    assert store.image_ids("https://shop.example/one.jpg", label="jacket") == ["v1", "v3", "v5"]
+    store.upsert([region.model_copy(update={"product_id": "p9"}) for region in regions])  # moved to another product
+    assert {hit.product_id for hit in store.search(vectors[0].tolist(), k=6, product_ids={"p9"})} == {"p9"}
+    assert store.count_for_products(["p9"]) == 6 and store.count_for_products(["p0", "p1"]) == 0
+
+
+def test_an_earlier_layout_is_refused_then_converted_and_an_interrupted_conversion_goes_on(
+    lite_uri, tmp_path, codec, monkeypatch
+):
+    vectors = in_span(codec, 50)
+    current = open_store(lite_uri, "converted", tmp_path / "current.sqlite3", codec)
+    current.upsert(records(vectors))
+    current.close()
+    earlier = tmp_path / "regions.sqlite3"
+    write_earlier_layout(tmp_path / "current.sqlite3", earlier)
+    with pytest.raises(ValueError, match="snapmode vectors migrate"):
+        open_store(lite_uri, "converted", earlier, codec)
+
+    monkeypatch.setattr("snapmode.backends.vectors.payloads.CONVERT_BATCH", 20)
+
+    def cut_after_the_first_batch(done: int, total: int) -> None:
+        if done == 20:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        convert(earlier, cut_after_the_first_batch)
+    assert in_earlier_layout(earlier)  # only read so far
+    seen = []
+    assert convert(earlier, lambda done, total: seen.append((done, total))) == 50
+    assert seen[0] == (20, 50) and seen[-1] == (50, 50)
+    assert not in_earlier_layout(earlier) and not (tmp_path / "regions.sqlite3.converting").exists()
+    store = open_store(lite_uri, "converted", earlier, codec)
+    assert (store.count(), store.count("jacket")) == (50, 25)
+    (hit,) = store.search(vectors[17].tolist(), k=1)
+    assert (hit.id, hit.product_id, hit.image_url) == ("v17", "p2", "https://shop.example/img/17.jpg")
+    assert store.image_ids("https://shop.example/img/17.jpg") == ["v17"]
+    store.close()
+
+
 def test_rebuild_restores_a_lost_index_from_the_payloads(tmp_path, codec):
     uri, payloads = str(tmp_path / "index.db"), tmp_path / "regions.sqlite3"
     vectors = in_span(codec, 40)
     query = vectors[11].tolist()
     # Its own process: Milvus Lite keeps a file locked until the process that opened it exits.
-    before = run_in_process(tmp_path, f"""
+    before = run_in_process(
+        tmp_path,
+        f"""
 store = open_store({uri!r}, "regions", Path({str(payloads)!r}), codec)
 store.upsert(records(vectors))
 print([hit.id for hit in store.search(query, k=5)])
-""", codec.projection, vectors, query)
+""",
+        codec.projection,
+        vectors,
+        query,
+    )
     Path(uri).unlink()
     with pytest.raises(ValueError, match="snapmode vectors rebuild"):
         open_store(uri, "regions", payloads, codec)
@@ -185,10 +267,16 @@ print([hit.id for hit in store.search(query, k=5)])
 def test_a_damaged_index_file_names_the_repair_and_rebuild_sets_it_aside(tmp_path, codec):
     uri, payloads = tmp_path / "index.db", tmp_path / "regions.sqlite3"
     vectors = in_span(codec, 10)
-    run_in_process(tmp_path, f"""
+    run_in_process(
+        tmp_path,
+        f"""
 store = open_store({str(uri)!r}, "regions", Path({str(payloads)!r}), codec)
 store.upsert(records(vectors))
-""", codec.projection, vectors, vectors[0])
+""",
+        codec.projection,
+        vectors,
+        vectors[0],
+    )
     with uri.open("r+b") as file:
         file.seek(4096)
         file.write(b"\0damaged" * 4096)

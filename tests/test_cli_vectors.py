@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+from tests.support.earlier_layouts import write_earlier_layout
+
 REGIONS = 30
 
-WRITE_OLD_INDEX = f"""
+WRITE_OLD_INDEX = """
 import numpy as np
 from snapmode.backends.vectors.milvus import MilvusVectorStore
 from snapmode.config import Settings
@@ -21,7 +23,7 @@ settings = Settings()
 store = MilvusVectorStore(settings.resolved_vectors_uri, settings.vectors_collection)
 vectors = np.random.default_rng(0).random((REGIONS, 8192))
 store.upsert([
-    VectorRecord(id=f"r{{i}}", product_id=f"p{{i // 3}}", image_url=f"https://shop.example/{{i // 3}}.jpg",
+    VectorRecord(id=f"r{i}", product_id=f"p{i // 3}", image_url=f"https://shop.example/{i // 3}.jpg",
                  box=(0, 0, 10, 10), label="image" if i % 3 == 0 else "detail", vector=vector.tolist(),
                  colour=[0.0] * 511 + [1.0], article_types=[0.5, 0.5])
     for i, vector in enumerate(vectors)
@@ -58,10 +60,10 @@ def test_migrate_then_rebuild_keep_every_region_and_repeat_safely(tmp_path: Path
 
     first = run(env, "-m", "launch", "vectors", "migrate")
     assert first.returncode == 0, first.stderr[-2000:]
-    assert json.loads(first.stdout) == {"regions": REGIONS, "copied": REGIONS, "already": 0}
+    assert json.loads(first.stdout) == {"converted": 0, "regions": REGIONS, "copied": REGIONS, "already": 0}
     assert run(env, "-c", HAS_SOURCE).stdout.split()[-1] == "True"  # kept unless asked
     again = run(env, "-m", "launch", "vectors", "migrate", "--drop-source")
-    assert json.loads(again.stdout) == {"regions": REGIONS, "copied": 0, "already": REGIONS}
+    assert json.loads(again.stdout) == {"converted": 0, "regions": REGIONS, "copied": 0, "already": REGIONS}
     assert run(env, "-c", HAS_SOURCE).stdout.split()[-1] == "False"  # dropped once everything was across
     assert run(env, "-c", SEARCH_COMPACT).stdout.split() == [str(REGIONS), "r7"]
 
@@ -71,6 +73,16 @@ def test_migrate_then_rebuild_keep_every_region_and_repeat_safely(tmp_path: Path
     rebuilt = run(env, "-m", "launch", "vectors", "rebuild")
     assert rebuilt.returncode == 0, rebuilt.stderr[-2000:]
     assert json.loads(rebuilt.stdout) == {"regions": REGIONS}
+    assert run(env, "-c", SEARCH_COMPACT).stdout.split() == [str(REGIONS), "r7"]
+
+    # Stored regions in the layout of an earlier release: refused, naming the command, which converts them.
+    (tmp_path / "regions.sqlite3").rename(tmp_path / "current.sqlite3")
+    write_earlier_layout(tmp_path / "current.sqlite3", tmp_path / "regions.sqlite3")
+    refused = run(env, "-c", SEARCH_COMPACT)
+    assert refused.returncode != 0 and "snapmode vectors migrate" in refused.stderr
+    converted = run(env, "-m", "launch", "vectors", "migrate")
+    assert json.loads(converted.stdout) == {"converted": REGIONS, "regions": 0, "copied": 0, "already": 0}
+    assert "converting stored regions" in converted.stderr
     assert run(env, "-c", SEARCH_COMPACT).stdout.split() == [str(REGIONS), "r7"]
 
 

@@ -51,21 +51,35 @@ def migrate(
         bool, typer.Option(help="Delete the 8192-d collection once every region of it is in the compact store")
     ] = False,
 ) -> None:
-    """Move an index written with 8192-d vectors (`vectors = milvus`, releases before the compact store) into the
-    compact store, without recrawling or embedding. Interrupted, run it again: it goes on where it stopped."""
+    """Bring an index written by an earlier release into this one, without recrawling or embedding: stored regions
+    of an earlier layout are converted, and an index of 8192-d vectors (`vectors = milvus`) is moved into the
+    compact store. Run it with the API and workers stopped; interrupted, run it again: it goes on where it stopped."""
     from snapmode.backends.registry import open_compact_store
+    from snapmode.backends.vectors.migration import Migration
     from snapmode.backends.vectors.migration import migrate as migrate_regions
-    from snapmode.backends.vectors.milvus import MilvusVectorStore
+    from snapmode.backends.vectors.milvus import MilvusVectorStore, has_collection
+    from snapmode.backends.vectors.payloads import convert, in_earlier_layout
 
     settings = Settings()
     _require_compact(settings)
-    source = MilvusVectorStore(settings.resolved_vectors_uri, settings.vectors_collection, nlist=settings.vectors_nlist)
-    target = open_compact_store(settings)
-    with _progress() as progress:
-        task = progress.add_task("migrating regions", total=None)
-        done = migrate_regions(source, target, lambda n, total: progress.update(task, completed=n, total=total))
-    if drop_source and done.copied + done.already == done.regions:
-        source.drop()
-    target.close()
-    source.close()
-    typer.echo(done.model_dump_json())
+    converted = 0
+    if in_earlier_layout(settings.compact_payloads_path):
+        with _progress() as progress:
+            task = progress.add_task("converting stored regions", total=None)
+            converted = convert(
+                settings.compact_payloads_path, lambda n, total: progress.update(task, completed=n, total=total)
+            )
+    done = Migration(regions=0, copied=0, already=0)
+    if has_collection(settings.resolved_vectors_uri, settings.vectors_collection):
+        source = MilvusVectorStore(
+            settings.resolved_vectors_uri, settings.vectors_collection, nlist=settings.vectors_nlist
+        )
+        target = open_compact_store(settings)
+        with _progress() as progress:
+            task = progress.add_task("migrating regions", total=None)
+            done = migrate_regions(source, target, lambda n, total: progress.update(task, completed=n, total=total))
+        if drop_source and done.copied + done.already == done.regions:
+            source.drop()
+        target.close()
+        source.close()
+    typer.echo(json.dumps({"converted": converted, **done.model_dump()}))

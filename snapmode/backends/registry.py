@@ -129,7 +129,7 @@ def open_compact_store(settings: Settings, rebuilding: bool = False):
     compact = settings.compact_vectors
     codec = VectorCodec(settings.models_dir / PROJECTION_NAME, compact.index_dims, compact.rerank_dims)
     return CompactVectorStore(
-        settings.compact_index_uri, compact.collection, settings.home / "regions.sqlite3", codec,
+        settings.compact_index_uri, compact.collection, settings.compact_payloads_path, codec,
         nlist=compact.nlist, nprobe=compact.nprobe, refine=compact.refine, rebuilding=rebuilding,
     )  # fmt: skip
 

@@ -118,8 +118,11 @@ class MilvusVectorStore(OneSearchCall):
     def _check_schema(self) -> None:
         fields = self._client.describe_collection(self._collection, **READ)["fields"]
         names = {field["name"] for field in fields}
-        since_when = (("category", "the product classifier"), ("colour", "colour in the ranking"),
-                      ("article_types", "article types in the ranking"))
+        since_when = (
+            ("category", "the product classifier"),
+            ("colour", "colour in the ranking"),
+            ("article_types", "article types in the ranking"),
+        )
         for name, since in since_when:
             if name not in names:
                 # Milvus Lite cannot add a field to an existing collection: the vectors must be rebuilt.
@@ -387,8 +390,22 @@ def connect(uri: str) -> MilvusClient:
                 alias=f"snapmode-{uuid.uuid4().hex}",
             )
     except ConnectionConfigException as error:
-        hint = " (Milvus Lite opens a database file in one process only: is another process using it?)" if embedded else ""
+        hint = (
+            " (Milvus Lite opens a database file in one process only: is another process using it?)" if embedded else ""
+        )
         raise RuntimeError(f"cannot open the vector store at {uri!r}: {error.message}{hint}") from error
+
+
+def has_collection(uri: str, collection: str) -> bool:
+    """Whether the store at ``uri`` holds ``collection``, without creating a Milvus Lite file that is not there."""
+    if uri.endswith(".db") and not Path(uri).exists():
+        return False
+    client = connect(uri)
+    try:
+        with unavailable(uri, "opening the collection"):
+            return client.has_collection(collection, **READ)
+    finally:
+        client.close()
 
 
 @contextmanager

@@ -1,9 +1,14 @@
 """What a compact vector store keeps of each region beside the vector index: its product, photo, box, label and
 category, its re-ranking coordinates and its packed colour and article types (snapmode.backends.vectors.compact).
 
-An SQLite file on disk, read a few hundred rows per search by primary key: the vector index keeps only what it
-searches and filters by in memory. A row is written after the region's index entry, so a row here means the region
-is searchable; an index entry without a row (a crash in between) is never returned and is written again.
+An SQLite file on disk, read a few hundred rows per search by key: the vector index keeps only what it searches
+and filters by in memory. A row is written after the region's index entry, so a row here means the region is
+searchable; an index entry without a row (a crash in between) is never returned and is written again.
+
+A photo's URL and product are kept once, in ``photos``, not in each of its regions (about 9). Regions are stored in
+the order they are written, under a row number, and found by their key through an index: rows keyed by the key
+itself, a hash, land on random pages, which then split and stay a third empty (16.6 GB at a million photos where
+the rows hold 12.5). Files written before this layout are converted by `snapmode vectors migrate` (``convert``).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import json
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +25,17 @@ from pathlib import Path
 from snapmode import sqlite
 
 SCHEMA = """
+CREATE TABLE IF NOT EXISTS photos (
+    photo INTEGER PRIMARY KEY,
+    image_url TEXT NOT NULL UNIQUE,
+    product_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS photos_by_product ON photos (product_id);
 CREATE TABLE IF NOT EXISTS regions (
-    key INTEGER PRIMARY KEY,
+    row INTEGER PRIMARY KEY,
+    key INTEGER NOT NULL UNIQUE,
     id TEXT NOT NULL,
-    product_id TEXT NOT NULL,
-    image_url TEXT NOT NULL,
+    photo INTEGER NOT NULL REFERENCES photos (photo),
     label TEXT NOT NULL,
     category TEXT,
     box TEXT NOT NULL,
@@ -32,16 +43,22 @@ CREATE TABLE IF NOT EXISTS regions (
     colour BLOB NOT NULL,
     article_types BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS regions_by_image ON regions (image_url, label);
-CREATE INDEX IF NOT EXISTS regions_by_product ON regions (product_id);
+CREATE INDEX IF NOT EXISTS regions_by_photo ON regions (photo, label);
 CREATE TABLE IF NOT EXISTS layout (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- Regions per label, kept with every write: counting millions of rows takes seconds, a status page asks often.
 CREATE TABLE IF NOT EXISTS counts (label TEXT PRIMARY KEY, regions INTEGER NOT NULL);
 """
-COLUMNS = "key, id, product_id, image_url, label, category, box, coordinates, colour, article_types"
+REGION_COLUMNS = "key, id, photo, label, category, box, coordinates, colour, article_types"
+PAYLOAD_COLUMNS = (
+    "r.key, r.id, p.product_id, p.image_url, r.label, r.category, r.box, r.coordinates, r.colour, r.article_types"
+)
+JOINED = "regions r JOIN photos p ON p.photo = r.photo"
+SELECT = f"SELECT {PAYLOAD_COLUMNS} FROM {JOINED}"
+CONVERT_BATCH = 50_000
 KEYS_PER_QUERY = 30_000  # below SQLite's limit of 32,766 bound parameters
-# A row is about 1.4 KB: 4 KB pages hold two and leave a third of each page empty, 16 KB pages hold eleven.
+# A row is about 1.3 KB: 4 KB pages hold two and leave a third of each page empty, 16 KB pages hold twelve.
 PAGE_SIZE = 16_384
+MIGRATE_HINT = "`snapmode vectors migrate` converts it"
 
 
 @dataclass(frozen=True)
@@ -57,10 +74,10 @@ class Payload:
     colour: bytes
     article_types: bytes
 
-    def row(self) -> tuple:
+    def row(self, photo: int) -> tuple:
         return (
-            self.key, self.id, self.product_id, self.image_url, self.label, self.category,
-            json.dumps(self.box), self.coordinates, self.colour, self.article_types,
+            self.key, self.id, photo, self.label, self.category, json.dumps(self.box), self.coordinates, self.colour,
+            self.article_types,
         )  # fmt: skip
 
     @classmethod
@@ -76,6 +93,9 @@ class SqlitePayloads:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db = sqlite.connect(path, page_size=PAGE_SIZE)
+        if _is_earlier_layout(self._db):
+            self._db.close()
+            raise ValueError(f"the regions in {path} are in the layout of an earlier release: {MIGRATE_HINT}")
         self._db.executescript(SCHEMA)
         self._writing = threading.Lock()
 
@@ -92,8 +112,9 @@ class SqlitePayloads:
             replaced = dict(self._labels(db, [payload.key for payload in payloads]))
             added = Counter(payload.label for payload in {p.key: p for p in payloads}.values())
             added.subtract(Counter(replaced.values()))
-            db.executemany(f"INSERT OR REPLACE INTO regions ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                           [p.row() for p in payloads])  # fmt: skip
+            photos = _photo_numbers(db, {payload.image_url: payload.product_id for payload in payloads})
+            db.executemany(f"INSERT OR REPLACE INTO regions ({REGION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
+                           [p.row(photos[p.image_url]) for p in payloads])  # fmt: skip
             db.executemany(
                 "INSERT INTO counts VALUES (?, ?) ON CONFLICT (label) DO UPDATE SET regions = regions + excluded.regions",
                 [(label, change) for label, change in added.items() if change],
@@ -102,42 +123,36 @@ class SqlitePayloads:
     @staticmethod
     def _labels(db: sqlite3.Connection, keys: list[int]) -> list[tuple[int, str]]:
         found = []
-        for start in range(0, len(keys), KEYS_PER_QUERY):
-            chunk = keys[start : start + KEYS_PER_QUERY]
+        for chunk in _chunks(keys):
             marks = ",".join("?" * len(chunk))
             found += db.execute(f"SELECT key, label FROM regions WHERE key IN ({marks})", chunk).fetchall()
         return found
 
     def get(self, keys: Collection[int]) -> dict[int, Payload]:
         found: dict[int, Payload] = {}
-        keys = list(keys)
-        for start in range(0, len(keys), KEYS_PER_QUERY):
-            chunk = keys[start : start + KEYS_PER_QUERY]
+        for chunk in _chunks(list(keys)):
             marks = ",".join("?" * len(chunk))
-            for row in self._db.execute(f"SELECT {COLUMNS} FROM regions WHERE key IN ({marks})", chunk):
+            for row in self._db.execute(f"{SELECT} WHERE r.key IN ({marks})", chunk):
                 found[row[0]] = Payload.of(row)
         return found
 
     def for_image(self, image_url: str) -> list[Payload]:
-        return [
-            Payload.of(row)
-            for row in self._db.execute(f"SELECT {COLUMNS} FROM regions WHERE image_url = ?", (image_url,))
-        ]
+        return [Payload.of(row) for row in self._db.execute(f"{SELECT} WHERE p.image_url = ?", (image_url,))]
 
     def ids_for_image(self, image_url: str, label: str | None = None) -> list[str]:
+        query = "SELECT r.id FROM regions r JOIN photos p ON p.photo = r.photo WHERE p.image_url = ?"
         if label is None:
-            rows = self._db.execute("SELECT id FROM regions WHERE image_url = ?", (image_url,))
-        else:
-            rows = self._db.execute("SELECT id FROM regions WHERE image_url = ? AND label = ?", (image_url, label))
-        return [row[0] for row in rows]
+            return [row[0] for row in self._db.execute(query, (image_url,))]
+        return [row[0] for row in self._db.execute(f"{query} AND r.label = ?", (image_url, label))]
 
     def article_types(self, image_urls: Collection[str], label: str) -> dict[str, bytes]:
-        urls = list(image_urls)
         found: dict[str, bytes] = {}
-        for start in range(0, len(urls), KEYS_PER_QUERY):
-            chunk = urls[start : start + KEYS_PER_QUERY]
+        for chunk in _chunks(list(image_urls)):
             marks = ",".join("?" * len(chunk))
-            query = f"SELECT image_url, article_types FROM regions WHERE label = ? AND image_url IN ({marks})"
+            query = (
+                "SELECT p.image_url, r.article_types FROM photos p JOIN regions r ON r.photo = p.photo "
+                f"WHERE r.label = ? AND p.image_url IN ({marks})"
+            )
             found.update(self._db.execute(query, [label, *chunk]).fetchall())
         return found
 
@@ -149,21 +164,19 @@ class SqlitePayloads:
 
     def count_for_products(self, product_ids: list[str]) -> int:
         total = 0
-        for start in range(0, len(product_ids), KEYS_PER_QUERY):
-            chunk = product_ids[start : start + KEYS_PER_QUERY]
+        for chunk in _chunks(product_ids):
             marks = ",".join("?" * len(chunk))
-            total += self._db.execute(f"SELECT count(*) FROM regions WHERE product_id IN ({marks})", chunk).fetchone()[
-                0
-            ]
+            query = f"SELECT count(*) FROM photos p JOIN regions r ON r.photo = p.photo WHERE p.product_id IN ({marks})"
+            total += self._db.execute(query, chunk).fetchone()[0]
         return total
 
-    def scan(self, after: int | None, limit: int) -> list[Payload]:
-        """Rows in key order after ``after`` (None: from the first), ``limit`` at most: a resumable walk."""
-        rows = self._db.execute(
-            f"SELECT {COLUMNS} FROM regions WHERE key > ? ORDER BY key LIMIT ?",
-            (-(2**63) if after is None else after, limit),
-        )
-        return [Payload.of(row) for row in rows]
+    def batches(self, size: int) -> Iterator[list[Payload]]:
+        """Every stored region, ``size`` at a time, in the order they lie in the file."""
+        query = f"SELECT {PAYLOAD_COLUMNS}, r.row FROM {JOINED} WHERE r.row > ? ORDER BY r.row LIMIT ?"
+        after = 0
+        while rows := self._db.execute(query, (after, size)).fetchall():
+            yield [Payload.of(row[:-1]) for row in rows]
+            after = rows[-1][-1]
 
     def close(self) -> None:
         self._db.close()
@@ -171,17 +184,102 @@ class SqlitePayloads:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         # One connection serves the process's threads (the API's, a worker's): one transaction at a time on it.
-        with self._writing:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        with self._writing, _committed(self._db) as db:
+            yield db
 
 
-def walk(payloads: SqlitePayloads, batch: int, after: int | None = None) -> Iterator[list[Payload]]:
-    while rows := payloads.scan(after, batch):
-        yield rows
-        after = rows[-1].key
+def in_earlier_layout(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    db = sqlite.connect(path)
+    try:
+        return _is_earlier_layout(db)
+    finally:
+        db.close()
+
+
+def convert(path: Path, progress: Callable[[int, int], None] = lambda done, total: None) -> int:
+    """Rewrite a file of the earlier layout in this one, the regions moved in key order into ``<path>.converting``
+    and that file then put in the earlier one's place; returns the regions converted. The earlier file is only read
+    until then, so an interrupted run is run again and goes on after the last batch it committed."""
+    partial = path.with_name(f"{path.name}.converting")
+    earlier = sqlite.connect(path)
+    earlier.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # its -wal is deleted below: nothing may be left in it
+    earlier.close()
+    SqlitePayloads(partial).close()
+    db = sqlite.connect(partial)
+    try:
+        done = _convert_into(db, path, progress)
+    finally:
+        db.close()
+    for leftover in (f"{path}-wal", f"{path}-shm"):
+        Path(leftover).unlink(missing_ok=True)
+    partial.replace(path)
+    return done
+
+
+def _convert_into(db: sqlite3.Connection, path: Path, progress: Callable[[int, int], None]) -> int:
+    db.execute("ATTACH DATABASE ? AS earlier", (str(path),))
+    total = db.execute("SELECT coalesce(sum(regions), 0) FROM earlier.counts").fetchone()[0]
+    after, done = db.execute("SELECT max(key), count(*) FROM regions").fetchone()
+    batch = f"SELECT * FROM earlier.regions WHERE key > ? ORDER BY key LIMIT {CONVERT_BATCH}"
+    progress(done, total)
+    while True:
+        start = -(2**63) if after is None else after
+        with _committed(db):
+            db.execute(
+                f"INSERT INTO photos (image_url, product_id) SELECT image_url, product_id FROM ({batch}) WHERE true "
+                "ON CONFLICT (image_url) DO UPDATE SET product_id = excluded.product_id",
+                (start,),
+            )
+            moved = db.execute(
+                f"INSERT INTO regions ({REGION_COLUMNS}) SELECT r.key, r.id, p.photo, r.label, r.category, r.box, "
+                f"r.coordinates, r.colour, r.article_types FROM ({batch}) r "
+                "JOIN photos p ON p.image_url = r.image_url ORDER BY r.key",
+                (start,),
+            ).rowcount
+            after = db.execute("SELECT max(key) FROM regions").fetchone()[0]
+        done += moved
+        progress(done, total)
+        if moved < CONVERT_BATCH:
+            break
+    with _committed(db):
+        db.execute("INSERT OR REPLACE INTO layout SELECT * FROM earlier.layout")
+        db.execute("INSERT OR REPLACE INTO counts SELECT * FROM earlier.counts")
+    db.execute("DETACH DATABASE earlier")
+    return done
+
+
+@contextmanager
+def _committed(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _is_earlier_layout(db: sqlite3.Connection) -> bool:
+    """Written by a release that kept each region's photo URL and product in its own row."""
+    return "image_url" in {row[1] for row in db.execute("PRAGMA table_info(regions)")}
+
+
+def _photo_numbers(db: sqlite3.Connection, products: dict[str, str]) -> dict[str, int]:
+    """Each photo URL's number, the photo recorded (or moved to this product) first."""
+    db.executemany(
+        "INSERT INTO photos (image_url, product_id) VALUES (?, ?) "
+        "ON CONFLICT (image_url) DO UPDATE SET product_id = excluded.product_id",
+        products.items(),
+    )
+    numbers: dict[str, int] = {}
+    for chunk in _chunks(list(products)):
+        marks = ",".join("?" * len(chunk))
+        numbers.update(db.execute(f"SELECT image_url, photo FROM photos WHERE image_url IN ({marks})", chunk))
+    return numbers
+
+
+def _chunks(values: list) -> Iterator[list]:
+    for start in range(0, len(values), KEYS_PER_QUERY):
+        yield values[start : start + KEYS_PER_QUERY]
