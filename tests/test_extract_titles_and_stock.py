@@ -132,3 +132,78 @@ def test_only_a_usable_button_named_the_buy_button_says_so():
     asking = '<button class="add-to-cart-button" disabled>Select size</button>'
     saving = '<button class="wishlist-button">Save</button>'
     assert extract_product(page(product_block(extra=asking + saving)), URL).availability is None
+
+
+# --- the product's title where the first <h1> is not it, or there is none ---
+
+
+def test_of_several_headings_the_one_agreeing_with_the_document_title_is_the_products():
+    menu = "<div><h1>Menu</h1><a href='/c/dresses'>Dresses</a></div>"
+    assert extract_product(page(menu + product_block()), URL).name == "Linen Dress"
+
+
+@pytest.mark.parametrize(
+    "title_element",
+    [
+        '<td class="pageHeading">Linen Dress</td>',  # a table layout's heading cell
+        '<span class="titleText">Linen Dress</span>',
+        '<div class="x"><label class="a-label">Linen Dress</label><span>sizes S-L</span></div>',  # innermost
+    ],
+)
+def test_without_an_h1_the_element_showing_the_document_title_is_the_title(title_element: str):
+    html = page(f"<table><tr><td>{PHOTO}</td><td>{title_element}<p>Price: 49,90 €</p></td></tr></table>")
+    product = extract_product(html, URL)
+    assert (product.name, product.price, product.currency) == ("Linen Dress", "49.90", "EUR")
+
+
+def test_without_an_h1_or_a_title_an_element_named_the_product_title_is_the_title():
+    body = (
+        f'<form><div class="product-panel">{PHOTO}<h2 class="product-title">Linen Dress</h2><p>£49.00</p></div></form>'
+    )
+    html = f"<html><body>{body}</body></html>"
+    product = extract_product(html, URL)
+    assert (product.name, product.price, product.currency) == ("Linen Dress", "49.00", "GBP")
+
+
+def test_a_listing_names_each_card_but_is_no_product():
+    card = '<div class="card"><a href="/p/{n}"><img src="/m/{n}.jpg" width="300" height="400"><span class="product-name">Dress {n}</span></a><p>£{n}9.00</p></div>'
+    html = f"<html><head><title>Dresses | Boutique</title></head><body><main>{''.join(card.format(n=n) for n in range(1, 7))}</main></body></html>"
+    product = extract_product(html, "https://boutique.example/c/dresses")
+    assert (product.name, product.price) == (None, None)
+
+
+def test_a_title_starting_with_the_shops_name_is_read_without_it():
+    html = (
+        "<html><head><title>boutique - Linen Dress, 1960s</title></head><body><table><tr>"
+        f"<td>{PHOTO}</td><td><font size='4'>Linen Dress, 1960s</font><p>Price: £60</p></td></tr></table></body></html>"
+    )
+    product = extract_product(html, URL)
+    assert (product.name, product.price) == ("Linen Dress, 1960s", "60")
+
+
+def test_a_product_no_longer_sold_is_read_by_its_code_and_its_stock_line():
+    block = (
+        f"<main><div>{PHOTO}</div><div><h1>Linen Dress</h1><p>Product code: RL2041</p>"
+        "<span>Sorry, this item is no longer available</span></div></main>"
+    )
+    product = extract_product(page(block), URL)
+    assert (product.name, product.sku, product.availability, product.price) == (
+        "Linen Dress", "RL2041", "OutOfStock", None,
+    )  # fmt: skip
+
+
+def test_a_heading_without_price_code_or_stock_line_is_no_product():
+    block = f"<main><div>{PHOTO}</div><div><h1>Our story</h1><p>Founded in 1960.</p></div></main>"
+    assert extract_product(page(block), URL).name is None
+
+
+@pytest.mark.parametrize(
+    ("declared", "brand"),
+    [
+        ('<p class="brand">{{product.variantData[0].brandName}}</p>', None),  # a template never filled
+        ('<a class="brand-link" href="/b/maison">Maison ►</a>', "Maison"),
+        ('<div data-brand-name="Maison" data-product-name="Linen Dress"></div>', "Maison"),
+    ],
+)
+def test_brands_as_pages_write_them(declared: str, brand: str | None):
+    assert extract_product(page(product_block(extra=declared)), URL).brand == brand

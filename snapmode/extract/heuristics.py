@@ -38,6 +38,7 @@ from snapmode.extract.page import MAX_IMAGES, Page
 from snapmode.extract.specs import LABELLED_LINE, Specs, attribute_specs, label_kind, read_specs, url_identifier
 from snapmode.extract.stock import BUY_LABEL, buy_control_state, read_delivery_lines, read_stock_lines, stock_line_state
 from snapmode.extract.structured import category_path
+from snapmode.extract.titles import product_heading
 
 MAX_SCOPE_CLIMB = 6
 MAX_PHOTO_ELEMENTS = 500  # bounds the work on pages with thousands of <img>
@@ -57,7 +58,6 @@ OVERLAY_LAST_WORDS = frozenset({"modal", "popup", "overlay", "lightbox", "dialog
 NOT_CONTENT_WORDS = frozenset({"cookie", "cookies", "consent", "gdpr", "newsletter", "logo"})
 CLASS_WORD = re.compile(r"[-_]")
 NOT_CONTENT_ROLES = frozenset({"dialog", "alertdialog", "banner", "navigation", "contentinfo"})
-MAX_HEADINGS = 50  # <h1> elements looked at for the page's title
 # Class or id words of blocks about *other* products (or about the shop), matched at word starts.
 OTHER_PRODUCT_WORDS = re.compile(r"(?<![a-z])(?:card|tile|related|recommend|upsell|cross-?sell|similar|also|review)")
 OLD_PRICE_WORDS = re.compile(r"(?<![a-z])(?:old|was|regular|compare|original|list-?price|before|strike|rrp|msrp)")
@@ -151,15 +151,17 @@ class Layout:
 
     def looks_like_product(self, found_so_far: ExtractedProduct) -> bool:
         """Only pages that look like a product page are read: earlier layers found product data, or a price
-        sits next to the page's title. Where that price is written as text (not marked "price") and its block
+        sits next to the page's title, or, without a price, a product code and a stock line do. Where that price is written as text (not marked "price") and its block
         also holds several priced product cards (a category page with a "From £20" line), the page must show
         more of a product page than a price: a stock line or an identifier."""
         if self.scope is None:
             return False
         if found_so_far.name or found_so_far.price or found_so_far.sku:
             return True
-        if self.title is None or self.offer[1][0] is None:
+        if self.title is None:
             return False
+        if self.offer[1][0] is None:  # no price shown (a product no longer sold): its code and its stock line
+            return bool(self.specs.identifier()) and self.availability(self.scope) is not None
         area = self.offer[0]
         if not self.price_written_as_text or priced_cards(area) < LISTING_MIN_CARDS:
             return True
@@ -225,12 +227,17 @@ def classes(element: etree._Element) -> str:
 
 
 def product_title(page: Page) -> etree._Element | None:
-    """The first ``<h1>`` with text that is the page's own heading: not in navigation, header or footer, not
-    in a block laid over the page (a cookie banner, a newsletter pop-up, a cart drawer), not the shop's logo."""
-    for h1 in islice(page.selector.root.iter("h1"), MAX_HEADINGS):
-        if inline_text(h1) and not (overlaid_or_outside(h1) or is_logo(h1, page)):
-            return h1
-    return None
+    """The page's own heading (snapmode.extract.titles): not in navigation, header or footer, not in a block laid
+    over the page (a cookie banner, a newsletter pop-up, a cart drawer), not the shop's logo nor, for headings
+    other than an <h1>, in a product card."""
+    body = page.selector.root.find("body")
+    return product_heading(
+        page,
+        skip_heading=lambda h1: overlaid_or_outside(h1) or is_logo(h1, page),
+        skip_other=lambda element: (
+            overlaid_or_outside(element) or (body is not None and card_of(element, body) is not None)
+        ),
+    )
 
 
 def overlaid_or_outside(heading: etree._Element) -> bool:

@@ -75,13 +75,19 @@ def titled_name(page: Page, brand: str) -> str | None:
 
 
 def without_shop_name(title: str, page: Page) -> str:
-    """The title without a last part naming the shop (its og:site_name, or its host: "… | eBay")."""
+    """The title without a last or first part naming the shop (its og:site_name, or its host: "… | eBay",
+    "retrosixty - …")."""
     parts = TITLE_SEPARATOR.split(title)
     if len(parts) < 2:
         return title
-    last = key(parts[-1])
     site = key(page.selector.xpath("//meta[@property='og:site_name']/@content").get())
     host = key(urlsplit(page.url).hostname)
-    if last and (last == site or last in host):
+
+    def names_shop(part: str) -> bool:
+        return bool(key(part)) and (key(part) == site or key(part) in host)
+
+    if names_shop(parts[-1]):
         return title[: title.rfind(parts[-1])].rstrip(" |•·–—-:").strip() or title
+    if names_shop(parts[0]):
+        return title[len(parts[0]) :].lstrip(" |•·–—-:").strip() or title
     return title

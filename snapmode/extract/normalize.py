@@ -70,7 +70,10 @@ PLACEHOLDER_PARTS = ("placeholder", "no-image", "no_image", "noimage")  # "wooco
 NON_PHOTO_EXTENSIONS = (".svg", ".ico")
 WORD_SEPARATORS = re.compile(r"[-_.\s]+")
 HTML_TAG = re.compile(r"<[a-zA-Z/!]")
-BRAND_SEPARATORS = " -–—|:•·/,"
+# A title's separators, and the arrows and chevrons a brand link ends with ("MICHAEL Michael Kors ►").
+BRAND_SEPARATORS = " -–—|:•·/,►▸▶›»→>"
+# A placeholder of a page template the page was saved before filling ("{{product.brandName}}", "${brand}").
+TEMPLATE_PLACEHOLDER = re.compile(r"\{\{.*\}\}|\$\{.*\}|<%.*%>")
 NO_BRAND = re.compile(
     r"unbranded|no brand|non-branded|generic|n/?a|none|does not apply|not applicable|nicht zutreffend|ohne marke|"
     r"markenlos|sans marque|sin marca|senza marca"
@@ -162,9 +165,12 @@ def normalize_availability(value: object) -> Availability | None:
 def normalize_brand(value: object) -> str | None:
     """A brand name without the separator a title puts after it ("Tefal - " before the product's name);
     None for values without a letter, which are catalogue keys ("4248"), for links (the brand's page, not
-    its name) and for the words marketplaces write where an item has no brand ("Unbranded")."""
+    its name), for the words marketplaces write where an item has no brand ("Unbranded") and for a template's
+    placeholder left unfilled."""
     text = (clean_text(value) or "").strip(BRAND_SEPARATORS)
     if not any(char.isalpha() for char in text) or absolute_url(text, "") or NO_BRAND.fullmatch(text.lower()):
+        return None
+    if TEMPLATE_PLACEHOLDER.search(text):
         return None
     return text
 

@@ -45,8 +45,9 @@ NUMBER_WORDS = re.compile(r"[\s.]*(?:no|nr|number|num|#)\.?$")
 IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_-]{2,40}")
 LABELLED_LINE = re.compile(r"^(?P<label>[^:：]{1,40})[:：]\s*(?P<value>.+)$")
 SKU_ATTRIBUTES = ("data-sku", "data-product-sku", "data-item-sku", "data-product-id")
+BRAND_ATTRIBUTES = ("data-brand", "data-brand-name", "data-product-brand")
 DECLARING_ELEMENTS = etree.XPath(
-    "//*[@data-sku or @data-product-sku or @data-item-sku or @data-product-id or @data-brand or @data-availability]"
+    "//*[{}]".format(" or ".join(f"@{name}" for name in (*SKU_ATTRIBUTES, *BRAND_ATTRIBUTES, "data-availability")))
 )
 LETTER = re.compile(r"[^\W\d_]")
 META_TAGS = etree.XPath("//meta[@content][@itemprop or @property or @name]")
@@ -156,7 +157,7 @@ def attribute_specs(page: Page, ignored: Callable[[etree._Element], bool]) -> Sp
             value = element.get(name) or ""
             if value and (name != "data-product-id" or LETTER.search(value)):  # bare numbers are internal ids
                 specs.add("sku", value)
-        for kind, name in (("brand", "data-brand"), ("availability", "data-availability")):
+        for kind, name in (*(("brand", name) for name in BRAND_ATTRIBUTES), ("availability", "data-availability")):
             if element.get(name):
                 specs.add(kind, element.get(name) or "")
     metas: dict[str, str] = {}

@@ -22,8 +22,10 @@ STOCK_LABEL = (
     r"(?:availability|stock|stock status|in stock\?|verf[üu]gbarkeit|lieferbarkeit|lagerstatus|disponibilit[éeà]|"
     r"disponibilidad|disponibilidade|наличие|beschikbaarheid)\s*[:：]?\s*"
 )
+# What a shop writes before the state: "Sorry, this item is no longer available".
+STOCK_LEAD_IN = r"(?:sorry[,!]?\s+)?(?:(?:this|the) (?:item|product|article|style) is\s+)?"
 STOCK_LINE = re.compile(
-    rf"^(?:{STOCK_LABEL})?(?:(?:currently|temporarily|derzeit|momentan|actuellement|temporalmente|"
+    rf"^(?:{STOCK_LABEL})?{STOCK_LEAD_IN}(?:(?:currently|temporarily|derzeit|momentan|actuellement|temporalmente|"
     rf"временно)\s+)?(?:(?P<out>{OUT_OF_STOCK_PHRASES})|(?P<in>{IN_STOCK_PHRASES}|\d+ (?:available|in stock)))\b",
     re.IGNORECASE,
 )

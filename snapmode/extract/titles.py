@@ -1,0 +1,109 @@
+"""Which element of a page is the product's shown title, for the layout layer (snapmode.extract.heuristics).
+
+Most shops head the product with an ``<h1>``. Where a page has several, the one that agrees with the document's
+title (its ``<title>`` or og:title, the shop's name taken off) is the product's: the others are a menu's label or a
+section's. Pages without one (older shops, table layouts, themes that head the product with an ``<h2>`` or a
+styled ``<span>``) show the product's name elsewhere: an element whose text *is* the document's title, else one
+whose class or id calls it the product's title or name ("product-title", "ProductNameLabel").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from itertools import islice
+
+from lxml import etree
+
+from snapmode.extract.names import key, start_alike, without_shop_name
+from snapmode.extract.normalize import clean_text, inline_text
+from snapmode.extract.page import Page
+
+MAX_HEADINGS = 50  # <h1> elements looked at for the page's title
+MAX_ELEMENTS = 5_000  # body elements looked at for a title without an <h1> (bounds hostile pages)
+MAX_TITLE_LENGTH = 200  # of an element's text to be a title, not a block of copy
+TITLE_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "span", "div", "td", "p", "strong", "b", "font", "label"})
+MIN_TITLE_KEY = 6  # letters and digits of a text that can show a title ("Ref #:" does not)
+WORD = re.compile(r"\w+")
+# Class or id words naming a product's title: "product-title", "productName", "item_name", "TopNameLabel".
+NAME_WORDS = frozenset({"title", "name"})
+ITEM_WORDS = frozenset({"product", "item"})
+CLASS_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+Skip = Callable[[etree._Element], bool]
+
+
+def document_titles(page: Page) -> list[str]:
+    """The page's og:title and ``<title>``, each without the shop's name."""
+    raw = page.selector.xpath("//meta[@property='og:title']/@content | //title[not(ancestor::svg)]/text()").getall()
+    return [title for text in raw if (title := without_shop_name(clean_text(text) or "", page))]
+
+
+def product_heading(page: Page, skip_heading: Skip, skip_other: Skip) -> etree._Element | None:
+    """The product's title element: an ``<h1>`` (the one agreeing with the document's title where the first
+    does not), else an element showing the document's title, else one named the product's title. ``skip_heading``
+    rules an ``<h1>`` out (navigation, an overlay, the logo); ``skip_other`` any other element (a product card
+    too: a listing names each card's product)."""
+    titles = document_titles(page)
+    headings = [
+        h1 for h1 in islice(page.selector.root.iter("h1"), MAX_HEADINGS) if inline_text(h1) and not skip_heading(h1)
+    ]
+    if headings:
+        if titles and not shared_words(headings[0], titles):
+            return next((h1 for h1 in headings[1:] if shared_words(h1, titles)), headings[0])
+        return headings[0]
+    shown = showing_title(page, titles, skip_other)
+    return shown if shown is not None else named_title(page, skip_other)
+
+
+def shared_words(element: etree._Element, titles: list[str]) -> int:
+    words = {word.casefold() for word in WORD.findall(inline_text(element) or "")}
+    return max(len(words & {word.casefold() for word in WORD.findall(title)}) for title in titles)
+
+
+def showing_title(page: Page, titles: list[str], skip: Skip) -> etree._Element | None:
+    """The first body element whose text is the document's title (or starts as it does), the innermost of those
+    nested in it: a block holding the title and the price shows the title too."""
+    if not titles:
+        return None
+
+    def shows_title(element: etree._Element) -> bool:
+        text = inline_text(element)
+        return len(key(text)) >= MIN_TITLE_KEY and any(
+            key(text) == key(title) or start_alike(title, text) for title in titles
+        )
+
+    for element in _title_like(page):
+        if shows_title(element) and not skip(element):
+            inner = element
+            while (
+                deeper := next((child for child in _title_like(inner, below=True) if shows_title(child)), None)
+            ) is not None:
+                inner = deeper
+            return inner
+    return None
+
+
+def named_title(page: Page, skip: Skip) -> etree._Element | None:
+    """The first body element whose class or id names the product's (or item's) title or name."""
+    for element in _title_like(page):
+        words = {
+            word.casefold()
+            for value in (element.get("class"), element.get("id"))
+            for word in CLASS_WORDS.findall(value or "")
+        }
+        if words & NAME_WORDS and words & ITEM_WORDS and inline_text(element) and not skip(element):
+            return element
+    return None
+
+
+def _title_like(page_or_element: Page | etree._Element, below: bool = False) -> Iterator[etree._Element]:
+    """Elements of the body (or below an element) short enough to be a title, in page order."""
+    root = page_or_element.selector.root.find("body") if isinstance(page_or_element, Page) else page_or_element
+    if root is None:
+        return
+    elements = root.iterdescendants(*TITLE_TAGS) if below else root.iter(*TITLE_TAGS)
+    for element in islice(elements, MAX_ELEMENTS):
+        text = inline_text(element)
+        if text and len(text) <= MAX_TITLE_LENGTH:
+            yield element
