@@ -293,16 +293,16 @@ def free_port() -> int:
 
 
 class Api:
-    """`uvicorn api.main:create_app` on a data directory, in its own process: one worker, since Milvus Lite
-    serves one process per data directory."""
+    """`snapmode serve` on a data directory, as production starts the API (its models loaded before the first
+    request), in its own process without the crawl worker: one worker, since Milvus Lite serves one process per
+    data directory."""
 
     def __init__(self, home: Path, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1"]
-        command += ["--port", str(self.port), "--log-level", "warning", "--no-access-log"]
+        command = [sys.executable, "-m", "launch", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
         # The per-client upload limit would turn the load into 429s: the bench measures capacity, not the limiter.
-        env = {**(env or snapmode_env(home)), "SNAPMODE_API__UPLOAD_RATE": UNLIMITED}
+        env = {**(env or snapmode_env(home)), "SNAPMODE_API__UPLOAD_RATE": UNLIMITED, "SNAPMODE_CRAWL_WORKER": "false"}
         self.process = subprocess.Popen(command, cwd=REPO, env=env)
 
     def __enter__(self) -> Self:

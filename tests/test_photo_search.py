@@ -5,6 +5,7 @@ given by URL, the box rule, and the number of results from the settings."""
 from __future__ import annotations
 
 import base64
+import gc
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -143,6 +144,18 @@ def test_a_search_process_without_the_families_of_article_types_fails_at_start_u
     services = Services(Settings(home=tmp_path / "home", models_dir=models))
     with pytest.raises(FileNotFoundError, match=f"no article-type families at .*{FAMILIES_NAME}"):
         services.load_models()  # `snapmode serve`, before it answers a first search
+
+
+def test_loading_the_models_sets_their_objects_aside_from_the_collectors_full_passes(tmp_path: Path) -> None:
+    """What the frameworks and models leave lives as long as the process: frozen, a full collection no longer
+    walks it (340 ms a pass, a search in a hundred, before)."""
+    services = Services(Settings(home=tmp_path / "home"))
+    try:
+        services.load_models()
+        assert gc.get_freeze_count() > 100_000
+    finally:
+        gc.unfreeze()
+        services.close()
 
 
 def test_each_result_names_its_site_and_its_kind_when_the_model_is_sure(shop: Shop) -> None:
