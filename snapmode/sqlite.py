@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 BUSY_TIMEOUT_MS = 30_000  # several processes (workers, CLI, API) may write one file
@@ -21,6 +23,19 @@ def connect(path: Path, page_size: int | None = None) -> sqlite3.Connection:
     _switch_to_wal(db)
     db.execute("PRAGMA synchronous = NORMAL")
     return db
+
+
+@contextmanager
+def immediate(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction on a connection of ``connect``: BEGIN IMMEDIATE (writers queue on busy_timeout
+    rather than fail on upgrading a read lock), committed, or rolled back on any error."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def _switch_to_wal(db: sqlite3.Connection) -> None:

@@ -28,7 +28,7 @@ from snapmode.backends.frontier.base import (
 from snapmode.backends.frontier.schedule import FrontierSchedule
 from snapmode.crawl.politeness import host_key
 from snapmode.ids import canonical
-from snapmode.sqlite import connect
+from snapmode.sqlite import connect, immediate
 
 _SCHEMA = (
     f"""CREATE TABLE IF NOT EXISTS frontier (
@@ -320,11 +320,5 @@ class SqliteFrontier:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        with self._lock, immediate(self._db):
+            yield

@@ -54,6 +54,8 @@ PAYLOAD_COLUMNS = (
 )
 JOINED = "regions r JOIN photos p ON p.photo = r.photo"
 SELECT = f"SELECT {PAYLOAD_COLUMNS} FROM {JOINED}"
+# A photo written again (or moved to another product) keeps its number: its regions point at it.
+PHOTO_UPSERT = "ON CONFLICT (image_url) DO UPDATE SET product_id = excluded.product_id"
 CONVERT_BATCH = 50_000
 KEYS_PER_QUERY = 30_000  # below SQLite's limit of 32,766 bound parameters
 # A row is about 1.3 KB: 4 KB pages hold two and leave a third of each page empty, 16 KB pages hold twelve.
@@ -140,7 +142,7 @@ class SqlitePayloads:
         return [Payload.of(row) for row in self._db.execute(f"{SELECT} WHERE p.image_url = ?", (image_url,))]
 
     def ids_for_image(self, image_url: str, label: str | None = None) -> list[str]:
-        query = "SELECT r.id FROM regions r JOIN photos p ON p.photo = r.photo WHERE p.image_url = ?"
+        query = f"SELECT r.id FROM {JOINED} WHERE p.image_url = ?"
         if label is None:
             return [row[0] for row in self._db.execute(query, (image_url,))]
         return [row[0] for row in self._db.execute(f"{query} AND r.label = ?", (image_url, label))]
@@ -149,10 +151,7 @@ class SqlitePayloads:
         found: dict[str, bytes] = {}
         for chunk in _chunks(list(image_urls)):
             marks = ",".join("?" * len(chunk))
-            query = (
-                "SELECT p.image_url, r.article_types FROM photos p JOIN regions r ON r.photo = p.photo "
-                f"WHERE r.label = ? AND p.image_url IN ({marks})"
-            )
+            query = f"SELECT p.image_url, r.article_types FROM {JOINED} WHERE r.label = ? AND p.image_url IN ({marks})"
             found.update(self._db.execute(query, [label, *chunk]).fetchall())
         return found
 
@@ -166,7 +165,7 @@ class SqlitePayloads:
         total = 0
         for chunk in _chunks(product_ids):
             marks = ",".join("?" * len(chunk))
-            query = f"SELECT count(*) FROM photos p JOIN regions r ON r.photo = p.photo WHERE p.product_id IN ({marks})"
+            query = f"SELECT count(*) FROM {JOINED} WHERE p.product_id IN ({marks})"
             total += self._db.execute(query, chunk).fetchone()[0]
         return total
 
@@ -184,7 +183,7 @@ class SqlitePayloads:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         # One connection serves the process's threads (the API's, a worker's): one transaction at a time on it.
-        with self._writing, _committed(self._db) as db:
+        with self._writing, sqlite.immediate(self._db) as db:
             yield db
 
 
@@ -226,10 +225,10 @@ def _convert_into(db: sqlite3.Connection, path: Path, progress: Callable[[int, i
     progress(done, total)
     while True:
         start = -(2**63) if after is None else after
-        with _committed(db):
+        with sqlite.immediate(db):
             db.execute(
                 f"INSERT INTO photos (image_url, product_id) SELECT image_url, product_id FROM ({batch}) WHERE true "
-                "ON CONFLICT (image_url) DO UPDATE SET product_id = excluded.product_id",
+                + PHOTO_UPSERT,
                 (start,),
             )
             moved = db.execute(
@@ -243,22 +242,11 @@ def _convert_into(db: sqlite3.Connection, path: Path, progress: Callable[[int, i
         progress(done, total)
         if moved < CONVERT_BATCH:
             break
-    with _committed(db):
+    with sqlite.immediate(db):
         db.execute("INSERT OR REPLACE INTO layout SELECT * FROM earlier.layout")
         db.execute("INSERT OR REPLACE INTO counts SELECT * FROM earlier.counts")
     db.execute("DETACH DATABASE earlier")
     return done
-
-
-@contextmanager
-def _committed(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
 
 
 def _is_earlier_layout(db: sqlite3.Connection) -> bool:
@@ -268,11 +256,7 @@ def _is_earlier_layout(db: sqlite3.Connection) -> bool:
 
 def _photo_numbers(db: sqlite3.Connection, products: dict[str, str]) -> dict[str, int]:
     """Each photo URL's number, the photo recorded (or moved to this product) first."""
-    db.executemany(
-        "INSERT INTO photos (image_url, product_id) VALUES (?, ?) "
-        "ON CONFLICT (image_url) DO UPDATE SET product_id = excluded.product_id",
-        products.items(),
-    )
+    db.executemany(f"INSERT INTO photos (image_url, product_id) VALUES (?, ?) {PHOTO_UPSERT}", products.items())
     numbers: dict[str, int] = {}
     for chunk in _chunks(list(products)):
         marks = ",".join("?" * len(chunk))
