@@ -10,8 +10,9 @@ import json
 
 import pytest
 
-from snapmode.extract import extract_product
+from snapmode.extract import extract_product, titles
 from snapmode.extract.layered import extract_with_sources
+from snapmode.extract.normalize import inline_text
 from snapmode.extract.stock import delivery_line_state
 
 PHOTO = '<img src="/media/photo-1.jpg" width="600" height="800">'
@@ -207,3 +208,20 @@ def test_a_heading_without_price_code_or_stock_line_is_no_product():
 )
 def test_brands_as_pages_write_them(declared: str, brand: str | None):
     assert extract_product(page(product_block(extra=declared)), URL).brand == brand
+
+
+def test_the_wrappers_around_a_long_text_are_never_read_whole_for_a_title(monkeypatch):
+    """A page without an <h1> is searched for its title element by element: the divs nested around a long text
+    (a hostile page, 1 MB) must not each have their whole text cleaned."""
+    long_reads = []
+
+    def reading(element):
+        text = inline_text(element)
+        if text and len(text) > 10_000:  # far more than any title
+            long_reads.append(element.tag)
+        return text
+
+    monkeypatch.setattr(titles, "inline_text", reading)
+    html = page("<div>" * 200 + "word " * 50_000 + "</div>" * 200)
+    assert extract_product(html, URL).name is None
+    assert long_reads == []

@@ -27,13 +27,16 @@ def area_elements(area: etree._Element) -> Iterator[etree._Element]:
             yield element
 
 
+def is_block(element: etree._Element) -> bool:
+    """Whether more than MAX_LINE_ELEMENTS nodes lie under the element: a block, whose text is not read as a line."""
+    return next(islice(element.iter(), MAX_LINE_ELEMENTS, None), None) is not None
+
+
 def line_text(element: etree._Element) -> str | None:
     """The element's text when it is a short line; None for blocks, long texts and scripts."""
-    if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
+    if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS or is_block(element):
         return None
-    nodes = list(islice(element.iter(), MAX_LINE_ELEMENTS + 1))
-    if len(nodes) > MAX_LINE_ELEMENTS:
-        return None
+    nodes = list(element.iter())
     if any(node.tag in SKIPPED_TAGS for node in nodes):
         text = inline_text(element)
     else:  # libxml2's own text serialisation: the common case, several times faster than an XPath per line

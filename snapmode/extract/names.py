@@ -66,12 +66,16 @@ def titled_name(page: Page, brand: str) -> str | None:
     """The og:title or document title without the shop's name, when it starts with the brand and holds more:
     "Seafolly Splendour bikinitop", not a title that only mentions it among search words ("Comprar Absolut
     Vodka 50 cl en …", where the heading read as the brand was the product's name all along)."""
-    titles = page.selector.xpath("//meta[@property='og:title']/@content | //title/text()").getall()
-    for title in titles:
-        name = without_shop_name(clean_text(title) or "", page)
+    for name in document_titles(page):
         if key(name).startswith(key(brand)) and len(key(name)) > len(key(brand)):
             return name
     return None
+
+
+def document_titles(page: Page) -> list[str]:
+    """The page's og:title and ``<title>`` (not an SVG's), each without the shop's name."""
+    raw = page.selector.xpath("//meta[@property='og:title']/@content | //title[not(ancestor::svg)]/text()").getall()
+    return [title for text in raw if (title := without_shop_name(clean_text(text) or "", page))]
 
 
 def without_shop_name(title: str, page: Page) -> str:

@@ -15,13 +15,15 @@ from itertools import islice
 
 from lxml import etree
 
-from snapmode.extract.names import key, start_alike, without_shop_name
-from snapmode.extract.normalize import clean_text, inline_text
+from snapmode.extract.lines import is_block
+from snapmode.extract.names import document_titles, key, start_alike
+from snapmode.extract.normalize import inline_text
 from snapmode.extract.page import Page
 
 MAX_HEADINGS = 50  # <h1> elements looked at for the page's title
 MAX_ELEMENTS = 5_000  # body elements looked at for a title without an <h1> (bounds hostile pages)
 MAX_TITLE_LENGTH = 200  # of an element's text to be a title, not a block of copy
+MAX_RAW_TITLE_LENGTH = 10 * MAX_TITLE_LENGTH  # its characters as written, spaces included, before cleaning
 TITLE_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "span", "div", "td", "p", "strong", "b", "font", "label"})
 MIN_TITLE_KEY = 6  # letters and digits of a text that can show a title ("Ref #:" does not)
 WORD = re.compile(r"\w+")
@@ -31,12 +33,6 @@ ITEM_WORDS = frozenset({"product", "item"})
 CLASS_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 Skip = Callable[[etree._Element], bool]
-
-
-def document_titles(page: Page) -> list[str]:
-    """The page's og:title and ``<title>``, each without the shop's name."""
-    raw = page.selector.xpath("//meta[@property='og:title']/@content | //title[not(ancestor::svg)]/text()").getall()
-    return [title for text in raw if (title := without_shop_name(clean_text(text) or "", page))]
 
 
 def product_heading(page: Page, skip_heading: Skip, skip_other: Skip) -> etree._Element | None:
@@ -73,7 +69,7 @@ def showing_title(page: Page, titles: list[str], skip: Skip) -> etree._Element |
             key(text) == key(title) or start_alike(title, text) for title in titles
         )
 
-    for element in _title_like(page):
+    for element in _title_like(page.selector.root.find("body")):
         if shows_title(element) and not skip(element):
             inner = element
             while (
@@ -86,7 +82,7 @@ def showing_title(page: Page, titles: list[str], skip: Skip) -> etree._Element |
 
 def named_title(page: Page, skip: Skip) -> etree._Element | None:
     """The first body element whose class or id names the product's (or item's) title or name."""
-    for element in _title_like(page):
+    for element in _title_like(page.selector.root.find("body")):
         words = {
             word.casefold()
             for value in (element.get("class"), element.get("id"))
@@ -97,13 +93,16 @@ def named_title(page: Page, skip: Skip) -> etree._Element | None:
     return None
 
 
-def _title_like(page_or_element: Page | etree._Element, below: bool = False) -> Iterator[etree._Element]:
-    """Elements of the body (or below an element) short enough to be a title, in page order."""
-    root = page_or_element.selector.root.find("body") if isinstance(page_or_element, Page) else page_or_element
+def _title_like(root: etree._Element | None, below: bool = False) -> Iterator[etree._Element]:
+    """Elements of ``root`` (or only below it) short enough to be a title, in page order. Neither a block's text
+    (snapmode.extract.lines) nor a long text is cleaned: the wrappers around a page's text would each be read
+    whole."""
     if root is None:
         return
     elements = root.iterdescendants(*TITLE_TAGS) if below else root.iter(*TITLE_TAGS)
     for element in islice(elements, MAX_ELEMENTS):
+        if is_block(element) or sum(map(len, element.itertext())) > MAX_RAW_TITLE_LENGTH:
+            continue
         text = inline_text(element)
         if text and len(text) <= MAX_TITLE_LENGTH:
             yield element
