@@ -12,6 +12,7 @@ import pytest
 
 from snapmode.extract import extract_product, titles
 from snapmode.extract.layered import extract_with_sources
+from snapmode.extract.money import withholds_price
 from snapmode.extract.normalize import inline_text
 from snapmode.extract.stock import delivery_line_state
 
@@ -196,6 +197,47 @@ def test_a_product_no_longer_sold_is_read_by_its_code_and_its_stock_line():
 def test_a_heading_without_price_code_or_stock_line_is_no_product():
     block = f"<main><div>{PHOTO}</div><div><h1>Our story</h1><p>Founded in 1960.</p></div></main>"
     assert extract_product(page(block), URL).name is None
+
+
+@pytest.mark.parametrize(
+    "withheld",
+    [
+        '<label>Reseller rate:</label><div><a class="btn" href="/login">Login to view rate</a></div>',
+        "<p>Price on request</p>",
+        "<p>Preis auf Anfrage</p>",
+    ],
+)
+def test_a_product_whose_price_is_shown_only_after_login_or_on_request_is_read(withheld: str):
+    block = f"<main><div>{PHOTO}</div><div><h1>Linen Dress</h1><div>{withheld}</div></div></main>"
+    product = extract_product(page(block), URL)
+    assert (product.name, product.price) == ("Linen Dress", None)
+
+
+@pytest.mark.parametrize(
+    ("line", "withheld"),
+    [
+        ("Reseller Rate: Login to view rate", True),
+        ("Sign in for pricing", True),
+        ("Prix sur demande", True),
+        ("Call for price", True),
+        ("Sign in to your account", False),  # a login link says nothing of the price
+        ("Price: £48.48", False),
+    ],
+)
+def test_a_line_withholding_the_price(line: str, withheld: bool):
+    assert withholds_price(line) is withheld
+
+
+def test_a_listing_whose_cards_withhold_their_prices_is_no_product():
+    card = (
+        '<div class="card"><a href="/p/{n}"><img src="/m/{n}.jpg" width="300" height="400"></a>'
+        '<a href="/p/{n}">Dress {n}</a><a href="/login">Log in to see prices</a></div>'
+    )
+    cards = "".join(card.format(n=n) for n in range(1, 7))
+    html = (
+        f"<html><head><title>Dresses | Boutique</title></head><body><main><h1>Dresses</h1>{cards}</main></body></html>"
+    )
+    assert extract_product(html, "https://boutique.example/c/dresses").name is None
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,14 @@ from lxml import etree
 from snapmode.domain import Availability, ExtractedProduct
 from snapmode.extract.images import declared_smaller_than, gallery_photo, is_photo_link
 from snapmode.extract.lines import area_elements, line_text
-from snapmode.extract.money import charge_label, excludes_tax, former_price_label, label_context, money_in_line
+from snapmode.extract.money import (
+    charge_label,
+    excludes_tax,
+    former_price_label,
+    label_context,
+    money_in_line,
+    withholds_price,
+)
 from snapmode.extract.normalize import (
     block_text,
     clean_text,
@@ -151,9 +158,10 @@ class Layout:
 
     def looks_like_product(self, found_so_far: ExtractedProduct) -> bool:
         """Only pages that look like a product page are read: earlier layers found product data, or a price
-        sits next to the page's title, or, without a price, a product code and a stock line do. Where that price is written as text (not marked "price") and its block
-        also holds several priced product cards (a category page with a "From £20" line), the page must show
-        more of a product page than a price: a stock line or an identifier."""
+        sits next to the page's title, or, without a price, a product code and a stock line do, or a line saying
+        the price is shown only after login or on request. Where that price is written as text (not marked
+        "price") and its block also holds several priced product cards (a category page with a "From £20" line),
+        the page must show more of a product page than a price: a stock line or an identifier."""
         if self.scope is None:
             return False
         if found_so_far.name or found_so_far.price or found_so_far.sku:
@@ -161,11 +169,20 @@ class Layout:
         if self.title is None:
             return False
         if self.offer[1][0] is None:  # no price shown (a product no longer sold): its code and its stock line
-            return bool(self.specs.identifier()) and self.availability(self.scope) is not None
+            return (
+                bool(self.specs.identifier()) and self.availability(self.scope) is not None
+            ) or self.price_withheld()
         area = self.offer[0]
         if not self.price_written_as_text or priced_cards(area) < LISTING_MIN_CARDS:
             return True
         return bool(self.specs.identifier() or read_stock_lines(area, lambda element: self.ignored(element, area)))
+
+    def price_withheld(self) -> bool:
+        """Whether the title's block says its price is shown only after login or on request (a reseller's product
+        page): a listing's cards saying so for each product are not read."""
+        return any(
+            withholds_price(line_text(element)) and not self.ignored(element) for element in area_elements(self.scope)
+        )
 
     def identifier(self) -> str | None:
         """The SKU from specifications and declarations, else the URL's identifier shown on the page

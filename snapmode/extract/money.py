@@ -45,6 +45,15 @@ CHARGE_LABEL = re.compile(
     r"deposit|pfand|grundpreis|unit price|prix au kilo|number of reviews)\b",
     re.IGNORECASE,
 )
+# A price the shop shows only to logged-in customers or on request ("Login to view rate", "Sign in for pricing",
+# "Price on request", "Preis auf Anfrage"): B2B and reseller shops write this where the amount would be.
+WITHHELD_PRICE = re.compile(
+    r"\b(?:log\s?in|sign\s?in|anmelden|einloggen|connectez-vous|accedi)\b.{0,30}"
+    rf"\b(?:{PRICE_WORDS}|prices|rates?|pricing)\b"
+    rf"|\b(?:{PRICE_WORDS})\s+(?:on|upon|auf|sur|su|a|op)\s+(?:request|anfrage|demande|richiesta|consultar|aanvraag)\b"
+    r"|\bcall for (?:price|pricing)\b",
+    re.IGNORECASE,
+)
 AMOUNT_ONLY = re.compile(r"[^\d\s]{0,4}\.?\s?\d[\d.,'\u00a0\u202f ]*\s?[^\d\s]{0,4}\.?")
 LABEL_SEPARATORS = " :：-–\u00a0"
 
@@ -96,3 +105,8 @@ def former_price_label(context: str) -> bool:
 
 def charge_label(context: str) -> bool:
     return bool(CHARGE_LABEL.match(context))
+
+
+def withholds_price(text: str | None) -> bool:
+    """Whether a line says the price is shown only after logging in or on request."""
+    return bool(text and WITHHELD_PRICE.search(text))
