@@ -18,15 +18,21 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import psutil
 import pytest
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
 from launch.storm.__main__ import submit
+from snapmode.backends.vectors.compact import PROJECTION_NAME, VectorCodec, save_projection
+from snapmode.backends.vectors.compact_store import CompactVectorStore
+from snapmode.backends.vectors.milvus import MilvusVectorStore
 from snapmode.config import CLUSTER_BACKENDS, REPO_ROOT, Settings
+from snapmode.domain import VectorRecord
 from snapmode.pipeline.crawling import register_site
 from snapmode.services import Services
 from snapmode.shop.catalog import load_catalog
+from snapmode.vision.colour import COLOUR_DIM
 from tests.support.crawl_results import crawl_drained
 from tests.support.tiny_shop import tiny_shop
 from topologies.crawler import CrawlerTopology
@@ -179,3 +185,55 @@ def test_a_shop_crawled_through_topologies_on_nimbus_lands_in_solrcloud_and_milv
     described = admin.describe_configs([images_topic], config_filter="all")
     admin.close()
     assert described["topic"][settings.kafka.images_topic]["min.insync.replicas"]["value"] == "2"
+
+
+def test_the_compact_store_on_the_milvus_server_finds_its_own_writes_at_once_and_rebuilds(
+    cluster_home: Path, tmp_path: Path
+) -> None:
+    """The embedded default's vector store with its index in the Milvus standalone server: each search finds the
+    region this process wrote just before it (searches ask for "Session" consistency, which spares them the
+    server's time tick but not their own writes), and `rebuild` writes the index again from the stored rows."""
+    basis, _ = np.linalg.qr(np.random.default_rng(5).normal(size=(64, 24)))
+    save_projection(tmp_path / PROJECTION_NAME, basis.T)
+    codec = VectorCodec(tmp_path / PROJECTION_NAME, index_dims=6, rerank_dims=24)
+    vectors = np.random.default_rng(0).normal(size=(30, 24)) @ codec.projection
+    regions = [
+        VectorRecord(
+            id=f"region-{i}", product_id=f"product-{i}", image_url=f"https://shop.example/{i}.jpg", box=(0, 0, 9, 9),
+            label="image", vector=vector.tolist(), colour=[1.0] + [0.0] * (COLOUR_DIM - 1), article_types=[1.0],
+        )
+        for i, vector in enumerate(vectors)
+    ]  # fmt: skip
+    store = CompactVectorStore(
+        MILVUS_URI, "compact_on_server", tmp_path / "regions.sqlite3", codec, nlist=4, nprobe=4, refine=4
+    )
+    try:
+        for region in regions:
+            store.upsert([region])
+            assert [hit.id for hit in store.search(region.vector, 1)] == [region.id]
+        assert store.rebuild() == len(regions)
+        assert [store.search(region.vector, 1)[0].id for region in regions] == [region.id for region in regions]
+    finally:
+        store.close()
+
+
+def test_the_full_vector_store_on_the_milvus_server_finds_its_own_writes_at_once(
+    cluster_home: Path, tmp_path: Path
+) -> None:
+    """The cluster path's store (8192-d vectors in the server): each search finds the region this process wrote
+    just before it, and the article types a search reads are there too."""
+    vectors = np.random.default_rng(1).normal(size=(10, 8192))
+    store = MilvusVectorStore(MILVUS_URI, "full_on_server", nlist=1)
+    try:
+        for i, vector in enumerate(vectors):
+            region = VectorRecord(
+                id=f"region-{i}", product_id=f"product-{i}", image_url=f"https://shop.example/{i}.jpg",
+                box=(0, 0, 9, 9), label="image", vector=vector.tolist(), colour=[1.0] + [0.0] * (COLOUR_DIM - 1),
+                article_types=[0.25, 0.75],
+            )  # fmt: skip
+            store.upsert([region])
+            assert [hit.id for hit in store.search(region.vector, 1)] == [region.id]
+            assert store.article_types([region.image_url], "image") == {region.image_url: [0.25, 0.75]}
+    finally:
+        store.drop()
+        store.close()

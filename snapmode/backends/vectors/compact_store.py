@@ -36,6 +36,7 @@ from snapmode.backends.vectors.milvus import (
     METRIC,
     READ,
     RPC_RETRIES,
+    SEARCH_CONSISTENCY,
     WRITE,
     connect,
     search_filter,
@@ -251,6 +252,7 @@ class CompactVectorStore(OneSearchCall):
                     filter=conditions,
                     output_fields=[],
                     search_params=self._search_params,
+                    consistency_level=SEARCH_CONSISTENCY,
                     **READ,
                 )
                 for name in collections

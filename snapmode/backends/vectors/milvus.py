@@ -52,6 +52,10 @@ WRITE_TIMEOUT_S = 120.0
 # (about 40 ms), then fail, so a request gets its 503 at once and a replayed write does the rest.
 RPC_RETRIES = 2
 READ = {"timeout": REQUEST_TIMEOUT_S, "retry_times": RPC_RETRIES}
+# A Milvus server answers a "Strong" read after its next time tick, some 200 ms, on each of a photo query's
+# searches; "Session" waits only for this process's own writes and sees other processes' as soon as the server
+# has them. Counts and reads by image stay "Strong": they decide what is stored.
+SEARCH_CONSISTENCY = "Session"
 WRITE = {"timeout": WRITE_TIMEOUT_S, "retry_times": RPC_RETRIES}
 NO_CATEGORY = ""  # Milvus Lite has no nullable fields: an unclassified region stores the empty string
 # Milvus Lite reads its version through pkg_resources (hence the setuptools pin); its deprecation notice is noise.
@@ -196,6 +200,7 @@ class MilvusVectorStore(OneSearchCall):
                 filter=conditions,
                 output_fields=OUTPUT_FIELDS,
                 search_params=self._search_params,
+                consistency_level=SEARCH_CONSISTENCY,
                 **READ,
             )
         # Rows this store wrote: validating 200 hits' 512 colour values each would cost more than the search.
@@ -269,7 +274,7 @@ class MilvusVectorStore(OneSearchCall):
                 self._collection,
                 filter=f"label == {milvus_string(label)} and image_url in [{names}]",
                 output_fields=["image_url", "article_types"],
-                consistency_level="Strong",
+                consistency_level=SEARCH_CONSISTENCY,
                 **READ,
             )
         return {row["image_url"]: _list(row["article_types"]) for row in rows}
