@@ -192,7 +192,8 @@ def test_the_compact_store_on_the_milvus_server_finds_its_own_writes_at_once_and
 ) -> None:
     """The embedded default's vector store with its index in the Milvus standalone server: each search finds the
     region this process wrote just before it (searches ask for "Session" consistency, which spares them the
-    server's time tick but not their own writes), and `rebuild` writes the index again from the stored rows."""
+    server's time tick but not their own writes), and `rebuild` writes the index again from the stored rows, whose
+    IVF lists the server then builds."""
     basis, _ = np.linalg.qr(np.random.default_rng(5).normal(size=(64, 24)))
     save_projection(tmp_path / PROJECTION_NAME, basis.T)
     codec = VectorCodec(tmp_path / PROJECTION_NAME, index_dims=6, rerank_dims=24)
@@ -212,6 +213,9 @@ def test_the_compact_store_on_the_milvus_server_finds_its_own_writes_at_once_and
             store.upsert([region])
             assert [hit.id for hit in store.search(region.vector, 1)] == [region.id]
         assert store.rebuild() == len(regions)
+        seen: list[tuple[int, int]] = []
+        store.wait_for_lists(lambda built, total: seen.append((built, total)))
+        assert seen[-1] == (len(regions), len(regions))  # the server built the lists of every region
         assert [store.search(region.vector, 1)[0].id for region in regions] == [region.id for region in regions]
     finally:
         store.close()

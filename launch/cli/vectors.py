@@ -32,7 +32,8 @@ def _require_compact(settings: Settings) -> None:
 def rebuild() -> None:
     """Build the vector index again from the stored regions (no photos, no models): after a change of
     `compact_vectors.index_dims` or `nlist`, or when the index file is lost or damaged. Run it with the API and
-    workers stopped; interrupted, run it again."""
+    workers stopped; interrupted, run it again. On a Milvus server it then waits until the server has built the
+    index's lists (searches work meanwhile, more slowly)."""
     from snapmode.backends.registry import open_compact_store
 
     settings = Settings()
@@ -41,6 +42,8 @@ def rebuild() -> None:
     with _progress() as progress:
         task = progress.add_task("rebuilding the vector index", total=None)
         regions = store.rebuild(lambda done, total: progress.update(task, completed=done, total=total))
+        lists = progress.add_task("building the index's lists", total=None)
+        store.wait_for_lists(lambda built, total: progress.update(lists, completed=built, total=total))
     store.close()
     typer.echo(json.dumps({"regions": regions}))
 
