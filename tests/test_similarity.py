@@ -25,9 +25,12 @@ from snapmode.errors import BackendUnavailable
 from snapmode.pipeline import imaging
 from snapmode.pipeline.search import best_per_product, query_features
 from snapmode.services import Services
-from snapmode.similarity import photo_records, rescored
+from snapmode.similarity import photo_features, photo_records, rescored
+from snapmode.vision import dcgan
+from snapmode.vision.colour import HISTOGRAM_SIZE, colour_signatures
 from snapmode.vision.details import DETAIL_LABEL, detail_boxes
 from snapmode.vision.images import crop, normalize_image
+from snapmode.vision.preprocess import square_resize
 from snapmode.vision.taxonomy import WHOLE_IMAGE_LABEL
 
 HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout"
@@ -81,6 +84,19 @@ def test_a_photo_indexed_and_searched_for_whole_gets_the_same_features_to_the_bi
     assert [_fields(f) for f in query_features(services, image, with_views=False)] == [_fields(whole)]
 
 
+def test_squaring_a_photo_once_for_the_dcgan_and_the_colour_signature_changes_no_bit(services: Services) -> None:
+    """photo_features squares the photo and each view once for both readers, which each square what they are given."""
+    assert dcgan.IMAGE_SIZE == HISTOGRAM_SIZE  # both read the same square
+    image = normalize_image(PHOTOS[0].read_bytes(), services.settings.imaging).image
+    features = photo_features(services, [image])
+    views = [crop(image, box) for box in features.detail_boxes[0]]
+    assert len(views) > 1
+    np.testing.assert_array_equal(features.vectors, services.embedder.embed([image]))
+    np.testing.assert_array_equal(features.colours, colour_signatures([image]))
+    np.testing.assert_array_equal(features.detail_vectors, services.embedder.embed(views))
+    np.testing.assert_array_equal(features.detail_colours, colour_signatures(views))
+
+
 def test_a_detected_region_searched_alone_gets_its_stored_features(services: Services) -> None:
     image, records = _indexed(services, PHOTOS[0])
     for record in _labelled(records, "top") + _labelled(records, "trousers"):
@@ -124,10 +140,12 @@ def test_one_pixel_less_of_a_crop_moves_its_features_far_beyond_the_tolerance(se
 
 
 class _MeanColour:
-    """An embedder that sees a crop's size and mean colour, and a head that reads them: enough to tell crops apart."""
+    """An embedder that sees a square's mean colour and its spread (photo_features hands it squares), and a head
+    that reads them: enough to tell crops apart."""
 
     def embed(self, images: Sequence[Image.Image]) -> np.ndarray:
-        rows = [[*np.asarray(image, np.float32).mean(axis=(0, 1)), image.width, image.height] for image in images]
+        pixels = [np.asarray(image, np.float32) for image in images]
+        rows = [[*square.mean(axis=(0, 1)), *square.std(axis=(0, 1))] for square in pixels]
         vectors = np.asarray(rows, np.float32)
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
@@ -157,7 +175,7 @@ def test_a_photo_is_stored_as_its_regions_then_the_whole_photo_s_detail_views() 
     assert len({tuple(r.vector) for r in records}) == len({tuple(r.colour) for r in records}) == len(records)
     assert len({tuple(r.article_types) for r in records[:3]}) == 3
     assert all(r.article_types == whole.article_types for r in details)
-    assert whole.vector == _MeanColour().embed([photo])[0].tolist()
+    assert whole.vector == _MeanColour().embed([square_resize(photo, HISTOGRAM_SIZE)])[0].tolist()
 
 
 def test_a_photo_without_its_whole_photo_region_is_refused_by_name() -> None:

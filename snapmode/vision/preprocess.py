@@ -32,9 +32,13 @@ def border_colour(image: Image.Image) -> tuple[int, int, int]:
 
 
 def square_resize(image: Image.Image, size: int) -> Image.Image:
-    """Pad to a square with the border colour, then resize to ``size`` x ``size`` (Lanczos)."""
+    """Pad to a square with the border colour, then resize to ``size`` x ``size`` (Lanczos). An RGB image of that
+    size already is its own result (padding and resizing it would copy it), so a photo squared once can be handed
+    to every reader of squares."""
     if image.width < 1 or image.height < 1:
         raise ValueError(f"cannot resize an empty {image.width}x{image.height} image")
+    if image.size == (size, size) and image.mode == "RGB":
+        return image
     rgb = to_rgb(image)
     return ImageOps.pad(rgb, (size, size), method=Image.Resampling.LANCZOS, color=border_colour(rgb))
 
