@@ -32,11 +32,10 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Self
+from unittest import mock
 
 import httpx
 import numpy as np
@@ -383,21 +382,6 @@ class MilvusServer:
         subprocess.run([REPO / "scripts" / "cluster", "down"], env=self.env, check=True)
 
 
-@contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    """``values`` in os.environ meanwhile: what the API and the recall's own interpreter read their settings from."""
-    before = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name)
-            else:
-                os.environ[name] = value
-
-
 def build_on_server(home: Path, env: dict[str, str]) -> float:
     """`snapmode vectors rebuild` from the rows into the server, which returns once the server has built every
     segment's IVF lists: its seconds."""
@@ -467,7 +451,7 @@ def measure_on_server(sources_path: Path, base: Path, cache: Path, photos: int, 
         if not marker.is_file():
             marker.write_text(json.dumps({"build_s": round(build_on_server(home, env), 1)}))
         figures = {**figures, **json.loads(marker.read_text())}
-        with environment(env):
+        with mock.patch.dict(os.environ, env):  # what the API and the recall's own interpreter read
             load = load_1m()
             runs, rss = serve_and_load(home, clients, seconds, queries, also=server.pid)
             found = in_own_process(recall, sources_path, home, photos, queries)

@@ -170,9 +170,7 @@ def normalize_brand(value: object) -> str | None:
     text = (clean_text(value) or "").strip(BRAND_SEPARATORS)
     if not any(char.isalpha() for char in text) or absolute_url(text, "") or NO_BRAND.fullmatch(text.lower()):
         return None
-    if TEMPLATE_PLACEHOLDER.search(text):
-        return None
-    return text
+    return None if TEMPLATE_PLACEHOLDER.search(text) else text
 
 
 def absolute_url(link: object, base: str) -> str | None:

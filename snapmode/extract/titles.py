@@ -63,10 +63,13 @@ def showing_title(page: Page, titles: list[str], skip: Skip) -> etree._Element |
     if not titles:
         return None
 
+    title_keys = {key(title) for title in titles}
+
     def shows_title(element: etree._Element) -> bool:
-        text = inline_text(element)
-        return len(key(text)) >= MIN_TITLE_KEY and any(
-            key(text) == key(title) or start_alike(title, text) for title in titles
+        text = inline_text(element) or ""
+        text_key = key(text)
+        return len(text_key) >= MIN_TITLE_KEY and (
+            text_key in title_keys or any(start_alike(title, text) for title in titles)
         )
 
     for element in _title_like(page.selector.root.find("body")):
