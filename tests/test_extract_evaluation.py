@@ -31,6 +31,19 @@ def truth(page_id: str, **answers: object) -> PageTruth:
         ("sku", "PU_106160/01", ["106160"], False),
         ("images", ["https://cdn.example/a.jpg", "https://cdn.example/b.jpg"], ["http://cdn.example/b.jpg"], True),
         ("images", ["https://cdn.example/b.jpg"], ["https://cdn.example/a.jpg", "https://cdn.example/b.jpg"], False),
+        # A URL written with and without percent-escapes names one file.
+        (
+            "images",
+            ["https://cdn.example/p?set=source%5B/62/a.jpg%5D"],
+            ["//cdn.example/p?set=source[/62/a.jpg]"],
+            True,
+        ),
+        (
+            "images",
+            ["https://cdn.example/p?set=source%5B/62/a.jpg%5D"],
+            ["//cdn.example/p?set=source[/63/a.jpg]"],
+            False,
+        ),
     ],
 )
 def test_field_matching_rules(field, predicted, accepted, expected):
@@ -61,8 +74,15 @@ def test_empty_scores_are_zero_not_errors():
 
 def test_truth_lines_accept_one_answer_or_several_and_null(tmp_path: Path):
     path = tmp_path / "truth.jsonl"
-    line = {"id": "p", "url": "https://s.example/p", "site": "s.example", "source": "x", "sku": ["A", "B"],
-            "price": "9.99", "brand": None}
+    line = {
+        "id": "p",
+        "url": "https://s.example/p",
+        "site": "s.example",
+        "source": "x",
+        "sku": ["A", "B"],
+        "price": "9.99",
+        "brand": None,
+    }
     path.write_text(json.dumps(line) + "\n\n", encoding="utf-8")
     [page] = load_truths(path)
     assert (page.sku, page.price, page.brand) == (["A", "B"], ["9.99"], [])
@@ -108,7 +128,10 @@ def test_twitter_product_card_gives_price_and_photo():
     </head><body></body></html>"""
     product = extract_product(page, "https://grocer.example/feta.html")
     assert (product.name, product.price, product.currency, product.availability) == (
-        "Feta 200g", "139999.00", "LBP", "InStock"
+        "Feta 200g",
+        "139999.00",
+        "LBP",
+        "InStock",
     )
     assert product.images == ["https://grocer.example/feta.jpg"]
 
@@ -126,5 +149,8 @@ def test_price_in_an_order_form_and_a_labelled_ean_are_read():
     <button>Valider</button></form></div></body></html>"""
     product = extract_product(page, "https://books.example/article/1")
     assert (product.name, product.price, product.currency, product.sku) == (
-        "La légende de Darkseid", "22.50", "EUR", "9782365775717"
+        "La légende de Darkseid",
+        "22.50",
+        "EUR",
+        "9782365775717",
     )

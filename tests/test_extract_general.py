@@ -70,6 +70,22 @@ def test_a_logo_beside_the_title_is_not_the_product_photo():
     assert extract_product(page(body=shirt + "</div>"), URL).images == ["https://shop.example/media/logo-tee.jpg"]
 
 
+def test_a_button_graphic_beside_the_title_is_not_the_product_photo():
+    # A Magento 1 theme: the photo sits in a column of its own, the buy button beside the title is an image.
+    photo = '<div class="product-img-box"><img id="image" src="/media/catalog/product/dress.jpg" alt="Dress"></div>'
+    buy = (
+        '<div class="product-shop"><h3 class="product-name">Linen dress</h3><p class="price">89,00 €</p>'
+        '<a href="#" onclick="productAddToCartForm.submit(); return false;">'
+        '<img src="/skin/frontend/default/theme/images/btn_add_to_cart.gif" alt="Add to cart"></a></div>'
+    )
+    product = extract_product(page(body=f"<div>{photo}{buy}</div>"), URL)
+    assert product.images == ["https://shop.example/media/catalog/product/dress.jpg"]
+    # Galleries wrap their thumbnails in buttons: those stay photos.
+    thumbs = '<button type="button"><img src="/media/dress-front.jpg" alt="Front"></button>'
+    body = f"<div><h1>Linen dress</h1>{thumbs}{BUY_BOX}</div>"
+    assert extract_product(page(body=body), URL).images == ["https://shop.example/media/dress-front.jpg"]
+
+
 def test_opengraph_tags_written_in_the_body_are_read():
     # No <h1>: only the OpenGraph tags, which a template printed after the first body markup, name the product.
     body = (

@@ -167,6 +167,20 @@ def test_without_an_h1_or_a_title_an_element_named_the_product_title_is_the_titl
     assert (product.name, product.price, product.currency) == ("Linen Dress", "49.00", "GBP")
 
 
+def test_without_an_h1_and_a_title_of_search_words_the_page_heading_is_the_title():
+    # An osCommerce page: its <title> is a search phrase, the product is named in td.pageHeading, and a section
+    # further down is headed by an element named like a product's title ("product-detail-also-purchased-title").
+    html = (
+        "<html><head><title>Buy Linen Dresses online from the UK</title></head><body><table>"
+        '<tr><td class="pageHeading">Linen Dress - Sand, Size 10</td><td>Our price: £49.00</td></tr>'
+        f"<tr><td>{PHOTO}</td></tr>"
+        '<tr><td><div class="product-detail-also-purchased-title">Customers who bought this item also bought</div>'
+        "</td></tr></table></body></html>"
+    )
+    product = extract_product(html, URL)
+    assert (product.name, product.price, product.currency) == ("Linen Dress - Sand, Size 10", "49.00", "GBP")
+
+
 def test_a_listing_names_each_card_but_is_no_product():
     card = '<div class="card"><a href="/p/{n}"><img src="/m/{n}.jpg" width="300" height="400"><span class="product-name">Dress {n}</span></a><p>£{n}9.00</p></div>'
     html = f"<html><head><title>Dresses | Boutique</title></head><body><main>{''.join(card.format(n=n) for n in range(1, 7))}</main></body></html>"

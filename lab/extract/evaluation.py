@@ -14,7 +14,8 @@ Matching rules, per field:
 - name, brand: equal after collapsing whitespace and ignoring case;
 - sku: equal after ignoring case and every character but letters and digits ("466/7999" matches "4667999");
 - images: a hit when the page's main photo (the first accepted URL) is among the extracted URLs,
-  compared without scheme, fragment and trailing slash.
+  compared without scheme, fragment and trailing slash, and with percent-escapes decoded ("set=source[/62/…]"
+  and "set=source%5B/62/…%5D" name one file).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -107,7 +109,7 @@ def sku_key(value: object) -> str:
 
 
 def url_key(value: object) -> str:
-    url = str(value).strip().split("#", 1)[0].rstrip("/")
+    url = unquote(str(value).strip().split("#", 1)[0]).rstrip("/")
     return re.sub(r"^https?:", "", url, flags=re.IGNORECASE)
 
 

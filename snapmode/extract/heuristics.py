@@ -45,7 +45,7 @@ from snapmode.extract.page import MAX_IMAGES, Page
 from snapmode.extract.specs import LABELLED_LINE, Specs, attribute_specs, label_kind, read_specs, url_identifier
 from snapmode.extract.stock import BUY_LABEL, buy_control_state, read_delivery_lines, read_stock_lines, stock_line_state
 from snapmode.extract.structured import category_path
-from snapmode.extract.titles import product_heading
+from snapmode.extract.titles import CLASS_WORDS, product_heading
 
 MAX_SCOPE_CLIMB = 6
 MAX_PHOTO_ELEMENTS = 500  # bounds the work on pages with thousands of <img>
@@ -438,8 +438,18 @@ def photo_elements(scope: etree._Element) -> Iterator[etree._Element]:
             or links_elsewhere(img)
             or declared_smaller_than(img, MIN_PHOTO_SIDE)
             or is_logo_image(img)
+            or is_control_image(img)
         ):
             yield img
+
+
+def is_control_image(img: etree._Element) -> bool:
+    """Whether an image is the face of a control, not a photo: its file is named a button ("btn_add_to_cart.gif",
+    "btnBuyNow.png"), as shop themes name their button graphics. (A <button> around an image is no sign: galleries
+    wrap their thumbnails in buttons.)"""
+    path = urlsplit((img.get("src") or "").strip()).path
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return "btn" in {word.casefold() for word in CLASS_WORDS.findall(stem)}
 
 
 def is_logo_image(img: etree._Element) -> bool:

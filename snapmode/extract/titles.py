@@ -4,7 +4,8 @@ Most shops head the product with an ``<h1>``. Where a page has several, the one 
 title (its ``<title>`` or og:title, the shop's name taken off) is the product's: the others are a menu's label or a
 section's. Pages without one (older shops, table layouts, themes that head the product with an ``<h2>`` or a
 styled ``<span>``) show the product's name elsewhere: an element whose text *is* the document's title, else one
-whose class or id calls it the product's title or name ("product-title", "ProductNameLabel").
+whose class or id calls it the product's title or name ("product-title", "ProductNameLabel") or the page's heading
+("pageHeading": old table layouts head the product that way, under a ``<title>`` of search words).
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ MAX_RAW_TITLE_LENGTH = 10 * MAX_TITLE_LENGTH  # its characters as written, space
 TITLE_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "span", "div", "td", "p", "strong", "b", "font", "label"})
 MIN_TITLE_KEY = 6  # letters and digits of a text that can show a title ("Ref #:" does not)
 WORD = re.compile(r"\w+")
-# Class or id words naming a product's title: "product-title", "productName", "item_name", "TopNameLabel".
-NAME_WORDS = frozenset({"title", "name"})
-ITEM_WORDS = frozenset({"product", "item"})
+# Class or id words naming a product's title: "product-title", "productName", "item_name", "TopNameLabel", or the
+# page's own heading where it has no <h1>: "pageHeading" (osCommerce's product heading), "page-title".
+NAME_WORDS = frozenset({"title", "name", "heading"})
+ITEM_WORDS = frozenset({"product", "item", "page"})
 CLASS_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 Skip = Callable[[etree._Element], bool]
