@@ -295,15 +295,15 @@ def free_port() -> int:
 class Api:
     """`snapmode serve` on a data directory, as production starts the API (its models loaded before the first
     request), in its own process without the crawl worker: one worker, since Milvus Lite serves one process per
-    data directory."""
+    data directory. ``code``: the checkout whose API runs (another revision's, to compare with)."""
 
-    def __init__(self, home: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, home: Path, env: dict[str, str] | None = None, code: Path = REPO) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "launch", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
         # The per-client upload limit would turn the load into 429s: the bench measures capacity, not the limiter.
         env = {**(env or snapmode_env(home)), "SNAPMODE_API__UPLOAD_RATE": UNLIMITED, "SNAPMODE_CRAWL_WORKER": "false"}
-        self.process = subprocess.Popen(command, cwd=REPO, env=env)
+        self.process = subprocess.Popen(command, cwd=code, env=env)
 
     def __enter__(self) -> Self:
         deadline = time.monotonic() + API_START_S

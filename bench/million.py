@@ -5,6 +5,8 @@ photos, searched by real photos over HTTP, beside an exact full-precision search
     .venv/bin/python bench/million.py --photos 10000 --seconds 10 --clients 1 4    # a quick check of the script
     .venv/bin/python bench/million.py --plot docs/images/million.png
     .venv/bin/python bench/million.py --server --photos 1000000      # the index in a Milvus server instead
+    .venv/bin/python bench/million.py --server --photos 1000000 --against ddb4308 --clients 1 4
+                                                        # serving only: this checkout's API against a revision's
 
 The index: the demo shop crawled and embedded once with 8192-d vectors (bench/load_search.py's base, its real
 photos and their regions), then filled up to N photos with *derived* photos: each a copy of a real photo whose
@@ -26,12 +28,15 @@ the same ranking over an exact 8192-d scan of every stored region (the reference
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Self
@@ -292,7 +297,7 @@ class ExactScan:
 
     def search_many(self, vectors, k, exclude_product=None, category=None, exclude_label=None, product_ids=None):
         from snapmode.backends.vectors import compact
-        from snapmode.domain import VectorHit
+        from snapmode.backends.vectors.hits import VectorHit
         from snapmode.vision.colour import COLOUR_DIM
 
         if exclude_product or category or product_ids:
@@ -306,11 +311,11 @@ class ExactScan:
             for cosine, photo, region in found[:k]:
                 label, region_category, box = src.meta[region]
                 product_id, url = src.photos[photo] if photo < len(src.photos) else derived_names(photo)
-                row.append(VectorHit.model_construct(
+                row.append(VectorHit(
                     id=f"{url}#{region}", product_id=product_id, image_url=url, label=label, category=region_category,
                     box=tuple(box), score=cosine,
-                    colour=compact.unpack_colour(src.colour[region], COLOUR_DIM).tolist(),
-                    article_types=compact.unpack_probabilities(src.article_types[region]).tolist(),
+                    colour=compact.unpack_colour(src.colour[region], COLOUR_DIM),
+                    article_types=compact.unpack_probabilities(src.article_types[region]),
                 ))  # fmt: skip
             hits.append(row)
         return hits
@@ -382,6 +387,10 @@ class MilvusServer:
         subprocess.run([REPO / "scripts" / "cluster", "down"], env=self.env, check=True)
 
 
+def server_env(server: MilvusServer, photos: int) -> dict[str, str]:
+    return {"SNAPMODE_VECTORS_URI": server.uri, "SNAPMODE_COMPACT_VECTORS__COLLECTION": f"million_{photos}"}
+
+
 def build_on_server(home: Path, env: dict[str, str]) -> float:
     """`snapmode vectors rebuild` from the rows into the server, which returns once the server has built every
     segment's IVF lists: its seconds."""
@@ -406,16 +415,64 @@ def disk_gb(home: Path) -> float:
     return sum(path.stat().st_size for path in home.rglob("*") if path.is_file()) / 1e9
 
 
+@contextlib.contextmanager
+def serving(home: Path, uploads: list[tuple[str, bytes]], code: Path = REPO) -> Iterator[Api]:
+    """The API of ``code`` on ``home``, its first calls (which trace the models) made."""
+    with Api(home, home_env(home), code) as api:
+        for name, data in uploads[:3]:
+            httpx.post(f"{api.url}/api/v1/search/image", files={"file": (name, data, "image/jpeg")}, timeout=120)
+        yield api
+
+
+def hammered(
+    home: Path, code: Path, clients: list[int], seconds: float, uploads: list[tuple[str, bytes]]
+) -> list[HttpRun]:
+    with serving(home, uploads, code) as api:
+        return [asyncio.run(hammer(api.url, uploads, count, seconds)) for count in clients]
+
+
+def revision_tree(cache: Path, revision: str) -> Path:
+    """A checkout of ``revision`` (a git worktree kept under the cache), whose API the bench can start."""
+    commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--verify", f"{revision}^{{commit}}"], check=True,
+                            capture_output=True, text=True).stdout.strip()  # fmt: skip
+    tree = cache / "trees" / commit
+    if not tree.is_dir():
+        subprocess.run(["git", "-C", REPO, "worktree", "add", "--detach", tree, commit], check=True)
+    return tree
+
+
+def compare_serving(
+    cache: Path, home: Path, revision: str, clients: list[int], seconds: float, queries: int, rounds: int
+) -> list[dict]:
+    """Serving alone, this checkout's API against ``revision``'s on the same index, each started afresh and the two
+    alternated ``rounds`` times, after a first run of this checkout's that warms the page cache (not reported)."""
+    uploads = [(path.name, path.read_bytes()) for path in query_paths(queries)]
+    tree = revision_tree(cache, revision)
+    hammered(home, REPO, [1], seconds, uploads)
+    found = []
+    for turn in range(rounds):
+        for code, name in ((tree, revision), (REPO, "this checkout")):
+            for run in hammered(home, code, clients, seconds, uploads):
+                found.append({"code": name, "round": turn + 1, "clients": run.clients, **run.http.model_dump()})
+    return found
+
+
+def report_comparison(found: list[dict], console: Console) -> None:
+    table = Table(title="Serving: this checkout against a revision, alternated on the same index")
+    for column in ("code", "round", "clients", "requests", "p50 ms", "p99 ms", "req/s", "load"):
+        table.add_column(column, justify="left" if column == "code" else "right")
+    for row in found:
+        table.add_row(row["code"], str(row["round"]), str(row["clients"]), str(row["requests"]), f"{row['p50_ms']:.0f}",
+                      f"{row['p99_ms']:.0f}", f"{row['per_second']:.2f}", f"{row['load_1m']:.2f}")  # fmt: skip
+    console.print(table)
+
+
 def serve_and_load(
     home: Path, clients: list[int], seconds: float, queries: int, also: int | None = None
 ) -> tuple[list[HttpRun], float]:
     """HTTP runs and the resident GB of the API's processes, and of ``also``'s (a server's) where given."""
-    import asyncio
-
     uploads = [(path.name, path.read_bytes()) for path in query_paths(queries)]
-    with Api(home, home_env(home)) as api:
-        for name, data in uploads[:3]:  # first calls trace the models
-            httpx.post(f"{api.url}/api/v1/search/image", files={"file": (name, data, "image/jpeg")}, timeout=120)
+    with serving(home, uploads) as api:
         runs = [asyncio.run(hammer(api.url, uploads, count, seconds)) for count in clients]
         rss = serving_rss_gb(api.process.pid) + (serving_rss_gb(also) if also else 0.0)
     return runs, rss
@@ -446,7 +503,7 @@ def measure_on_server(sources_path: Path, base: Path, cache: Path, photos: int, 
     file."""
     home, figures = filled(sources_path, base, cache, photos)
     with MilvusServer(cache / f"server-{photos}") as server:
-        env = {"SNAPMODE_VECTORS_URI": server.uri, "SNAPMODE_COMPACT_VECTORS__COLLECTION": f"million_{photos}"}
+        env = server_env(server, photos)
         marker = server.home / "server.json"
         if not marker.is_file():
             marker.write_text(json.dumps({"build_s": round(build_on_server(home, env), 1)}))
@@ -525,6 +582,10 @@ def main() -> None:
     parser.add_argument(
         "--server", action="store_true", help="the index in a Milvus 2.3.5 standalone server (scripts/cluster's)"
     )
+    parser.add_argument(
+        "--against", metavar="REVISION", help="serving only: this checkout's API against REVISION's, alternated"
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="alternations with --against")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     base = ensure_base(args.cache)
@@ -533,6 +594,20 @@ def main() -> None:
         in_own_process(read_sources, base, sources_path)
     with np.load(sources_path) as saved:
         real = len(saved["photos"])
+    if args.against:
+        for photos in [size or real for size in args.photos]:
+            home, _ = filled(sources_path, base, args.cache, photos)
+            server = MilvusServer(args.cache / f"server-{photos}") if args.server else contextlib.nullcontext()
+            with server:
+                env = server_env(server, photos) if args.server else {}
+                with mock.patch.dict(os.environ, env):
+                    found = compare_serving(
+                        args.cache, home, args.against, args.clients, args.seconds, args.queries, args.rounds
+                    )
+            if args.json:
+                print(json.dumps(found))
+            report_comparison(found, Console(width=200))
+        return
     runs = []
     for photos in [size or real for size in args.photos]:
         run = measure_on_server if args.server else measure

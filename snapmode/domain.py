@@ -89,18 +89,6 @@ class VectorRecord(RegionFeatures):
     category: str | None = None  # product class from the classifier
 
 
-class VectorHit(BaseModel):
-    id: str
-    product_id: str
-    image_url: str
-    box: tuple[int, int, int, int]
-    label: str
-    score: float  # cosine similarity of the vectors, higher is closer; the ranking score once rescored
-    category: str | None = None
-    colour: list[float]  # as stored, for the ranking (snapmode.similarity)
-    article_types: list[float]
-
-
 class SearchResult(BaseModel):
     product_id: str
     site: str  # the registered site's id

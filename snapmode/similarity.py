@@ -24,8 +24,8 @@ own details (searched beside it) meet a stored close-up; a detail never meets a 
 ``snapmode eval retrieval --models dcgan_search`` scores every pair of photos the same way. docs/models.md ("Colour
 and category in the ranking", "Article types in the ranking") has the figures behind the weights.
 
-A new signal is computed in `photo_features`, weighed in `scores`, and kept in `RegionFeatures`/`VectorHit`
-(snapmode.domain) and the vector store's field for it.
+A new signal is computed in `photo_features`, weighed in `scores`, and kept in `RegionFeatures` (snapmode.domain),
+`VectorHit` (snapmode.backends.vectors.hits) and the vector store's field for it.
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ from numpy.typing import ArrayLike
 from PIL import Image
 
 from snapmode import ids
+from snapmode.backends.vectors.hits import VectorHit
 from snapmode.config import SearchSettings
-from snapmode.domain import Region, RegionFeatures, VectorHit, VectorRecord
+from snapmode.domain import Region, RegionFeatures, VectorRecord
 from snapmode.errors import BackendUnavailable
 from snapmode.vision.colour import HISTOGRAM_SIZE, colour_signatures
 from snapmode.vision.details import DETAIL_LABEL, Box, detail_boxes
@@ -216,12 +217,12 @@ def rescored(
     ``query_is_detail`` when the query is one of the searched photo's detail views (its hits are no details)."""
     if not hits:
         return []
-    colour = np.asarray([hit.colour for hit in hits], np.float32) @ np.asarray(query.colour, np.float32)
+    colour = np.stack([hit.colour for hit in hits]) @ np.asarray(query.colour, np.float32)
     article_types = _stored_article_types(hits, len(query.article_types)) @ np.asarray(query.article_types, np.float32)
     cosine = [hit.score for hit in hits]
     detail = [query_is_detail or hit.label == DETAIL_LABEL for hit in hits]
     return [
-        hit.model_copy(update={"score": float(value)})
+        hit.scored(float(value))
         for hit, value in zip(hits, scores(cosine, colour, article_types, detail, weights), strict=True)
     ]
 
@@ -287,4 +288,4 @@ def _stored_article_types(hits: list[VectorHit], classes: int) -> np.ndarray:
             f"stored regions carry {sorted(stored)} article-type probabilities, the head gives {classes}: "
             "the vector index was built with another article-type head; rebuild it with `snapmode reembed`"
         )
-    return np.asarray([hit.article_types for hit in hits], np.float32)
+    return np.stack([hit.article_types for hit in hits])

@@ -188,6 +188,24 @@ def test_the_number_of_results_comes_from_the_settings(shop: Shop) -> None:
     assert len(ok(shop.client.get(f"/api/v1/products/{shop.ids['juno-jacket']}/similar", params={"k": 3}))["results"]) == 3
 
 
+def test_photos_of_products_not_indexed_yet_are_passed_over_for_the_next_products(shop: Shop) -> None:
+    """The two topologies race: a photo can be embedded before its product is indexed. Such photos, here the closest
+    to the query there can be (its own features), are no result; the next products fill the k asked for."""
+    services = shop.client.app.state.services
+    photo = (HELDOUT / "mh07-gray_back.jpg").read_bytes()
+    image = normalize_image(photo, services.settings.imaging).image
+    (features,) = query_features(services, image, with_views=False)
+    ghosts = [f"luma-not-indexed-yet-{n}" for n in range(2 * K)]
+    services.vectors.upsert(
+        [VectorRecord(id=f"v-{ghost}", product_id=ghost, image_url=f"https://luma.example/media/{ghost}.jpg",
+                      box=(0, 0, *image.size), label="image", **features.model_dump()) for ghost in ghosts]
+    )  # fmt: skip
+    results = ok(search_image(shop.client, photo))["results"]
+    assert len(results) == K
+    assert not {result["product_id"] for result in results} & set(ghosts)
+    assert all(result["name"] for result in results)
+
+
 def test_a_photo_given_by_url_comes_back_as_the_server_fetched_it(shop: Shop) -> None:
     with Image.open(HELDOUT / "wj06-purple_back.jpg") as view:
         big = jpeg(view.convert("RGB").resize((1500, 1000)))

@@ -19,8 +19,9 @@ from PIL import Image
 
 from lab.evaluation.features import ARTICLE_TYPES_WEIGHTS, DCGAN_WEIGHTS, DcganSearchFeatures
 from snapmode import ids
+from snapmode.backends.vectors.hits import VectorHit
 from snapmode.config import REPO_ROOT, SearchSettings, Settings
-from snapmode.domain import ImageTask, Region, RegionFeatures, VectorHit, VectorRecord
+from snapmode.domain import ImageTask, Region, RegionFeatures, VectorRecord
 from snapmode.errors import BackendUnavailable
 from snapmode.pipeline import imaging
 from snapmode.pipeline.search import best_per_product, query_features
@@ -193,7 +194,8 @@ QUERY = RegionFeatures(vector=[1.0], colour=RED, article_types=TOPS)
 
 def _hit(product: str, label: str, cosine: float, colour=RED, article_types=TOPS) -> VectorHit:
     return VectorHit(id=f"{product}-{label}", product_id=product, image_url=f"http://shop/{product}.jpg",
-                     box=(0, 0, 10, 10), label=label, score=cosine, colour=colour, article_types=article_types)
+                     box=(0, 0, 10, 10), label=label, score=cosine, category=None,
+                     colour=np.asarray(colour, np.float32), article_types=np.asarray(article_types, np.float32))
 
 
 def _vectors_only(detail_discount: float) -> SearchSettings:

@@ -12,8 +12,9 @@ from PIL import Image
 from pydantic import BaseModel
 
 from snapmode.backends.products.base import ProductFilters, ProductPage
+from snapmode.backends.vectors.hits import VectorHit
 from snapmode.crawl.ssrf import CredentialsInURLError, UnsafeURLError, check_url_form
-from snapmode.domain import Product, Region, RegionFeatures, SearchResult, VectorHit
+from snapmode.domain import Product, Region, RegionFeatures, SearchResult
 from snapmode.errors import BadImage, ImageURLRefused, InvalidRequest, NotFound
 from snapmode.services import Services
 from snapmode.similarity import query_features, rescored
@@ -244,9 +245,16 @@ def best_matches(
         if len(best) >= k or len(hits) < candidates or candidates >= MAX_VECTOR_CANDIDATES:
             break
         candidates = min(candidates * _OVERFETCH_FACTOR, MAX_VECTOR_CANDIDATES)
-    products = services.products.get_many(list(best))
-    # A vector whose product is not indexed yet (the two topologies race) is not a result.
-    return [(hit, products[hit.product_id]) for hit in best.values() if hit.product_id in products][:k]
+    # Products are read k at a time, best first (each is a JSON document to parse; the hits name ~200): a vector
+    # whose product is not indexed yet (the two topologies race) is not a result, and the next one takes its place.
+    ranked, matches = list(best.values()), []
+    for start in range(0, len(ranked), k):
+        some = ranked[start : start + k]
+        products = services.products.get_many([hit.product_id for hit in some])
+        matches += [(hit, products[hit.product_id]) for hit in some if hit.product_id in products]
+        if len(matches) >= k:
+            break
+    return matches[:k]
 
 
 def photo_article_types(services: Services, matches: list[tuple[VectorHit, Product]]) -> list[list[float]]:

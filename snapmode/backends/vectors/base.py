@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Collection
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from snapmode.domain import VectorHit, VectorRecord
+from snapmode.domain import VectorRecord
+
+if TYPE_CHECKING:  # hits are numpy arrays, which the roles that only register a store need not install
+    from snapmode.backends.vectors.hits import VectorHit
 
 
 class VectorStore(Protocol):

@@ -15,7 +15,8 @@ from pymilvus import DataType, MilvusClient
 from pymilvus.exceptions import ConnectionConfigException, MilvusException
 
 from snapmode.backends.vectors.base import OneSearchCall
-from snapmode.domain import VectorHit, VectorRecord
+from snapmode.backends.vectors.hits import VectorHit
+from snapmode.domain import VectorRecord
 from snapmode.errors import BackendUnavailable
 
 ID_MAX_LENGTH = 64
@@ -203,18 +204,17 @@ class MilvusVectorStore(OneSearchCall):
                 consistency_level=SEARCH_CONSISTENCY,
                 **READ,
             )
-        # Rows this store wrote: validating 200 hits' 512 colour values each would cost more than the search.
         return [
             [
-                VectorHit.model_construct(
+                VectorHit(
                     id=hit["id"],
                     product_id=hit["entity"]["product_id"],
                     image_url=hit["entity"]["image_url"],
                     label=hit["entity"]["label"],
                     category=hit["entity"]["category"] or None,
                     box=tuple(_list(hit["entity"]["box"])),
-                    colour=_list(hit["entity"]["colour"]),
-                    article_types=_list(hit["entity"]["article_types"]),
+                    colour=np.asarray(_list(hit["entity"]["colour"]), np.float32),
+                    article_types=np.asarray(_list(hit["entity"]["article_types"]), np.float32),
                     score=float(hit["distance"]),
                 )
                 for hit in hits

@@ -138,6 +138,14 @@ class SqlitePayloads:
                 found[row[0]] = Payload.of(row)
         return found
 
+    def coordinates(self, keys: Collection[int]) -> dict[int, bytes]:
+        """The packed coordinates of the regions stored under these keys: what a search re-ranks its candidates by."""
+        found: dict[int, bytes] = {}
+        for chunk in _chunks(list(keys)):
+            marks = ",".join("?" * len(chunk))
+            found.update(self._db.execute(f"SELECT key, coordinates FROM regions WHERE key IN ({marks})", chunk))
+        return found
+
     def for_image(self, image_url: str) -> list[Payload]:
         return [Payload.of(row) for row in self._db.execute(f"{SELECT} WHERE p.image_url = ?", (image_url,))]
 
