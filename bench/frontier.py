@@ -123,9 +123,9 @@ def open_frontier(backend: str, directory: Path) -> tuple[Frontier, SqliteFronti
         frontier = SqliteFrontier(path)
         return frontier, frontier, path
     from snapmode.backends.frontier.solr import SolrFrontier
-    from snapmode.config import SolrSettings
+    from snapmode.config import Settings
 
-    settings = SolrSettings()
+    settings = Settings().solr  # SNAPMODE_SOLR__URL names another Solr than the default
     core = f"{settings.url}/{settings.frontier_core}"
     try:
         httpx.post(f"{core}/update", params={"commit": "true"}, json={"delete": {"query": "*:*"}}).raise_for_status()
