@@ -284,8 +284,8 @@ class CompactVectorStore(OneSearchCall):
             for query, hits in zip(queries, answers, strict=True)
         ]
         payloads = self._payloads.get({key for kept in best for key, _ in kept})
-        # A row replaced or written again between the two reads is left out of this answer, as a later write is.
-        return [[_hit(payloads[key], cosine) for key, cosine in kept if key in payloads] for kept in best]
+        # Rows are never deleted, so every kept key has its row (one written again in between comes as written).
+        return [[_hit(payloads[key], cosine) for key, cosine in kept] for kept in best]
 
     def stored_ids(self, ids: list[str]) -> set[str]:
         """Which of these region ids are stored."""
