@@ -124,27 +124,14 @@ class SqlitePayloads:
 
     @staticmethod
     def _labels(db: sqlite3.Connection, keys: list[int]) -> list[tuple[int, str]]:
-        found = []
-        for chunk in _chunks(keys):
-            marks = ",".join("?" * len(chunk))
-            found += db.execute(f"SELECT key, label FROM regions WHERE key IN ({marks})", chunk).fetchall()
-        return found
+        return list(_rows_in(db, "SELECT key, label FROM regions WHERE key", keys))
 
     def get(self, keys: Collection[int]) -> dict[int, Payload]:
-        found: dict[int, Payload] = {}
-        for chunk in _chunks(list(keys)):
-            marks = ",".join("?" * len(chunk))
-            for row in self._db.execute(f"{SELECT} WHERE r.key IN ({marks})", chunk):
-                found[row[0]] = Payload.of(row)
-        return found
+        return {row[0]: Payload.of(row) for row in _rows_in(self._db, f"{SELECT} WHERE r.key", keys)}
 
     def coordinates(self, keys: Collection[int]) -> dict[int, bytes]:
         """The packed coordinates of the regions stored under these keys: what a search re-ranks its candidates by."""
-        found: dict[int, bytes] = {}
-        for chunk in _chunks(list(keys)):
-            marks = ",".join("?" * len(chunk))
-            found.update(self._db.execute(f"SELECT key, coordinates FROM regions WHERE key IN ({marks})", chunk))
-        return found
+        return dict(_rows_in(self._db, "SELECT key, coordinates FROM regions WHERE key", keys))
 
     def for_image(self, image_url: str) -> list[Payload]:
         return [Payload.of(row) for row in self._db.execute(f"{SELECT} WHERE p.image_url = ?", (image_url,))]
@@ -156,12 +143,8 @@ class SqlitePayloads:
         return [row[0] for row in self._db.execute(f"{query} AND r.label = ?", (image_url, label))]
 
     def article_types(self, image_urls: Collection[str], label: str) -> dict[str, bytes]:
-        found: dict[str, bytes] = {}
-        for chunk in _chunks(list(image_urls)):
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT p.image_url, r.article_types FROM {JOINED} WHERE r.label = ? AND p.image_url IN ({marks})"
-            found.update(self._db.execute(query, [label, *chunk]).fetchall())
-        return found
+        query = f"SELECT p.image_url, r.article_types FROM {JOINED} WHERE r.label = ? AND p.image_url"
+        return dict(_rows_in(self._db, query, image_urls, label))
 
     def count(self, label: str | None = None) -> int:
         if label is None:
@@ -170,12 +153,9 @@ class SqlitePayloads:
         return found[0] if found else 0
 
     def count_for_products(self, product_ids: list[str]) -> int:
-        total = 0
-        for chunk in _chunks(product_ids):
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT count(*) FROM {JOINED} WHERE p.product_id IN ({marks})"
-            total += self._db.execute(query, chunk).fetchone()[0]
-        return total
+        return sum(
+            count for (count,) in _rows_in(self._db, f"SELECT count(*) FROM {JOINED} WHERE p.product_id", product_ids)
+        )
 
     def batches(self, size: int) -> Iterator[list[Payload]]:
         """Every stored region, ``size`` at a time, in the order they lie in the file."""
@@ -265,13 +245,13 @@ def _is_earlier_layout(db: sqlite3.Connection) -> bool:
 def _photo_numbers(db: sqlite3.Connection, products: dict[str, str]) -> dict[str, int]:
     """Each photo URL's number, the photo recorded (or moved to this product) first."""
     db.executemany(f"INSERT INTO photos (image_url, product_id) VALUES (?, ?) {PHOTO_UPSERT}", products.items())
-    numbers: dict[str, int] = {}
-    for chunk in _chunks(list(products)):
-        marks = ",".join("?" * len(chunk))
-        numbers.update(db.execute(f"SELECT image_url, photo FROM photos WHERE image_url IN ({marks})", chunk))
-    return numbers
+    return dict(_rows_in(db, "SELECT image_url, photo FROM photos WHERE image_url", products))
 
 
-def _chunks(values: list) -> Iterator[list]:
+def _rows_in(db: sqlite3.Connection, query: str, values: Collection, *before: object) -> Iterator[tuple]:
+    """The rows of ``query`` ending ``IN (values)``, ``KEYS_PER_QUERY`` values a statement; ``before``: the values
+    of the query's earlier parameters."""
+    values = list(values)
     for start in range(0, len(values), KEYS_PER_QUERY):
-        yield values[start : start + KEYS_PER_QUERY]
+        chunk = values[start : start + KEYS_PER_QUERY]
+        yield from db.execute(f"{query} IN ({','.join('?' * len(chunk))})", [*before, *chunk])
