@@ -447,9 +447,7 @@ def is_control_image(img: etree._Element) -> bool:
     """Whether an image is the face of a control, not a photo: its file is named a button ("btn_add_to_cart.gif",
     "btnBuyNow.png"), as shop themes name their button graphics. (A <button> around an image is no sign: galleries
     wrap their thumbnails in buttons.)"""
-    path = urlsplit((img.get("src") or "").strip()).path
-    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return "btn" in {word.casefold() for word in CLASS_WORDS.findall(stem)}
+    return "btn" in {word.casefold() for word in CLASS_WORDS.findall(file_stem((img.get("src") or "").strip()))}
 
 
 def is_logo_image(img: etree._Element) -> bool:
@@ -484,7 +482,12 @@ def shared_photos(page: Page) -> list[str]:
 
 
 def file_words(url: str) -> list[str]:
-    return CLASS_WORD.split(urlsplit(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower())
+    return CLASS_WORD.split(file_stem(url).lower())
+
+
+def file_stem(url: str) -> str:
+    """The name of the URL's file without its extension."""
+    return urlsplit(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def read_prices(scope: etree._Element) -> tuple[str | None, str | None, str | None]:
