@@ -51,6 +51,7 @@ MODULE_EXTRAS: dict[str, frozenset[str]] = {
     "snapmode.backends.vectors.compact": frozenset({"imaging"}),
     "snapmode.backends.vectors.compact_store": frozenset({"imaging"}),
     "snapmode.backends.vectors.hits": frozenset({"imaging"}),
+    "snapmode.backends.vectors.key_search": frozenset({"imaging"}),
     "snapmode.backends.vectors.migration": frozenset({"imaging"}),
     "bolts.image_fetch": frozenset({"imaging"}),
     "bolts.detect": frozenset({"imaging"}),

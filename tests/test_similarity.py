@@ -86,15 +86,17 @@ def test_a_photo_indexed_and_searched_for_whole_gets_the_same_features_to_the_bi
 
 
 def test_squaring_a_photo_once_for_the_dcgan_and_the_colour_signature_changes_no_bit(services: Services) -> None:
-    """photo_features squares the photo and each view once for both readers, which each square what they are given."""
+    """photo_features squares the photo and each view once for both readers, which each square what they are given
+    (the DCGAN sees the photo and its views in one call)."""
     assert dcgan.IMAGE_SIZE == HISTOGRAM_SIZE  # both read the same square
     image = normalize_image(PHOTOS[0].read_bytes(), services.settings.imaging).image
     features = photo_features(services, [image])
     views = [crop(image, box) for box in features.detail_boxes[0]]
     assert len(views) > 1
-    np.testing.assert_array_equal(features.vectors, services.embedder.embed([image]))
+    embedded = services.embedder.embed([image, *views])  # one call, as photo_features makes it
+    np.testing.assert_array_equal(features.vectors, embedded[:1])
     np.testing.assert_array_equal(features.colours, colour_signatures([image]))
-    np.testing.assert_array_equal(features.detail_vectors, services.embedder.embed(views))
+    np.testing.assert_array_equal(features.detail_vectors, embedded[1:])
     np.testing.assert_array_equal(features.detail_colours, colour_signatures(views))
 
 
