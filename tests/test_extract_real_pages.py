@@ -1,6 +1,6 @@
 """Extraction quality on saved real shop pages (tests/fixtures/real_pages): per-field F1 floors.
 
-The floors sit just below what bench/extraction.py measures on all 214 pages of 101 retailers (dev and
+The floors sit just below what bench/extraction.py measures on all 228 pages of 101 retailers (dev and
 test); a change that loses a field on a few real pages fails here. A floor guards against regressions; the
 figures themselves are in docs/crawler.md.
 """
@@ -19,9 +19,10 @@ FLOORS = {
     "currency": 0.96,
     "brand": 0.85,
     "sku": 0.89,
-    "availability": 0.95,
+    "availability": 0.96,
     "name": 0.93,
-    "images": 0.77,
+    # 0.77 before the eighth batch: its 14 pages, with the same code, brought images to 0.753.
+    "images": 0.74,
 }
 
 

@@ -45,7 +45,7 @@ from snapmode.extract.page import MAX_IMAGES, Page
 from snapmode.extract.specs import LABELLED_LINE, Specs, attribute_specs, label_kind, read_specs, url_identifier
 from snapmode.extract.stock import BUY_LABEL, buy_control_state, read_delivery_lines, read_stock_lines, stock_line_state
 from snapmode.extract.structured import category_path
-from snapmode.extract.titles import CLASS_WORDS, product_heading
+from snapmode.extract.titles import CLASS_WORDS, heading_name, product_heading
 
 MAX_SCOPE_CLIMB = 6
 MAX_PHOTO_ELEMENTS = 500  # bounds the work on pages with thousands of <img>
@@ -207,7 +207,7 @@ class Layout:
         again where that costs a scan of the page (identifiers, brand and stock from specifications)."""
         scope = self.scope
         if group == "identity":
-            name = inline_text(self.title) if self.title is not None else None
+            name = heading_name(self.title) if self.title is not None else None
             return {
                 "name": name,
                 "brand": read_brand(scope) or (None if found_so_far.brand else self.specs.brand),

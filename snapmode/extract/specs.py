@@ -133,9 +133,23 @@ def labelled_pairs(area: etree._Element, ignored: Callable[[etree._Element], boo
                 if label and value and not ignored(element):
                     yield label, value
         elif element.tag in ("li", "p", "div", "span", "td", "dd"):
-            match = LABELLED_LINE.match(line_text(element) or "")
-            if match and not ignored(element):
-                yield match.group("label"), match.group("value")
+            pair = labelled_line(element)
+            if pair and not ignored(element):
+                yield pair
+
+
+def labelled_line(element: etree._Element) -> tuple[str, str] | None:
+    """("Art.-Nr.", "21-2704") from "Art.-Nr.: 21-2704", or from a label followed by the one element holding
+    its value and nothing else, without a colon ("Art.-Nr. <span>21-2704</span>")."""
+    match = LABELLED_LINE.match(line_text(element) or "")
+    if match:
+        return match.group("label"), match.group("value")
+    children = list(element)
+    label = " ".join((element.text or "").split())
+    if len(children) != 1 or not label or (children[0].tail or "").strip():
+        return None
+    value = line_text(children[0])
+    return (label, value) if value else None
 
 
 def read_specs(area: etree._Element, ignored: Callable[[etree._Element], bool]) -> Specs:

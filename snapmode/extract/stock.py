@@ -95,6 +95,7 @@ ABOUT_A_CHANNEL = re.compile(
 # What an add-to-cart control says, in the languages of the shops seen so far.
 BUY_LABEL = re.compile(
     r"(?:add to (?:cart|bag|basket|trolley)|buy(?: it)? now|ajouter au panier|in den warenkorb|zum warenkorb|"
+    r"in den einkaufswagen|in die (?:einkaufs)?tasche|"
     r"a[ñn]adir al carrito|a[ñn]adir a la (?:cesta|bolsa)|aggiungi al carrello|adicionar ao carrinho|comprar|kaufen|"
     r"acheter|in (?:de )?winkel(?:wagen|mand)|toevoegen aan (?:de )?winkel(?:wagen|mand)|dodaj do koszyka|"
     r"l[äa]gg i varukorgen|sepete ekle|hemen al|do ko[šs][íi]ku|в корзину|купить)\b",
@@ -106,8 +107,13 @@ BUY_CONTROLS = etree.XPath(".//button | .//a | .//input[@type='submit' or @type=
 BUY_MARK = re.compile(r"(?<![a-z])(?:add-?to-?(?:cart|bag|basket|trolley)|(?:btn|button)-?buy|buy-?(?:button|btn|now))")
 MAX_MARKED_LABEL_WORDS = 2
 MAX_CONTROLS = 200
-# A shopper's choice still to make (a size, a colour): shops disable the buy control until it is made.
-PENDING_CHOICE = etree.XPath(".//select | .//input[@type='radio']")
+# A shopper's choice still to make (a size, a colour): shops disable the buy control until it is made. Besides
+# form fields, a list of two or more options named sizes or variants (links or buttons: "ul.options.variants").
+CHOICE_LIST_NAMES = "translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+PENDING_CHOICE = etree.XPath(
+    ".//select | .//input[@type='radio']"
+    f" | .//*[self::ul or self::ol][li[2]][contains({CHOICE_LIST_NAMES}, 'size') or contains({CHOICE_LIST_NAMES}, 'variant')]"
+)
 CHOICE_INPUTS = etree.XPath("input[@type='radio' or @type='checkbox']")
 OPTION_LABEL_DEPTH = 4
 

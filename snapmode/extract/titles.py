@@ -6,6 +6,8 @@ section's. Pages without one (older shops, table layouts, themes that head the p
 styled ``<span>``) show the product's name elsewhere: an element whose text *is* the document's title, else one
 whose class or id calls it the product's title or name ("product-title", "ProductNameLabel") or the page's heading
 ("pageHeading": old table layouts head the product that way, under a ``<title>`` of search words).
+Some shops print the price inside the heading (``<h1>Linen Dress <span class="price">49,90</span></h1>``): the
+name is the heading's text without it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from lxml import etree
 
 from snapmode.extract.lines import is_block
 from snapmode.extract.names import document_titles, key, start_alike
-from snapmode.extract.normalize import inline_text
+from snapmode.extract.normalize import VISIBLE_TEXT, clean_text, inline_text, parse_price
 from snapmode.extract.page import Page
 
 MAX_HEADINGS = 50  # <h1> elements looked at for the page's title
@@ -33,6 +35,7 @@ WORD = re.compile(r"\w+")
 NAME_WORDS = frozenset({"title", "name", "heading"})
 ITEM_WORDS = frozenset({"product", "item", "page"})
 CLASS_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+PRICE_MARK = re.compile(r"price", re.IGNORECASE)
 
 Skip = Callable[[etree._Element], bool]
 
@@ -52,6 +55,35 @@ def product_heading(page: Page, skip_heading: Skip, skip_other: Skip) -> etree._
         return headings[0]
     shown = showing_title(page, titles, skip_other)
     return shown if shown is not None else named_title(page, skip_other)
+
+
+def heading_name(heading: etree._Element) -> str | None:
+    """The heading's text without a price slot it wraps (an element marked "price" showing an amount); the whole
+    text where nothing else is left."""
+    slots = {id(element) for element in heading.iterdescendants() if shows_price(element)}
+    if not slots:
+        return inline_text(heading)
+    kept = [text for text in VISIBLE_TEXT(heading) if not inside(text_owner(text), slots, heading)]
+    return clean_text("".join(kept)) or inline_text(heading)
+
+
+def shows_price(element: etree._Element) -> bool:
+    marks = " ".join(element.get(name) or "" for name in ("class", "id", "itemprop"))
+    return bool(PRICE_MARK.search(marks)) and parse_price(inline_text(element))[0] is not None
+
+
+def text_owner(text: etree._ElementUnicodeResult) -> etree._Element | None:
+    """The element a text node sits in: a tail follows its element, inside that element's parent."""
+    parent = text.getparent()
+    return parent.getparent() if text.is_tail and parent is not None else parent
+
+
+def inside(element: etree._Element | None, slots: set[int], heading: etree._Element) -> bool:
+    while element is not None and element is not heading:
+        if id(element) in slots:
+            return True
+        element = element.getparent()
+    return False
 
 
 def shared_words(element: etree._Element, titles: list[str]) -> int:
