@@ -60,10 +60,12 @@ def product_heading(page: Page, skip_heading: Skip, skip_other: Skip) -> etree._
 def heading_name(heading: etree._Element) -> str | None:
     """The heading's text without a price slot it wraps (an element marked "price" showing an amount); the whole
     text where nothing else is left."""
-    slots = {id(element) for element in heading.iterdescendants() if shows_price(element)}
+    # The elements themselves, not their id(): lxml makes a node's Python proxy afresh once none is referenced,
+    # so an id taken from a dropped proxy can come back on another node.
+    slots = {element for element in heading.iterdescendants() if shows_price(element)}
     if not slots:
         return inline_text(heading)
-    kept = [text for text in VISIBLE_TEXT(heading) if not inside(text_owner(text), slots, heading)]
+    kept = [text for text in VISIBLE_TEXT(heading) if not inside(text_owner(text), slots)]
     return clean_text("".join(kept)) or inline_text(heading)
 
 
@@ -78,12 +80,9 @@ def text_owner(text: etree._ElementUnicodeResult) -> etree._Element | None:
     return parent.getparent() if text.is_tail and parent is not None else parent
 
 
-def inside(element: etree._Element | None, slots: set[int], heading: etree._Element) -> bool:
-    while element is not None and element is not heading:
-        if id(element) in slots:
-            return True
-        element = element.getparent()
-    return False
+def inside(element: etree._Element | None, slots: set[etree._Element]) -> bool:
+    """Whether the element is one of the slots or lies inside one."""
+    return element is not None and any(node in slots for node in [element, *element.iterancestors()])
 
 
 def shared_words(element: etree._Element, titles: list[str]) -> int:
