@@ -151,9 +151,14 @@ class Layout:
     @cached_property
     def specs(self) -> Specs:
         """Labelled facts around the title, up to the page's main area (a "Product information" table often
-        sits below the title block), then what data-* attributes and loose meta tags declare."""
+        sits below the title block), then what data-* attributes and loose meta tags declare, then a brand
+        row anywhere in the page (a marketplace's item specifics sit in a tab far below the buy box)."""
         found = read_specs(self.wide_area, lambda element: self.ignored(element, self.wide_area))
         found.fill(attribute_specs(self.page, lambda element: self.ignored(element, self.page.selector.root)))
+        body = self.page.selector.root.find("body")
+        if found.brand is None and body is not None and body is not self.wide_area:
+            # Only the brand: a code far from the title is as likely another product's (accessories, bundles).
+            found.brand = read_specs(body, lambda element: self.ignored(element, body)).brand
         return found
 
     def looks_like_product(self, found_so_far: ExtractedProduct) -> bool:

@@ -24,6 +24,7 @@ from snapmode.extract.page import Page
 MAX_LABEL_CHARS = 40
 MAX_BRAND_CHARS = 60
 MAX_ATTRIBUTE_ELEMENTS = 50
+MAX_ROW_CELLS = 4  # a table row of more cells is a grid (a size chart), not label/value pairs
 LABEL_TRAILER = re.compile(r"[\s:：#.]*(?:\((?:[^)]{0,20})\))?[\s:：#.]*$")
 LABEL_KINDS: dict[str, re.Pattern[str]] = {
     "sku": re.compile(
@@ -121,10 +122,14 @@ def labelled_pairs(area: etree._Element, ignored: Callable[[etree._Element], boo
     """(label, value) pairs of table rows, dt/dd pairs and "Label: value" lines, in page order."""
     for element in area_elements(area):
         if element.tag == "tr":
-            cells = [cell for cell in islice(element, 4) if cell.tag in ("th", "td")]
-            if len(cells) == 2:
-                label, value = line_text(cells[0]), line_text(cells[1])
-                if label and value and not ignored(element):
+            # Wide specification tables put two label/value pairs side by side in one row
+            # ("Material: | Cotton | Brand: | Levis"), so the cells are read two by two.
+            cells = [cell for cell in islice(element, MAX_ROW_CELLS + 1) if cell.tag in ("th", "td")]
+            if len(cells) % 2 or len(cells) > MAX_ROW_CELLS or ignored(element):
+                continue
+            for label_cell, value_cell in zip(cells[::2], cells[1::2]):
+                label, value = line_text(label_cell), line_text(value_cell)
+                if label and value:
                     yield label, value
         elif element.tag == "dt":
             definition = element.getnext()
