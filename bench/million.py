@@ -39,7 +39,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Self
+from typing import TYPE_CHECKING, Self
 from unittest import mock
 
 import httpx
@@ -60,6 +60,9 @@ from bench.load_search import (
     in_own_process,
     load_1m,
 )
+
+if TYPE_CHECKING:
+    from snapmode.backends.vectors.payloads import Payload, SqlitePayloads
 
 SEED = 11
 NOISE_DIMS = 256  # the dimensions of the subspace derived photos' noise lies in
@@ -183,6 +186,11 @@ def derived_names(photo: int) -> tuple[str, str]:
 # Fill: products, regions (payloads) and the index, in a process of their own (Milvus Lite's lock).
 
 
+def put(stored: SqlitePayloads, payloads: list[Payload]) -> None:
+    """Rows written as the compact store writes them, its index left to the rebuild that follows."""
+    stored.put(payloads, stored.rows_for([payload.key for payload in payloads]))
+
+
 def fill(sources_path: Path, base: Path, home: Path, photos: int) -> dict:
     from snapmode import ids
     from snapmode.backends.vectors import compact
@@ -221,7 +229,7 @@ def fill(sources_path: Path, base: Path, home: Path, photos: int) -> dict:
     started = time.monotonic()
     all_regions = np.arange(len(sources.vectors))
     real_names = [sources.photos[sources.photo[r]] for r in all_regions]
-    store._payloads.put(payloads(projected, all_regions, real_names))
+    put(store._payloads, payloads(projected, all_regions, real_names))
     with Progress() as progress:
         task = progress.add_task(f"writing {photos:,} photos' regions", total=photos - real_photos)
         for start in range(real_photos, photos, CHUNK_PHOTOS):
@@ -229,7 +237,7 @@ def fill(sources_path: Path, base: Path, home: Path, photos: int) -> dict:
             chunk = derived_chunk(sources, real_photos, start, stop)
             rows = projected[chunk.source] + chunk.noise @ noise_projected
             names = [derived_names(int(p)) for p in chunk.photo]
-            store._payloads.put(payloads(rows, chunk.source, names))
+            put(store._payloads, payloads(rows, chunk.source, names))
             new_products = {}
             for offset, source_photo in enumerate(chunk.source_photo):
                 product_id, url = derived_names(start + offset)

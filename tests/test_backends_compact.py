@@ -13,7 +13,7 @@ from snapmode.backends.vectors.compact import VectorCodec, save_projection
 from snapmode.backends.vectors.compact_store import DETAILS_SUFFIX, CompactVectorStore, region_key
 from snapmode.backends.vectors.migration import migrate
 from snapmode.backends.vectors.milvus import MilvusVectorStore
-from snapmode.backends.vectors.payloads import convert, in_earlier_layout
+from snapmode.backends.vectors.payloads import SqlitePayloads, convert, in_earlier_layout
 from snapmode.domain import VectorRecord
 from snapmode.vision.colour import COLOUR_DIM
 from snapmode.vision.details import DETAIL_LABEL
@@ -190,6 +190,24 @@ def test_an_index_entry_without_its_payload_is_not_stored(store, codec, tmp_path
     assert store.search(regions[1].vector, k=1)[0].id == "v1"
 
 
+def test_a_region_written_again_keeps_its_row_and_a_row_is_never_given_twice(store, codec, tmp_path):
+    vectors = in_span(codec, 4)
+    regions = records(vectors)
+    store.upsert(regions[:2])
+    payloads = SqlitePayloads(tmp_path / "regions.sqlite3")
+    before = payloads.rows_for([region_key("v0"), region_key("v1")])
+    assert sorted(before.values()) == [1, 2]
+    # Rows taken and never written (a crash before the payloads) are not given again.
+    assert payloads.rows_for([region_key("v8"), region_key("v9")]) == {region_key("v8"): 3, region_key("v9"): 4}
+    store.upsert([regions[1].model_copy(update={"vector": vectors[3].tolist()}), regions[2]])
+    after = payloads.rows_for([region_key("v1"), region_key("v2")])
+    assert after == {region_key("v1"): before[region_key("v1")], region_key("v2"): 5}
+    assert store.search(vectors[3].tolist(), k=1)[0].id == "v1"  # the index entry under its row was replaced
+    assert sorted(hit.id for hit in store.search(vectors[0].tolist(), k=10)) == ["v0", "v1", "v2"]  # once each
+    assert store.count() == 3
+    payloads.close()
+
+
 def test_a_photo_and_its_product_are_kept_once_and_follow_the_photo(store, codec, tmp_path):
     vectors = in_span(codec, 6)
     regions = [record.model_copy(update={"image_url": "https://shop.example/one.jpg"}) for record in records(vectors)]
@@ -229,7 +247,11 @@ def test_an_earlier_layout_is_refused_then_converted_and_an_interrupted_conversi
     assert convert(earlier, lambda done, total: seen.append((done, total))) == 50
     assert seen[0] == (20, 50) and seen[-1] == (50, 50)
     assert not in_earlier_layout(earlier) and not (tmp_path / "regions.sqlite3.converting").exists()
-    store = open_store(lite_uri, "converted", earlier, codec)
+    # The rows are numbered anew: the index that named the earlier ones is refused until rebuilt.
+    with pytest.raises(ValueError, match="snapmode vectors rebuild"):
+        open_store(lite_uri, "converted", earlier, codec)
+    store = open_store(lite_uri, "converted", earlier, codec, rebuilding=True)
+    assert store.needs_rebuild and store.rebuild() == 50 and not store.needs_rebuild
     assert (store.count(), store.count("jacket")) == (50, 25)
     (hit,) = store.search(vectors[17].tolist(), k=1)
     assert (hit.id, hit.product_id, hit.image_url) == ("v17", "p2", "https://shop.example/img/17.jpg")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -60,10 +61,22 @@ def test_migrate_then_rebuild_keep_every_region_and_repeat_safely(tmp_path: Path
 
     first = run(env, "-m", "launch", "vectors", "migrate")
     assert first.returncode == 0, first.stderr[-2000:]
-    assert json.loads(first.stdout) == {"converted": 0, "regions": REGIONS, "copied": REGIONS, "already": 0}
+    assert json.loads(first.stdout) == {
+        "converted": 0,
+        "rebuilt": 0,
+        "regions": REGIONS,
+        "copied": REGIONS,
+        "already": 0,
+    }
     assert run(env, "-c", HAS_SOURCE).stdout.split()[-1] == "True"  # kept unless asked
     again = run(env, "-m", "launch", "vectors", "migrate", "--drop-source")
-    assert json.loads(again.stdout) == {"converted": 0, "regions": REGIONS, "copied": 0, "already": REGIONS}
+    assert json.loads(again.stdout) == {
+        "converted": 0,
+        "rebuilt": 0,
+        "regions": REGIONS,
+        "copied": 0,
+        "already": REGIONS,
+    }
     assert run(env, "-c", HAS_SOURCE).stdout.split()[-1] == "False"  # dropped once everything was across
     assert run(env, "-c", SEARCH_COMPACT).stdout.split() == [str(REGIONS), "r7"]
 
@@ -81,8 +94,19 @@ def test_migrate_then_rebuild_keep_every_region_and_repeat_safely(tmp_path: Path
     refused = run(env, "-c", SEARCH_COMPACT)
     assert refused.returncode != 0 and "snapmode vectors migrate" in refused.stderr
     converted = run(env, "-m", "launch", "vectors", "migrate")
-    assert json.loads(converted.stdout) == {"converted": REGIONS, "regions": 0, "copied": 0, "already": 0}
-    assert "converting stored regions" in converted.stderr
+    # Converted rows are numbered anew, so the index that named the earlier ones is rebuilt too.
+    assert json.loads(converted.stdout) == {"converted": REGIONS, "rebuilt": REGIONS, "regions": 0, "copied": 0,
+                                            "already": 0}  # fmt: skip
+    assert "converting stored regions" in converted.stderr and "rebuilding the vector index" in converted.stderr
+    assert run(env, "-c", SEARCH_COMPACT).stdout.split() == [str(REGIONS), "r7"]
+
+    # An index of the release before rows named regions (it named them by their keys): refused, then rebuilt.
+    with sqlite3.connect(tmp_path / "regions.sqlite3") as db:
+        db.execute("DELETE FROM layout WHERE name = 'index_keys'")
+    stale = run(env, "-c", SEARCH_COMPACT)
+    assert stale.returncode != 0 and "snapmode vectors rebuild" in stale.stderr
+    upgraded = run(env, "-m", "launch", "vectors", "migrate")
+    assert json.loads(upgraded.stdout)["rebuilt"] == REGIONS
     assert run(env, "-c", SEARCH_COMPACT).stdout.split() == [str(REGIONS), "r7"]
 
 

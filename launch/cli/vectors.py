@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from snapmode.config import Settings
+
+if TYPE_CHECKING:
+    from snapmode.backends.vectors.compact_store import CompactVectorStore
 
 vectors_app = typer.Typer(help="Rebuild or migrate the vector index (docs/operations.md).", no_args_is_help=True)
 err = Console(stderr=True)
@@ -39,13 +42,18 @@ def rebuild() -> None:
     settings = Settings()
     _require_compact(settings)
     store = open_compact_store(settings, rebuilding=True)
+    regions = _rebuild(store)
+    store.close()
+    typer.echo(json.dumps({"regions": regions}))
+
+
+def _rebuild(store: CompactVectorStore) -> int:
     with _progress() as progress:
         task = progress.add_task("rebuilding the vector index", total=None)
         regions = store.rebuild(lambda done, total: progress.update(task, completed=done, total=total))
         lists = progress.add_task("building the index's lists", total=None)
         store.wait_for_lists(lambda built, total: progress.update(lists, completed=built, total=total))
-    store.close()
-    typer.echo(json.dumps({"regions": regions}))
+    return regions
 
 
 @vectors_app.command("migrate")
@@ -55,8 +63,9 @@ def migrate(
     ] = False,
 ) -> None:
     """Bring an index written by an earlier release into this one, without recrawling or embedding: stored regions
-    of an earlier layout are converted, and an index of 8192-d vectors (`vectors = milvus`) is moved into the
-    compact store. Run it with the API and workers stopped; interrupted, run it again: it goes on where it stopped."""
+    of an earlier layout are converted, the index rebuilt where it names them otherwise than this release, and an
+    index of 8192-d vectors (`vectors = milvus`) is moved into the compact store. Run it with the API and workers
+    stopped; interrupted, run it again: it goes on where it stopped (a rebuild starts again)."""
     from snapmode.backends.registry import open_compact_store
     from snapmode.backends.vectors.migration import Migration
     from snapmode.backends.vectors.migration import migrate as migrate_regions
@@ -72,6 +81,11 @@ def migrate(
             converted = convert(
                 settings.compact_payloads_path, lambda n, total: progress.update(task, completed=n, total=total)
             )
+    rebuilt = 0
+    store = open_compact_store(settings, rebuilding=True)
+    if store.needs_rebuild and store.count():
+        rebuilt = _rebuild(store)
+    store.close()
     done = Migration(regions=0, copied=0, already=0)
     if has_collection(settings.resolved_vectors_uri, settings.vectors_collection):
         source = MilvusVectorStore(
@@ -85,4 +99,4 @@ def migrate(
             source.drop()
         target.close()
         source.close()
-    typer.echo(json.dumps({"converted": converted, **done.model_dump()}))
+    typer.echo(json.dumps({"converted": converted, "rebuilt": rebuilt, **done.model_dump()}))

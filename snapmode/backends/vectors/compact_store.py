@@ -1,10 +1,11 @@
 """The compact ``VectorStore``: a Milvus index of short vectors in memory, everything else on disk.
 
 Each region is stored as its coordinates on the learned projection (snapmode.backends.vectors.compact). Milvus
-(Lite or a server) indexes their first ``index_dims`` under an integer key, with only what a search filters by
-(product, label, category); an SQLite file beside it (snapmode.backends.vectors.payloads) keeps the rest. A search
-takes ``refine`` times the asked-for number of keys from the index, re-ranks them by the cosine of their whole
-coordinates and returns the best: the exact 8192-d search is what it is measured against (bench/million.py).
+(Lite or a server) indexes their first ``index_dims`` under the region's row number in an SQLite file beside it
+(snapmode.backends.vectors.payloads), with only what a search filters by (product, label, category); the file keeps
+the rest. A search takes ``refine`` times the asked-for number of candidates from the index, re-ranks them by the
+cosine of their whole coordinates and returns the best: the exact 8192-d search is what it is measured against
+(bench/million.py).
 
 Detail views have a collection of their own: a search that leaves them out (a query's own detail views meet
 whole photos and detections only) scans the other regions, about 2 in 9, instead of filtering every region by
@@ -43,7 +44,7 @@ from snapmode.backends.vectors.milvus import (
     searchable,
     unavailable,
 )
-from snapmode.backends.vectors.payloads import Payload, SqlitePayloads
+from snapmode.backends.vectors.payloads import INDEX_KEYS_LAYOUT, Payload, SqlitePayloads
 from snapmode.domain import VectorRecord
 from snapmode.vision.colour import COLOUR_DIM
 from snapmode.vision.details import DETAIL_LABEL
@@ -54,6 +55,8 @@ NO_CATEGORY = ""
 # Loading an index of millions of regions, Milvus Lite reads and indexes its segments first: 4-6 min at 9.1M.
 LOAD = {"timeout": 1800.0, "retry_times": RPC_RETRIES}
 REBUILD_HINT = "`snapmode vectors rebuild` rebuilds it from the stored regions"
+# What the index names a region by; indexes written before rows named them by their key (a hash of their id).
+INDEX_KEYS = "rows"
 DETAILS_SUFFIX = "_details"
 LISTS_POLL_S = 2.0
 
@@ -91,7 +94,7 @@ class CompactVectorStore(OneSearchCall):
         self._refine = refine
         self._search_params = {"metric_type": METRIC, "params": {"nprobe": min(nprobe, nlist)}}
         self._payloads = SqlitePayloads(payloads)
-        self._check_layout()
+        self._check_layout(rebuilding)
         if rebuilding:
             self._client = _connect_or_set_aside(uri)
             return
@@ -112,6 +115,11 @@ class CompactVectorStore(OneSearchCall):
                 self._client.load_collection(name, **LOAD)
 
     @property
+    def needs_rebuild(self) -> bool:
+        """Whether the index names regions otherwise than this release (an earlier one's, or rows converted)."""
+        return self._payloads.layout().get(INDEX_KEYS_LAYOUT) != INDEX_KEYS
+
+    @property
     def _collections(self) -> tuple[str, str]:
         return self._collection, self._details
 
@@ -120,18 +128,23 @@ class CompactVectorStore(OneSearchCall):
             "projection": self._codec.digest,
             "rerank_dims": str(self._codec.rerank_dims),
             "index_dims": str(self._codec.index_dims),
+            INDEX_KEYS_LAYOUT: INDEX_KEYS,
         }
 
-    def _check_layout(self) -> None:
+    def _check_layout(self, rebuilding: bool) -> None:
         stored, wanted = self._payloads.layout(), self._layout()
-        if not stored:
-            self._payloads.set_layout(wanted)
-            return
-        if (stored["projection"], stored["rerank_dims"]) != (wanted["projection"], wanted["rerank_dims"]):
+        if stored and (stored["projection"], stored["rerank_dims"]) != (wanted["projection"], wanted["rerank_dims"]):
             raise ValueError(
                 f"the regions in {self._payloads.path} were stored with another vector projection or "
                 f"re-ranking dimensions ({stored['rerank_dims']}) than this one ({wanted['rerank_dims']}): "
                 "`snapmode reembed` embeds the photos again"
+            )
+        if not self._payloads.count():
+            self._payloads.set_layout(wanted)
+        elif self.needs_rebuild and not rebuilding:
+            raise ValueError(
+                f"the vector index at {self._uri} names the stored regions otherwise than this release does (an "
+                f"earlier release wrote it, or the regions were converted since): {REBUILD_HINT}"
             )
 
     def _check_index_dims(self, collection: str) -> None:
@@ -179,26 +192,30 @@ class CompactVectorStore(OneSearchCall):
             self.put(payloads)
 
     def put(self, payloads: list[Payload]) -> None:
-        """Store regions already in compact form: the index first, then their payloads (see payloads.py)."""
-        self._index(payloads, "storing vectors", upsert=True)
-        self._payloads.put(payloads)
+        """Store regions already in compact form: their rows taken, the index written, then their payloads (see
+        payloads.py)."""
+        rows = self._payloads.rows_for([payload.key for payload in payloads])
+        self._index({rows[payload.key]: payload for payload in payloads}, "storing vectors", upsert=True)
+        self._payloads.put(payloads, rows)
 
-    def _index(self, payloads: list[Payload], action: str, upsert: bool) -> None:
-        coordinates = compact.unpack_coordinates([payload.coordinates for payload in payloads])
+    def _index(self, payloads: dict[int, Payload], action: str, upsert: bool) -> None:
+        """Index the regions by their rows."""
+        coordinates = compact.unpack_coordinates([payload.coordinates for payload in payloads.values()])
         vectors = self._codec.index_vectors(coordinates)
         rows = [
             {
-                "key": payload.key,
+                "key": row,
                 "product": product_key(payload.product_id),
                 "label": payload.label,
                 "category": payload.category or NO_CATEGORY,
                 "vector": vector.tolist(),
             }
-            for payload, vector in zip(payloads, vectors, strict=True)
+            for (row, payload), vector in zip(payloads.items(), vectors, strict=True)
         ]
         # A region id says whether it is a detail view (snapmode.ids.vector_id): a region never moves between them.
-        details = [row for row, payload in zip(rows, payloads, strict=True) if payload.label == DETAIL_LABEL]
-        others = [row for row, payload in zip(rows, payloads, strict=True) if payload.label != DETAIL_LABEL]
+        labels = [payload.label for payload in payloads.values()]
+        details = [row for row, label in zip(rows, labels, strict=True) if label == DETAIL_LABEL]
+        others = [row for row, label in zip(rows, labels, strict=True) if label != DETAIL_LABEL]
         with unavailable(self._uri, action):
             for name, some in ((self._collection, others), (self._details, details)):
                 if some:
@@ -223,6 +240,7 @@ class CompactVectorStore(OneSearchCall):
             for name in self._collections:
                 self._client.flush(name, **WRITE)
                 self._client.load_collection(name, **LOAD)
+        self._payloads.set_layout(self._layout())
         return done
 
     def wait_for_lists(self, progress: Callable[[int, int], None] = lambda built, total: None) -> None:
@@ -273,11 +291,11 @@ class CompactVectorStore(OneSearchCall):
         answers = [_best_of(limit, hits) for hits in zip(*found, strict=True)]
         # The candidates' coordinates alone first: the rest of a row is read for the k kept of each query only,
         # a quarter of them (the photo's URL and product are a join away; 18 -> 10 ms for 800 rows at 1M photos).
-        coordinates = self._payloads.coordinates({key for keys in answers for key in keys})
-        best = [_reranked(query, keys, coordinates, k) for query, keys in zip(queries, answers, strict=True)]
-        payloads = self._payloads.get({key for kept in best for key, _ in kept})
-        # Rows are never deleted, so every kept key has its row (one written again in between comes as written).
-        return [[_hit(payloads[key], cosine) for key, cosine in kept] for kept in best]
+        coordinates = self._payloads.coordinates({row for rows in answers for row in rows})
+        best = [_reranked(query, rows, coordinates, k) for query, rows in zip(queries, answers, strict=True)]
+        payloads = self._payloads.at_rows({row for kept in best for row, _ in kept})
+        # A region written again in between may have left its row (a concurrent writer's): it is no hit this time.
+        return [[_hit(payloads[row], cosine) for row, cosine in kept if row in payloads] for kept in best]
 
     def stored_ids(self, ids: list[str]) -> set[str]:
         """Which of these region ids are stored."""
@@ -330,20 +348,20 @@ def _connect_or_set_aside(uri: str) -> MilvusClient:
 
 
 def _best_of(limit: int, hits: tuple[KeyHits, ...]) -> list[int]:
-    """The keys of the ``limit`` best candidates of one query in every collection searched, as one index over every
-    region would have given them (ties in the order the collections were searched)."""
+    """The keys (rows) of the ``limit`` best candidates of one query in every collection searched, as one index over
+    every region would have given them (ties in the order the collections were searched)."""
     keys = np.concatenate([found.keys for found in hits])
     distances = np.concatenate([found.distances for found in hits])
     return keys[np.argsort(-distances, kind="stable")[:limit]].tolist()
 
 
-def _reranked(query: np.ndarray, keys: list[int], coordinates: dict[int, bytes], k: int) -> list[tuple[int, float]]:
-    """The k keys whose coordinates are closest to the query, with their cosines; ``keys`` in the index's order."""
+def _reranked(query: np.ndarray, rows: list[int], coordinates: dict[int, bytes], k: int) -> list[tuple[int, float]]:
+    """The k rows whose coordinates are closest to the query, with their cosines; ``rows`` in the index's order."""
     # An index entry without a payload is a write a crash cut short: not stored yet (payloads.py).
-    found = [key for key in keys if key in coordinates]
+    found = [row for row in rows if row in coordinates]
     if not found:
         return []
-    cosines = compact.unpack_coordinates([coordinates[key] for key in found]) @ query
+    cosines = compact.unpack_coordinates([coordinates[row] for row in found]) @ query
     return [(found[i], float(cosines[i])) for i in np.argsort(-cosines, kind="stable")[:k]]
 
 
