@@ -110,6 +110,23 @@ def test_migrate_then_rebuild_keep_every_region_and_repeat_safely(tmp_path: Path
     assert run(env, "-c", SEARCH_COMPACT).stdout.split() == [str(REGIONS), "r7"]
 
 
+def test_the_demo_run_again_after_an_upgrade_rebuilds_an_earlier_index(tmp_path: Path) -> None:
+    env = {**os.environ, "SNAPMODE_HOME": str(tmp_path)}
+    assert run(env, "-c", WRITE_OLD_INDEX).returncode == 0
+    assert run(env, "-m", "launch", "vectors", "migrate", "--drop-source").returncode == 0
+    with sqlite3.connect(tmp_path / "regions.sqlite3") as db:  # as the release before rows named regions left it
+        db.execute("DELETE FROM layout WHERE name = 'index_keys'")
+    assert "snapmode vectors rebuild" in run(env, "-c", SEARCH_COMPACT).stderr
+    demo_start = (
+        "from rich.console import Console; from snapmode.config import Settings; "
+        "from launch.cli.demo import rebuild_an_earlier_index; rebuild_an_earlier_index(Settings(), Console(width=200))"
+    )
+    started = run(env, "-c", demo_start)
+    assert started.returncode == 0 and "rebuilding it from the stored regions" in started.stdout, started.stderr
+    assert run(env, "-c", SEARCH_COMPACT).stdout.split() == [str(REGIONS), "r7"]
+    assert "rebuilding" not in run(env, "-c", demo_start).stdout  # once only
+
+
 def test_the_commands_refuse_a_home_on_the_milvus_store(tmp_path: Path) -> None:
     env = {**os.environ, "SNAPMODE_HOME": str(tmp_path), "SNAPMODE_VECTORS": "milvus"}
     done = run(env, "-m", "launch", "vectors", "rebuild")

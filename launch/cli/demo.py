@@ -19,6 +19,7 @@ def run_demo(settings: Settings, shop_port: int, port: int | None, until_indexed
     from snapmode.shop.catalog import RULES_PATH
     from snapmode.shop.server import running_shop
 
+    rebuild_an_earlier_index(settings, console)
     with running_shop(port=shop_port) as shop_url:
         console.print(f"demo shop running at {shop_url}/")
         services = Services.shared(settings)
@@ -51,3 +52,20 @@ def run_demo(settings: Settings, shop_port: int, port: int | None, until_indexed
                       f"(API docs at http://{settings.api_host}:{port}/api/docs). Ctrl-C stops.")
         app = create_app(settings, worker=CrawlWorker(settings) if settings.crawl_worker else None)
         uvicorn.run(app, host=settings.api_host, port=port, log_level="warning")
+
+
+def rebuild_an_earlier_index(settings: Settings, console: Console) -> None:
+    """Rebuild from the stored regions a vector index that an earlier release wrote, as `snapmode vectors rebuild`
+    does, so that the demo run again after an upgrade starts where the store would refuse to (seconds at the demo's
+    size)."""
+    from snapmode.backends.registry import open_compact_store
+
+    if settings.vectors != "compact" or not settings.compact_payloads_path.is_file():
+        return
+    store = open_compact_store(settings, rebuilding=True)
+    try:
+        if store.needs_rebuild and store.count():
+            console.print("the vector index was written by an earlier release: rebuilding it from the stored regions")
+            store.rebuild()
+    finally:
+        store.close()
