@@ -59,13 +59,14 @@ def rebuild_an_earlier_index(settings: Settings, console: Console) -> None:
     does, so that the demo run again after an upgrade starts where the store would refuse to (seconds at the demo's
     size)."""
     from snapmode.backends.registry import open_compact_store
+    from snapmode.backends.vectors.compact_store import index_outdated
 
-    if settings.vectors != "compact" or not settings.compact_payloads_path.is_file():
+    path = settings.compact_payloads_path
+    if settings.vectors != "compact" or not path.is_file() or not index_outdated(path):
         return
+    console.print("the vector index was written by an earlier release: rebuilding it from the stored regions")
     store = open_compact_store(settings, rebuilding=True)
     try:
-        if store.needs_rebuild and store.count():
-            console.print("the vector index was written by an earlier release: rebuilding it from the stored regions")
-            store.rebuild()
+        store.rebuild()
     finally:
         store.close()

@@ -67,6 +67,7 @@ def migrate(
     index of 8192-d vectors (`vectors = milvus`) is moved into the compact store. Run it with the API and workers
     stopped; interrupted, run it again: it goes on where it stopped (a rebuild starts again)."""
     from snapmode.backends.registry import open_compact_store
+    from snapmode.backends.vectors.compact_store import index_outdated
     from snapmode.backends.vectors.migration import Migration
     from snapmode.backends.vectors.migration import migrate as migrate_regions
     from snapmode.backends.vectors.milvus import MilvusVectorStore, has_collection
@@ -82,10 +83,10 @@ def migrate(
                 settings.compact_payloads_path, lambda n, total: progress.update(task, completed=n, total=total)
             )
     rebuilt = 0
-    store = open_compact_store(settings, rebuilding=True)
-    if store.needs_rebuild and store.count():
+    if index_outdated(settings.compact_payloads_path):
+        store = open_compact_store(settings, rebuilding=True)
         rebuilt = _rebuild(store)
-    store.close()
+        store.close()
     done = Migration(regions=0, copied=0, already=0)
     if has_collection(settings.resolved_vectors_uri, settings.vectors_collection):
         source = MilvusVectorStore(

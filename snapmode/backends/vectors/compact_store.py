@@ -117,7 +117,7 @@ class CompactVectorStore(OneSearchCall):
     @property
     def needs_rebuild(self) -> bool:
         """Whether the index names regions otherwise than this release (an earlier one's, or rows converted)."""
-        return self._payloads.layout().get(INDEX_KEYS_LAYOUT) != INDEX_KEYS
+        return _names_otherwise(self._payloads.layout())
 
     @property
     def _collections(self) -> tuple[str, str]:
@@ -333,6 +333,20 @@ class CompactVectorStore(OneSearchCall):
     def close(self) -> None:
         self._payloads.close()
         self._client.close()
+
+
+def index_outdated(payloads: Path) -> bool:
+    """Whether regions are stored in this file and the index beside it names them otherwise than this release: read
+    from the file alone, without starting the index (which a rebuild then opens)."""
+    stored = SqlitePayloads(payloads)
+    try:
+        return stored.count() > 0 and _names_otherwise(stored.layout())
+    finally:
+        stored.close()
+
+
+def _names_otherwise(layout: dict[str, str]) -> bool:
+    return layout.get(INDEX_KEYS_LAYOUT) != INDEX_KEYS
 
 
 def _connect_or_set_aside(uri: str) -> MilvusClient:
