@@ -42,7 +42,16 @@ from snapmode.extract.normalize import (
     parse_price,
 )
 from snapmode.extract.page import MAX_IMAGES, Page
-from snapmode.extract.specs import LABELLED_LINE, Specs, attribute_specs, label_kind, read_specs, url_identifier
+from snapmode.extract.specs import (
+    LABELLED_LINE,
+    Specs,
+    attribute_specs,
+    identifier,
+    label_kind,
+    labelled_pairs,
+    read_specs,
+    url_identifier,
+)
 from snapmode.extract.stock import BUY_LABEL, buy_control_state, read_delivery_lines, read_stock_lines, stock_line_state
 from snapmode.extract.structured import category_path
 from snapmode.extract.titles import CLASS_WORDS, heading_name, product_heading
@@ -78,6 +87,12 @@ SKU_LABEL = re.compile(
 SKU_MARK = re.compile(r"(?<![A-Za-z])[Ss][Kk][Uu]|(?<=[a-z])S[Kk][Uu]")
 BRAND_LABEL = re.compile(r"^(?:by|brand)\s*:?\s+", re.IGNORECASE)
 STRUCK_TAGS = frozenset({"s", "del", "strike"})
+# A logo's alt text naming whose it is: "HP logo", "ASUS-Logo", "Logo Bosch".
+LOGO_ALT = re.compile(r"(?P<before>\w[\w&.' ]{0,40}?)[\s-]*logo|logo[\s:-]+(?P<after>\w[\w&.' ]{0,40})", re.IGNORECASE)
+MAX_TITLE_LOGOS = 5  # images looked at in the title's block
+MAX_DESCRIPTION_BLOCKS = 20  # blocks marked "description" looked at for the first one outside cards
+# Labels of the shop's own number ("Item No.", "SKU", "Art.-Nr.", "Artikelnummer", "Référence"), not a maker's code.
+SHOP_NUMBER_LABEL = re.compile(r"(?:item|sku|art|article|artikel\w*|r[ée]f\w*)\b", re.IGNORECASE)
 MAX_CARD_CLIMB = 8  # how far above an element a product card around it is looked for
 MAX_SIBLINGS_COMPARED = 30
 LISTING_MIN_CARDS = 3  # this many priced cards that link elsewhere make a listing, unless the page shows more
@@ -190,9 +205,30 @@ class Layout:
         )
 
     def identifier(self) -> str | None:
-        """The SKU from specifications and declarations, else the URL's identifier shown on the page
-        (only asked for when earlier layers found none: the page's main area is read for it)."""
-        return self.specs.identifier() or url_identifier(self.page, self.scope)
+        """The SKU from specifications and declarations, else from a labelled line of the product's description,
+        else the URL's identifier shown on the page (only asked for when earlier layers found none: the page's
+        main area is read for it)."""
+        return self.specs.identifier() or self.description_identifier() or url_identifier(self.page, self.scope)
+
+    def description_identifier(self) -> str | None:
+        """The shop's own item number labelled in the product's description ("Item No. 1610104181" closing a
+        "Product description" tab far below the buy box), in the first block marked "description" outside
+        navigation, cards and related products. Only an item or article number: a maker's code that far from
+        the title (a style code, a model, an MPN in a marketplace's item specifics) is as likely an accessory's."""
+        body = self.page.selector.root.find("body")
+        if body is None:
+            return None
+        wide = self.wide_area
+        for element in islice(marked_elements(body, "description", "description"), MAX_DESCRIPTION_BLOCKS):
+            if wide is body or any(ancestor is wide for ancestor in element.iterancestors()):
+                continue  # read already with the area around the title
+            if card_of(element, body) is not None:
+                continue
+            for label, value in labelled_pairs(element, lambda line, block=element: self.ignored(line, block)):
+                if label_kind(label) == "sku" and SHOP_NUMBER_LABEL.match(label.strip()) and identifier(value):
+                    return identifier(value)
+            return None
+        return None
 
     def availability(self, offer_area: etree._Element) -> Availability | None:
         """Stock read in the offer block, then stock lines of the scope, then the stock lines and buy controls
@@ -213,9 +249,10 @@ class Layout:
         scope = self.scope
         if group == "identity":
             name = heading_name(self.title) if self.title is not None else None
+            logo = logo_brand(self.title, name) if self.title is not None else None
             return {
                 "name": name,
-                "brand": read_brand(scope) or (None if found_so_far.brand else self.specs.brand),
+                "brand": read_brand(scope) or logo or (None if found_so_far.brand else self.specs.brand),
                 "sku": read_sku(scope) or (None if found_so_far.sku else self.identifier()),
                 "categories": read_breadcrumbs(self.page, name or found_so_far.name),
             }
@@ -654,6 +691,21 @@ def read_brand(scope: etree._Element) -> str | None:
         text = normalize_brand(BRAND_LABEL.sub("", inline_text(element) or element.get("alt") or ""))
         if text and len(text) <= MAX_LABEL_LENGTH:
             return text
+    return None
+
+
+def logo_brand(title: etree._Element, name: str | None) -> str | None:
+    """The brand a logo beside the title shows: an image in the title's own block whose alt text is "HP logo"
+    or "Logo ASUS", when the product's name starts with that word (the shop's logo, a payment badge or a
+    certificate's logo name something else)."""
+    block = title.getparent()
+    if block is None or not name:
+        return None
+    for img in islice(block.iter("img"), MAX_TITLE_LOGOS):
+        match = LOGO_ALT.fullmatch(" ".join((img.get("alt") or "").split()))
+        brand = normalize_brand(match.group("before") or match.group("after")) if match else None
+        if brand and re.match(rf"{re.escape(brand)}(?!\w)", name, re.IGNORECASE):
+            return brand
     return None
 
 

@@ -9,6 +9,7 @@ tax, or a charge that is not the product's price (tax, shipping).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from lxml import etree
 
@@ -54,6 +55,7 @@ WITHHELD_PRICE = re.compile(
     r"|\bcall for (?:price|pricing)\b",
     re.IGNORECASE,
 )
+NUMBER = re.compile(r"\d(?:[\d.,'\u00a0\u202f]*\d)?")
 AMOUNT_ONLY = re.compile(r"[^\d\s]{0,4}\.?\s?\d[\d.,'\u00a0\u202f ]*\s?[^\d\s]{0,4}\.?")
 LABEL_SEPARATORS = " :：-–\u00a0"
 
@@ -77,8 +79,11 @@ def money_in_line(text: str | None) -> tuple[str, str] | None:
 
 def label_context(carrier: etree._Element) -> str:
     """The line an amount sits in, with its label: its table row, its dt and dd, or the short block around
-    it as long as that block adds words only (not another amount: "UVP 99 € Preis 79 €" is two lines)."""
+    it as long as that block adds words only (not another amount: "UVP 99 € Preis 79 €" is two lines), or
+    the same amount again ("UVP <span>539,–</span> <span class=sr-only>€539,00</span>": one shown for the
+    eye, one for screen readers)."""
     node, text = carrier, line_text(carrier) or ""
+    own_amount = parse_price(text)[0]
     for _ in range(3):
         parent = node.getparent()
         if parent is None:
@@ -89,10 +94,21 @@ def label_context(carrier: etree._Element) -> str:
             term = next(node.itersiblings("dt", preceding=True), None)
             return f"{(line_text(term) or '') if term is not None else ''} {text}".strip()
         wider = line_text(parent)
-        if wider is None or any(char.isdigit() for char in wider.replace(text, "", 1)):
+        if wider is None or not only_repeats(wider.replace(text, "", 1), own_amount):
             break
         node, text = parent, wider
     return text
+
+
+def only_repeats(text: str, amount: str | None) -> bool:
+    """Whether every number in the text is the given amount written again (none at all counts)."""
+    numbers = NUMBER.findall(text)
+    return not numbers or (
+        amount is not None
+        and all(
+            (found := parse_price(number)[0]) is not None and Decimal(found) == Decimal(amount) for number in numbers
+        )
+    )
 
 
 def excludes_tax(context: str) -> bool:

@@ -145,16 +145,23 @@ def labelled_pairs(area: etree._Element, ignored: Callable[[etree._Element], boo
 
 def labelled_line(element: etree._Element) -> tuple[str, str] | None:
     """("Art.-Nr.", "21-2704") from "Art.-Nr.: 21-2704", or from a label followed by the one element holding
-    its value and nothing else, without a colon ("Art.-Nr. <span>21-2704</span>")."""
+    its value and nothing else, without a colon ("Art.-Nr. <span>21-2704</span>"), or from two elements and
+    nothing else, the label's and the value's ("<span>Item No.</span> <span>1610104181</span>")."""
     match = LABELLED_LINE.match(line_text(element) or "")
     if match:
         return match.group("label"), match.group("value")
-    children = list(element)
-    label = " ".join((element.text or "").split())
-    if len(children) != 1 or not label or (children[0].tail or "").strip():
+    children = [child for child in element if isinstance(child.tag, str)]
+    if len(children) != len(element) or any((child.tail or "").strip() for child in children):
         return None
-    value = line_text(children[0])
-    return (label, value) if value else None
+    label = " ".join((element.text or "").split())
+    if len(children) == 1 and label:
+        value = line_text(children[0])
+        return (label, value) if value else None
+    if len(children) == 2 and not label:
+        label, value = line_text(children[0]), line_text(children[1])
+        if label and value and len(label) <= MAX_LABEL_CHARS:
+            return label, value
+    return None
 
 
 def read_specs(area: etree._Element, ignored: Callable[[etree._Element], bool]) -> Specs:

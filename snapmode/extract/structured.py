@@ -47,7 +47,10 @@ ID_SCHEME = re.compile(r"^[a-z]+[0-9]*:\s*", re.IGNORECASE)  # productID "isbn:9
 # The kind of identifier some shops write before a SKU's value ("sku:1299751", "mpn:A 668178"); only known
 # kinds are cut, as a SKU may itself hold a colon.
 SKU_SCHEME = re.compile(r"^(?:sku|mpn|isbn|ean|upc|gtin[0-9]*)\s*:\s*", re.IGNORECASE)
-IDENTIFIER_PROPERTIES = ("productID", "gtin13", "gtin", "gtin14", "gtin12", "gtin8", "productGroupID")
+# "identifier" last: schema.org's generic one, and data-vocabulary.org's only one for a product ("mpn:04044499",
+# "upc:..."), where shops put the item number they print.
+IDENTIFIER_PROPERTIES = ("productID", "gtin13", "gtin", "gtin14", "gtin12", "gtin8", "productGroupID", "identifier")
+ONE_TOKEN_WITH_DIGIT = re.compile(r"(?=[^\s]*\d)[A-Za-z0-9][A-Za-z0-9./_-]{2,40}")
 REGULAR_PRICE_TYPES = frozenset({"StrikethroughPrice", "ListPrice", "SRP", "MSRP"})
 SCHEMA_CONTEXT = "http://schema.org"
 # Pages listing this many products, none of them the page itself, are listings, not a product page.
@@ -241,7 +244,8 @@ def product_from_items(items: list[Any], page: Page) -> ExtractedProduct:
 
 
 def product_candidates(graph: Graph) -> list[Node]:
-    """Products the document is about: top-level, in @graph, or a page's mainEntity; not those in lists."""
+    """Products the document is about: top-level, in @graph, a page's mainEntity or the object of an action
+    the page offers ({"@type": "BuyAction", "object": {"@type": "Product", ...}}); not those in lists."""
     candidates: list[Node] = []
 
     def visit(value: Any, depth: int) -> None:
@@ -261,6 +265,9 @@ def product_candidates(graph: Graph) -> list[Node]:
         visit(value.get("@graph"), depth + 1)
         for entity in graph.values(value, "mainEntity"):
             visit(entity, depth + 1)
+        if any(kind.endswith("Action") for kind in types_of(value)):
+            for entity in graph.values(value, "object"):
+                visit(entity, depth + 1)
 
     visit(graph.items, 0)
     return candidates
@@ -380,7 +387,8 @@ def sku_of(node: Node, graph: Graph) -> str | None:
 
 def fallback_sku(node: Node, offers: list[Node], graph: Graph) -> str | None:
     """An identifier standing in for a missing SKU: another offer's SKU, the productID, a GTIN, the product
-    group's ID. A manufacturer part number (mpn) is not taken: it names the maker's part, not the shop's item."""
+    group's ID, a generic identifier that is one token with a digit (not a URL). A manufacturer part number (mpn)
+    is not taken: it names the maker's part, not the shop's item."""
     for offer in offers:
         sku = sku_of(offer, graph)
         if sku:
@@ -388,7 +396,7 @@ def fallback_sku(node: Node, offers: list[Node], graph: Graph) -> str | None:
     for item in (node, *offers):
         for name in IDENTIFIER_PROPERTIES:
             value = ID_SCHEME.sub("", graph.text(item, name) or "")
-            if value:
+            if value and (name != "identifier" or ONE_TOKEN_WITH_DIGIT.fullmatch(value)):
                 return value
     return None
 
