@@ -73,7 +73,7 @@ LAZY_IMPORTS: dict[tuple[str, str], frozenset[str]] = {
     ("launch.cli.main", "uvicorn"): frozenset({"api"}),  # `snapmode serve`
     **{
         ("snapmode.vision.frameworks", name): frozenset({"imaging"})
-        for name in ("torch", "torchvision", "triton", "tensorflow", "keras")
+        for name in ("torch", "torchvision", "triton", "tensorflow", "keras", "numpy", "threadpoolctl")
     },
 }
 FRAMEWORKS = ("torch", "torchvision", "triton", "tensorflow", "keras")
@@ -306,6 +306,13 @@ REPORT = """
 import json, sys
 print("LOADED " + json.dumps([[name, getattr(module, "__file__", None)] for name, module in list(sys.modules.items())
                               if "." not in name]))
+try:  # after LOADED, which so lists what the role loaded by itself
+    from threadpoolctl import threadpool_info
+except ImportError:  # not in this role's install
+    pass
+else:
+    print("NUMPY_BLAS_THREADS " + json.dumps([pool["num_threads"] for pool in threadpool_info()
+                                              if pool["user_api"] == "blas" and "numpy" in pool["filepath"]]))
 """
 BOLT = """
 import collections, io, sys
@@ -418,6 +425,9 @@ def test_each_role_process_loads_only_what_its_install_holds(probe: str, shop: s
     installed = installed_by(frozenset({ROLE_OF_PROBE[probe]}))
     missing = {name: sorted(dists) for name, dists in loaded_distributions(loaded).items() if not dists & installed}
     assert missing == {}, f"{probe} loads packages snapmode[{ROLE_OF_PROBE[probe]}] does not install"
+    if probe != "crawl":  # numpy's products on one thread beside the frameworks' pools (frameworks.one_blas_thread)
+        (threads,) = [json.loads(line.split(" ", 1)[1]) for line in output.splitlines() if line.startswith("NUMPY_BLAS")]
+        assert threads == [1]
     if probe == "crawl":
         (stats,) = [json.loads(line) for line in output.splitlines() if line.startswith('{"pages_fetched"')]
         assert stats["pages_fetched"] == 12

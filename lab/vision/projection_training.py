@@ -11,12 +11,14 @@ views and the Myntra test split (sha256 of the product id modulo 4 is 0) are exc
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 from rich.progress import Progress
+from threadpoolctl import threadpool_limits
 
 from lab.datasets import MYNTRA_DIR, list_training_images, myntra_test_split, training_exclusions
 from snapmode.backends.vectors.compact import PROJECTION_NAME, save_projection
@@ -50,8 +52,10 @@ def stored_vectors(models, paths: list[Path]) -> np.ndarray:
 def fit_projection(vectors: np.ndarray, dims: int) -> tuple[np.ndarray, np.ndarray]:
     """(components (dims, d), the share of the vectors' energy each keeps): the top eigenvectors of the vectors'
     uncentred second moment, so a projection keeps inner products rather than the variance about a mean."""
-    gram = vectors.T @ vectors  # (d, d): cheaper than a singular value decomposition of many rows
-    energy, eigenvectors = np.linalg.eigh(gram)
+    # Every core: no model runs beside these products (a process that loaded one keeps numpy on one thread).
+    with threadpool_limits(limits=os.cpu_count(), user_api="blas"):
+        gram = vectors.T @ vectors  # (d, d): cheaper than a singular value decomposition of many rows
+        energy, eigenvectors = np.linalg.eigh(gram)
     order = np.argsort(energy)[::-1]
     share = np.clip(energy[order], 0, None) / np.clip(energy, 0, None).sum()
     return eigenvectors[:, order[:dims]].T.astype(np.float32), share[:dims].astype(np.float32)

@@ -58,6 +58,8 @@ def torch() -> ModuleType:
                 f"runs {sorted(_said)}; a process that runs both says so first: "
                 'snapmode.vision.frameworks.uses("torch", "tensorflow")'
             )
+        if "torch" not in sys.modules:
+            _one_blas_thread()
         import torch
         import torchvision  # noqa: F401
         import triton  # noqa: F401
@@ -71,6 +73,7 @@ def tensorflow() -> ModuleType:
         if "tensorflow" not in sys.modules:
             if _may_run_torch():
                 torch()
+            _one_blas_thread()
             _load_tensorflow()
         return sys.modules["tensorflow"]
 
@@ -99,6 +102,21 @@ def _load_tensorflow() -> None:
     with contextlib.suppress(RuntimeError):  # raised when the runtime already started: its setting stands
         # One op at a time, each on all cores: on a few shared cores concurrent ops thrash (measured ~2x slower steps).
         tf.config.threading.set_inter_op_parallelism_threads(1)
+
+
+def _one_blas_thread() -> None:
+    """numpy's BLAS (OpenBLAS) on one thread from now on, in a process that runs a framework.
+
+    The frameworks' own thread pools hold every core while a batch goes through the models, and OpenBLAS threads
+    started beside them for numpy's products (the vector projection, the article-type head) wait for the cores
+    those pools spin on: in a batch of imaging, a projection that takes 6 ms alone took 120 ms, the head's 0.1 ms
+    took 116 (cProfile). On one thread the imaging path costs a quarter less CPU a photo (docs/operations.md,
+    "Imaging throughput"). The lab's large products, with no model running beside them, lift the limit.
+    """
+    import numpy  # noqa: F401  loads OpenBLAS: the limit reaches loaded libraries only
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
 
 
 @contextlib.contextmanager
