@@ -98,7 +98,8 @@ BUY_LABEL = re.compile(
     r"in den einkaufswagen|in die (?:einkaufs)?tasche|"
     r"a[ñn]adir al carrito|a[ñn]adir a la (?:cesta|bolsa)|aggiungi al carrello|adicionar ao carrinho|comprar|kaufen|"
     r"acheter|in (?:de )?winkel(?:wagen|mand)|toevoegen aan (?:de )?winkel(?:wagen|mand)|dodaj do koszyka|"
-    r"l[äa]gg i varukorgen|sepete ekle|hemen al|do ko[šs][íi]ku|в корзину|купить)\b",
+    r"l[äa]gg i varukorgen|sepete ekle|hemen al|do ko[šs][íi]ku|в корзину|купить|"
+    r"カートに(?:入れる|追加)|購入する|今すぐ購入)\b",
     re.IGNORECASE,
 )
 BUY_CONTROLS = etree.XPath(".//button | .//a | .//input[@type='submit' or @type='button']")

@@ -7,7 +7,9 @@ styled ``<span>``) show the product's name elsewhere: an element whose text *is*
 whose class or id calls it the product's title or name ("product-title", "ProductNameLabel") or the page's heading
 ("pageHeading": old table layouts head the product that way, under a ``<title>`` of search words).
 Some shops print the price inside the heading (``<h1>Linen Dress <span class="price">49,90</span></h1>``): the
-name is the heading's text without it.
+name is the heading's text without it. Others set the brand in it as its own element, often a link to the brand's
+page styled on a line of its own (``<h1><a class="title__brand">Maison Francis Kurkdjian</a><span>Gentle Fluidity
+Gold</span></h1>``): read as one text the two run together ("KurkdjianGentle"), so the name is the rest.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ NAME_WORDS = frozenset({"title", "name", "heading"})
 ITEM_WORDS = frozenset({"product", "item", "page"})
 CLASS_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 PRICE_MARK = re.compile(r"price", re.IGNORECASE)
+BRAND_MARK = re.compile(r"brand", re.IGNORECASE)
 
 Skip = Callable[[etree._Element], bool]
 
@@ -58,11 +61,11 @@ def product_heading(page: Page, skip_heading: Skip, skip_other: Skip) -> etree._
 
 
 def heading_name(heading: etree._Element) -> str | None:
-    """The heading's text without a price slot it wraps (an element marked "price" showing an amount); the whole
-    text where nothing else is left."""
+    """The heading's text without a price slot it wraps (an element marked "price" showing an amount) or a brand
+    slot (an element marked "brand", class, id or itemprop); the whole text where nothing else is left."""
     # The elements themselves, not their id(): lxml makes a node's Python proxy afresh once none is referenced,
     # so an id taken from a dropped proxy can come back on another node.
-    slots = {element for element in heading.iterdescendants() if shows_price(element)}
+    slots = {element for element in heading.iterdescendants() if shows_price(element) or is_brand_slot(element)}
     if not slots:
         return inline_text(heading)
     kept = [text for text in VISIBLE_TEXT(heading) if not inside(text_owner(text), slots)]
@@ -70,8 +73,15 @@ def heading_name(heading: etree._Element) -> str | None:
 
 
 def shows_price(element: etree._Element) -> bool:
-    marks = " ".join(element.get(name) or "" for name in ("class", "id", "itemprop"))
-    return bool(PRICE_MARK.search(marks)) and parse_price(inline_text(element))[0] is not None
+    return bool(PRICE_MARK.search(marks(element))) and parse_price(inline_text(element))[0] is not None
+
+
+def is_brand_slot(element: etree._Element) -> bool:
+    return bool(BRAND_MARK.search(marks(element))) and bool(inline_text(element))
+
+
+def marks(element: etree._Element) -> str:
+    return " ".join(element.get(name) or "" for name in ("class", "id", "itemprop"))
 
 
 def text_owner(text: etree._ElementUnicodeResult) -> etree._Element | None:
