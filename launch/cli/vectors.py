@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from snapmode.config import Settings
-
-if TYPE_CHECKING:
-    from snapmode.backends.vectors.compact_store import CompactVectorStore
 
 vectors_app = typer.Typer(help="Rebuild or migrate the vector index (docs/operations.md).", no_args_is_help=True)
 err = Console(stderr=True)
@@ -37,22 +34,24 @@ def rebuild() -> None:
     `compact_vectors.index_dims` or `nlist`, or when the index file is lost or damaged. Run it with the API and
     workers stopped; interrupted, run it again. On a Milvus server it then waits until the server has built the
     index's lists (searches work meanwhile, more slowly)."""
-    from snapmode.backends.registry import open_compact_store
-
     settings = Settings()
     _require_compact(settings)
+    typer.echo(json.dumps({"regions": _rebuild(settings)}))
+
+
+def _rebuild(settings: Settings) -> int:
+    """The compact store's index built again from its stored regions, with progress: the regions indexed."""
+    from snapmode.backends.registry import open_compact_store
+
     store = open_compact_store(settings, rebuilding=True)
-    regions = _rebuild(store)
-    store.close()
-    typer.echo(json.dumps({"regions": regions}))
-
-
-def _rebuild(store: CompactVectorStore) -> int:
-    with _progress() as progress:
-        task = progress.add_task("rebuilding the vector index", total=None)
-        regions = store.rebuild(lambda done, total: progress.update(task, completed=done, total=total))
-        lists = progress.add_task("building the index's lists", total=None)
-        store.wait_for_lists(lambda built, total: progress.update(lists, completed=built, total=total))
+    try:
+        with _progress() as progress:
+            task = progress.add_task("rebuilding the vector index", total=None)
+            regions = store.rebuild(lambda done, total: progress.update(task, completed=done, total=total))
+            lists = progress.add_task("building the index's lists", total=None)
+            store.wait_for_lists(lambda built, total: progress.update(lists, completed=built, total=total))
+    finally:
+        store.close()
     return regions
 
 
@@ -82,11 +81,7 @@ def migrate(
             converted = convert(
                 settings.compact_payloads_path, lambda n, total: progress.update(task, completed=n, total=total)
             )
-    rebuilt = 0
-    if index_outdated(settings.compact_payloads_path):
-        store = open_compact_store(settings, rebuilding=True)
-        rebuilt = _rebuild(store)
-        store.close()
+    rebuilt = _rebuild(settings) if index_outdated(settings.compact_payloads_path) else 0
     done = Migration(regions=0, copied=0, already=0)
     if has_collection(settings.resolved_vectors_uri, settings.vectors_collection):
         source = MilvusVectorStore(
