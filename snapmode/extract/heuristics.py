@@ -225,8 +225,12 @@ class Layout:
             if card_of(element, body) is not None:
                 continue
             for label, value in labelled_pairs(element, lambda line, block=element: self.ignored(line, block)):
-                if label_kind(label) == "sku" and SHOP_NUMBER_LABEL.match(label.strip()) and identifier(value):
-                    return identifier(value)
+                if (
+                    label_kind(label) == "sku"
+                    and SHOP_NUMBER_LABEL.match(label.strip())
+                    and (found := identifier(value))
+                ):
+                    return found
             return None
         return None
 

@@ -72,8 +72,9 @@ def tensorflow() -> ModuleType:
     with _lock:
         if "tensorflow" not in sys.modules:
             if _may_run_torch():
-                torch()
-            _one_blas_thread()
+                torch()  # which limits numpy's BLAS as it loads
+            else:
+                _one_blas_thread()
             _load_tensorflow()
         return sys.modules["tensorflow"]
 
