@@ -1,6 +1,6 @@
 """Extraction quality on saved real shop pages (tests/fixtures/real_pages): per-field F1 floors.
 
-The floors sit just below what bench/extraction.py measures on all 237 pages of 105 retailers (dev and
+The floors sit just below what bench/extraction.py measures on all 242 pages of 107 retailers (dev and
 test); a change that loses a field on a few real pages fails here. A floor guards against regressions; the
 figures themselves are in docs/crawler.md.
 """

@@ -265,6 +265,11 @@ def product_candidates(graph: Graph) -> list[Node]:
         visit(value.get("@graph"), depth + 1)
         for entity in graph.values(value, "mainEntity"):
             visit(entity, depth + 1)
+            # Marketplaces declare the page's main entity as a listing whose offer names the product it sells
+            # (mainEntity > offers > itemOffered); related products are never declared that way.
+            if isinstance(entity, dict) and not types_of(entity) & PRODUCT_TYPES:
+                for offer in graph.nodes(entity, "offers"):
+                    visit(graph.values(offer, "itemOffered"), depth + 1)
         if any(kind.endswith("Action") for kind in types_of(value)):
             for entity in graph.values(value, "object"):
                 visit(entity, depth + 1)

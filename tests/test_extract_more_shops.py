@@ -1,0 +1,57 @@
+"""Rules found on the dev pages of the twelfth batch of real shop pages (gittigidiyor.com)."""
+
+from __future__ import annotations
+
+import json
+
+from snapmode.extract.layered import extract_product
+
+
+def page_with_json_ld(data: dict) -> bytes:
+    return f"""<html><head><title>Listing</title>
+<script type="application/ld+json">{json.dumps(data)}</script></head>
+<body><p>Listing</p></body></html>""".encode()
+
+
+LISTING = {
+    "@context": "https://schema.org",
+    "@type": "WebPage",
+    "name": "Huawei Mate 20 Lite",
+    "mainEntity": {
+        "@type": "WebPageElement",
+        "offers": {
+            "@type": "Offer",
+            "itemOffered": [
+                {
+                    "@type": "Product",
+                    "name": "Huawei Mate 20 Lite 64 GB",
+                    "brand": {"@type": "Thing", "name": "Huawei"},
+                    "offers": {
+                        "@type": "Offer",
+                        "price": "2029.00",
+                        "priceCurrency": "TRY",
+                        "availability": "https://schema.org/InStock",
+                    },
+                }
+            ],
+        },
+    },
+}
+
+
+def test_the_product_a_pages_main_entity_offers_is_the_pages_product() -> None:
+    product = extract_product(page_with_json_ld(LISTING), "https://shop.example/listing-1")
+
+    assert product.name == "Huawei Mate 20 Lite 64 GB"
+    assert product.brand == "Huawei"
+    assert (product.price, product.currency) == ("2029.00", "TRY")
+
+
+def test_a_product_outside_the_main_entity_is_still_not_the_pages() -> None:
+    related = dict(
+        LISTING, mainEntity=None, hasPart={"@type": "WebPageElement", "offers": LISTING["mainEntity"]["offers"]}
+    )
+
+    product = extract_product(page_with_json_ld(related), "https://shop.example/listing-1")
+
+    assert product.brand is None
