@@ -276,8 +276,7 @@ class ExactScan:
         queries = [(vector, False, WHOLE_CANDIDATES) for vector in wholes]
         queries += [(vector, True, VIEW_CANDIDATES) for vector in views]
         matrix = np.asarray([vector for vector, _, _ in queries], np.float32)
-        matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
-        to_sources, to_noise = matrix @ sources.vectors.T, matrix @ sources.noise_basis.T
+        self._prepare(matrix / np.linalg.norm(matrix, axis=1, keepdims=True))
         real = len(sources.photos)
         best: list[list[tuple[float, int, int]]] = [[] for _ in queries]  # (cosine, photo, source region)
 
@@ -288,17 +287,30 @@ class ExactScan:
                 found = [(float(row[i]), int(photo[i]), int(region[i])) for i in top if np.isfinite(row[i])]
                 best[q] = sorted(best[q] + found, reverse=True)[:k]
 
-        regions = np.arange(len(sources.vectors))
-        keep(to_sources, sources.photo, regions)
+        keep(self._real_scores(), sources.photo, np.arange(len(sources.vectors)))
         with Progress() as progress:
-            task = progress.add_task("exact scan of every stored region", total=photos - real)
+            task = progress.add_task(f"{self.scan} of every stored region", total=photos - real)
             for start in range(real, photos, CHUNK_PHOTOS):
                 chunk = derived_chunk(sources, real, start, min(start + CHUNK_PHOTOS, photos))
-                scores = (to_sources[:, chunk.source] + to_noise @ chunk.noise.T) / chunk.norm[None, :]
-                keep(scores, chunk.photo, chunk.source)
+                keep(self._derived_scores(chunk), chunk.photo, chunk.source)
                 progress.advance(task, len(chunk.source_photo))
         for (vector, views_only, _), found in zip(queries, best, strict=True):
             self._answers[(np.asarray(vector, np.float32).tobytes(), views_only)] = found
+
+    scan = "exact scan"
+
+    def _prepare(self, queries: np.ndarray) -> None:
+        """What the scores below need of the unit query vectors (queries, d)."""
+        self._to_sources = queries @ self._sources.vectors.T
+        self._to_noise = queries @ self._sources.noise_basis.T
+
+    def _real_scores(self) -> np.ndarray:
+        """(queries, real regions): each query's cosine with every real region."""
+        return self._to_sources
+
+    def _derived_scores(self, chunk: Chunk) -> np.ndarray:
+        """(queries, the chunk's regions): each query's cosine with every derived region of the chunk."""
+        return (self._to_sources[:, chunk.source] + self._to_noise @ chunk.noise.T) / chunk.norm[None, :]
 
     def search(self, vector, k, exclude_product=None, category=None, product_ids=None):
         return self.search_many([vector], k, exclude_product, category, None, product_ids)[0]
