@@ -55,3 +55,11 @@ def test_a_product_outside_the_main_entity_is_still_not_the_pages() -> None:
     product = extract_product(page_with_json_ld(related), "https://shop.example/listing-1")
 
     assert product.brand is None
+
+
+def test_a_turkish_or_polish_spec_row_marka_names_the_brand() -> None:
+    page = b"""<html><body><h1>Bosch TDA3024010 Iron</h1><p class="price">258,99 TL</p>
+    <table class="specs"><tr><th>Marka</th><td>Bosch</td></tr><tr><th>Renk</th><td>Blue</td></tr></table>
+    </body></html>"""
+
+    assert extract_product(page, "https://shop.example/iron").brand == "Bosch"

@@ -36,7 +36,7 @@ LABEL_KINDS: dict[str, re.Pattern[str]] = {
     "gtin": re.compile(r"^(?:upc|ean|ean-?13|ean-?8|gtin|gtin-?1[234]|gtin-?8|isbn|isbn-?1[03]|barcode|jan)$"),
     "mpn": re.compile(r"^(?:mpn|manufacturer part number|part number|mfr part number|herstellernummer)$"),
     # Not "manufacturer"/"Hersteller": in technical specifications those rows name a part's maker (the CPU's).
-    "brand": re.compile(r"^(?:brand|marke|marque|marca|merk|designer|бренд)$"),
+    "brand": re.compile(r"^(?:brand|marke|marque|marca|marka|merk|designer|бренд)$"),
     "availability": re.compile(
         r"^(?:availability|stock|stock status|in stock|verfügbarkeit|lieferbarkeit|lagerstatus|disponibilité|"
         r"disponibilidad|disponibilità|disponibilidade|наличие|beschikbaarheid)$"
