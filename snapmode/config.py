@@ -151,7 +151,7 @@ class CompactVectorSettings(BaseModel):
 
     index_dims: int = Field(32, ge=1, description="Coordinates the vector index searches (kept in memory)")
     rerank_dims: int = Field(1024, ge=1, description="Coordinates the candidates are re-ranked by (kept on disk)")
-    refine: int = Field(4, ge=1, description="Index candidates per result re-ranked by the whole coordinates")
+    refine: int = Field(8, ge=1, description="Index candidates per result re-ranked by the whole coordinates")
     nlist: int = Field(1024, ge=1, description="IVF lists of a new index")
     nprobe: int = Field(32, ge=1, description="IVF lists scanned per query")
     collection: str = "snapmode_regions_compact"
