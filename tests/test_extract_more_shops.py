@@ -63,3 +63,19 @@ def test_a_turkish_or_polish_spec_row_marka_names_the_brand() -> None:
     </body></html>"""
 
     assert extract_product(page, "https://shop.example/iron").brand == "Bosch"
+
+
+# Thirteenth batch (defacto.com.tr, ikebe-gakki.com).
+
+
+def test_tl_as_the_currency_of_structured_data_is_the_turkish_lira() -> None:
+    perfume = {
+        "@context": "https://schema.org/",
+        "@type": "Product",
+        "name": "Black Erkek Parfüm 50 ml",
+        "offers": {"@type": "Offer", "priceCurrency": "TL", "price": "49.99"},
+    }
+
+    product = extract_product(page_with_json_ld(perfume), "https://shop.example/50-ml-parfum")
+
+    assert (product.price, product.currency) == ("49.99", "TRY")
