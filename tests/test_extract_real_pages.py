@@ -1,6 +1,6 @@
 """Extraction quality on saved real shop pages (tests/fixtures/real_pages): per-field F1 floors.
 
-The floors sit just below what bench/extraction.py measures on all 245 pages of 110 retailers (dev and
+The floors sit just below what bench/extraction.py measures on all 246 pages of 111 retailers (dev and
 test); a change that loses a field on a few real pages fails here. A floor guards against regressions; the
 figures themselves are in docs/crawler.md.
 """
@@ -19,7 +19,8 @@ FLOORS = {
     "currency": 0.96,
     "brand": 0.90,
     "sku": 0.90,
-    "availability": 0.96,
+    # 0.96 before the fourteenth batch: its one page, with the same code, brought availability to 0.959.
+    "availability": 0.95,
     "name": 0.93,
     # 0.77 before the eighth batch: its 14 pages, with the same code, brought images to 0.753; 0.74 before the
     # thirteenth, whose pages brought it to 0.739 (DeFacto's main <img> links to a larger file, which is read).
