@@ -345,13 +345,29 @@ def query_paths(count: int) -> list[Path]:
     return sorted(HELDOUT.glob("*.jpg"))[:count]
 
 
+def searching(vectors, services) -> SimpleNamespace:
+    """``services`` as the search reads them, with ``vectors`` (e.g. an exact scan) in place of its store."""
+    return SimpleNamespace(vectors=vectors, settings=services.settings, products=services.products)
+
+
+def top_products(searched, features) -> list[str]:
+    """The 10 products `best_matches` ranks first for a query's features (the photo's, then its detail views')."""
+    from snapmode.pipeline.search import best_matches
+
+    return [hit.product_id for hit, _ in best_matches(searched, features[0], features[1:], 10)]
+
+
+def share_found(found: list[str], exact: list[str]) -> float:
+    """Recall of one query: the share of the exact search's products that ``found`` has too."""
+    return len(set(found) & set(exact)) / max(1, len(exact))
+
+
 def recall(sources_path: Path, home: Path, photos: int, queries: int) -> dict:
     """Recall@10 of products, compact against exact, and how soon an inserted region is found."""
     from PIL import Image
 
     from snapmode.config import Settings
     from snapmode.domain import VectorRecord
-    from snapmode.pipeline.search import best_matches
     from snapmode.services import Services
     from snapmode.similarity import query_features
 
@@ -362,12 +378,8 @@ def recall(sources_path: Path, home: Path, photos: int, queries: int) -> dict:
         raise SystemExit("the exact scan keeps the default search.candidates and search.view_candidates")
     asked = [query_features(services, Image.open(path).convert("RGB")) for path in query_paths(queries)]
     scan = ExactScan(sources, photos, [f[0].vector for f in asked], [v.vector for f in asked for v in f[1:]])
-    exact = SimpleNamespace(vectors=scan, settings=services.settings, products=services.products)
-    shares = []
-    for features in asked:
-        compact_ids = [hit.product_id for hit, _ in best_matches(services, features[0], features[1:], 10)]
-        exact_ids = [hit.product_id for hit, _ in best_matches(exact, features[0], features[1:], 10)]
-        shares.append(len(set(compact_ids) & set(exact_ids)) / max(1, len(exact_ids)))
+    exact = searching(scan, services)
+    shares = [share_found(top_products(services, features), top_products(exact, features)) for features in asked]
     # A region stored into the filled index, then searched for until it comes back.
     vector = sources.vectors[0]
     record = VectorRecord(id="inserted-while-serving", product_id="inserted", image_url="https://million.example/new.jpg",

@@ -24,7 +24,6 @@ import json
 import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 from rich.console import Console
@@ -33,7 +32,16 @@ from rich.table import Table
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.million import GOALS, Chunk, ExactScan, Sources, query_paths
+from bench.million import (
+    GOALS,
+    Chunk,
+    ExactScan,
+    Sources,
+    query_paths,
+    searching,
+    share_found,
+    top_products,
+)
 
 
 class CoordinateScan(ExactScan):
@@ -76,14 +84,11 @@ class CoordinateScan(ExactScan):
 
 def product_ids(vectors, services, asked) -> list[list[str]]:
     """The 10 products `best_matches` ranks first for each query, searching ``vectors``."""
-    from snapmode.pipeline.search import best_matches
-
-    searched = SimpleNamespace(vectors=vectors, settings=services.settings, products=services.products)
-    return [[hit.product_id for hit, _ in best_matches(searched, f[0], f[1:], 10)] for f in asked]
+    return [top_products(searching(vectors, services), features) for features in asked]
 
 
 def shares(found: list[list[str]], exact: list[list[str]]) -> dict[str, float]:
-    each = [len(set(a) & set(b)) / max(1, len(b)) for a, b in zip(found, exact, strict=True)]
+    each = [share_found(a, b) for a, b in zip(found, exact, strict=True)]
     return {"all": float(np.mean(each)), "even": float(np.mean(each[0::2])), "odd": float(np.mean(each[1::2]))}
 
 
@@ -91,7 +96,6 @@ def measure(cache: Path, photos: int, refines: list[int], queries: int, rounds: 
     from PIL import Image
 
     from snapmode.config import Settings
-    from snapmode.pipeline.search import best_matches
     from snapmode.services import Services
     from snapmode.similarity import query_features
 
@@ -112,7 +116,7 @@ def measure(cache: Path, photos: int, refines: list[int], queries: int, rounds: 
         for form, own in (("unit length (as stored)", False), ("own length", True))
     }
     for features in asked:  # the models' and the index's first calls
-        best_matches(services, features[0], features[1:], 10)
+        top_products(services, features)
     times: dict[int, list[float]] = {refine: [] for refine in refines}
     recall: dict[int, dict[str, float]] = {}
     for _ in range(rounds):
@@ -121,7 +125,7 @@ def measure(cache: Path, photos: int, refines: list[int], queries: int, rounds: 
             found = []
             for features in asked:
                 started = time.perf_counter()
-                found.append([hit.product_id for hit, _ in best_matches(services, features[0], features[1:], 10)])
+                found.append(top_products(services, features))
                 times[refine].append((time.perf_counter() - started) * 1000)
             recall[refine] = shares(found, exact)
     services.close()
