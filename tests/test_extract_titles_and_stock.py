@@ -136,6 +136,26 @@ def test_only_a_usable_button_named_the_buy_button_says_so():
     assert extract_product(page(product_block(extra=asking + saving)), URL).availability is None
 
 
+@pytest.mark.parametrize(
+    "control",
+    [
+        # osCommerce-era shops draw their buy button as an image input labelled by its alt text.
+        '<input type="image" src="/buttons/button_in_cart.gif" alt="Add to Cart" title=" Add to Cart ">',
+        '<input type="image" src="/buttons/german/button_in_cart.gif" alt="In den Warenkorb">',
+        '<input type="image" src="/buttons/btn_add_basket_off.gif" alt="Add to Your Cart">',
+        '<button type="submit">Add to my bag</button>',
+    ],
+)
+def test_an_image_button_or_a_buy_label_addressing_the_shopper_says_the_product_can_be_bought(control: str):
+    form = f'<form action="/cart/add" method="post">{control}</form>'
+    assert extract_product(page(product_block(extra=form)), URL).availability == "InStock"
+
+
+def test_an_image_input_labelled_otherwise_says_nothing_of_stock():
+    search = '<form action="/search"><input type="image" src="/buttons/search.png" alt="Search"></form>'
+    assert extract_product(page(product_block(extra=search)), URL).availability is None
+
+
 # --- the product's title where the first <h1> is not it, or there is none ---
 
 

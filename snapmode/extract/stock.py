@@ -94,7 +94,7 @@ ABOUT_A_CHANNEL = re.compile(
 )
 # What an add-to-cart control says, in the languages of the shops seen so far.
 BUY_LABEL = re.compile(
-    r"(?:add to (?:cart|bag|basket|trolley)|buy(?: it)? now|ajouter au panier|in den warenkorb|zum warenkorb|"
+    r"(?:add to (?:your |my )?(?:cart|bag|basket|trolley)|buy(?: it)? now|ajouter au panier|in den warenkorb|zum warenkorb|"
     r"in den einkaufswagen|in die (?:einkaufs)?tasche|"
     r"a[ñn]adir al carrito|a[ñn]adir a la (?:cesta|bolsa)|aggiungi al carrello|adicionar ao carrinho|comprar|kaufen|"
     r"acheter|in (?:de )?winkel(?:wagen|mand)|toevoegen aan (?:de )?winkel(?:wagen|mand)|dodaj do koszyka|"
@@ -102,7 +102,8 @@ BUY_LABEL = re.compile(
     r"カートに(?:入れる|追加)|購入する|今すぐ購入)\b",
     re.IGNORECASE,
 )
-BUY_CONTROLS = etree.XPath(".//button | .//a | .//input[@type='submit' or @type='button']")
+# An image button ("<input type=image alt='Add to Cart'>") is how osCommerce-era shops draw theirs.
+BUY_CONTROLS = etree.XPath(".//button | .//a | .//input[@type='submit' or @type='button' or @type='image']")
 # A button whose class or id names it the buy button ("button-buy", "addToCartButton", "add-to-bag") is one
 # whatever its short label says ("ADD", "Añadir", an icon): shops name the element in their markup in English.
 BUY_MARK = re.compile(r"(?<![a-z])(?:add-?to-?(?:cart|bag|basket|trolley)|(?:btn|button)-?buy|buy-?(?:button|btn|now))")
@@ -189,7 +190,7 @@ def buy_control_state(area: etree._Element, ignored: Callable[[etree._Element], 
 
 def buy_controls(area: etree._Element, ignored: Callable[[etree._Element], bool]) -> Iterator[etree._Element]:
     for control in BUY_CONTROLS(area)[:MAX_CONTROLS]:
-        label = (inline_text(control) or control.get("value") or "").strip()
+        label = (inline_text(control) or control.get("value") or control.get("alt") or "").strip()
         if (BUY_LABEL.match(label) or marked_buy_button(control, label)) and not (
             ignored(control) or unsettled(control)
         ):
