@@ -279,6 +279,8 @@ def test_a_listing_whose_cards_withhold_their_prices_is_no_product():
     [
         ('<p class="brand">{{product.variantData[0].brandName}}</p>', None),  # a template never filled
         ('<a class="brand-link" href="/b/maison">Maison ►</a>', "Maison"),
+        ('<p class="product-brand-url"><a href="/brands/maison">Shop all Maison</a></p>', "Maison"),
+        ('<div class="brand"><a href="/brands/maison">More from Maison</a></div>', "Maison"),
         ('<div data-brand-name="Maison" data-product-name="Linen Dress"></div>', "Maison"),
     ],
 )

@@ -78,6 +78,10 @@ NOT_CONTENT_ROLES = frozenset({"dialog", "alertdialog", "banner", "navigation", 
 OTHER_PRODUCT_WORDS = re.compile(r"(?<![a-z])(?:card|tile|related|recommend|upsell|cross-?sell|similar|also|review)")
 OLD_PRICE_WORDS = re.compile(r"(?<![a-z])(?:old|was|regular|compare|original|list-?price|before|strike|rrp|msrp)")
 CURRENT_PRICE_WORDS = re.compile(r"(?<![a-z])(?:now|sale|special|final|current|actual|offer)")
+# A price set in pieces, one element each: "$" "39." "99" (the cents styled apart).
+WHOLE_PART = re.compile(r"^\d[\d.,' ]*[.,]$")
+CENTS_PART = re.compile(r"^\d{1,2}$")
+CURRENCY_PART = re.compile(r"^[^\w\s]{1,3}$")
 NOT_A_PRICE_TEXT = re.compile(r"\bsave\b|\bsaving|\boff\b|discount|per month|/\s*mo\b|\bpoints?\b", re.IGNORECASE)
 SKU_LABEL = re.compile(
     r"^(?:sku|item|art(?:icle)?|style|model|product code|ref(?:erence)?)\s*(?:no\.?|number|nr\.?|#)?\s*[:#]?\s*",
@@ -85,8 +89,14 @@ SKU_LABEL = re.compile(
 )
 # "sku" starting a class or id word ("product-sku", "productSku"), not inside one: "msku-sel" is a variation menu.
 SKU_MARK = re.compile(r"(?<![A-Za-z])[Ss][Kk][Uu]|(?<=[a-z])S[Kk][Uu]")
-BRAND_LABEL = re.compile(r"^(?:by|brand)\s*:?\s+", re.IGNORECASE)
+# The words before a brand in its slot: a label ("Brand:", "by") or a link to the brand's page ("Shop all Nike").
+BRAND_LABEL = re.compile(
+    r"^(?:by|brand|(?:shop|view|see) all|more from|(?:see |view )?(?:other |more |all )?(?:products|items) (?:by|from))"
+    r"\s*:?\s+",
+    re.IGNORECASE,
+)
 STRUCK_TAGS = frozenset({"s", "del", "strike"})
+OPTION_MENU = etree.XPath(".//select | .//input[@type='radio']")
 # A logo's alt text naming whose it is: "HP logo", "ASUS-Logo", "Logo Bosch".
 LOGO_ALT = re.compile(r"(?P<before>\w[\w&.' ]{0,40}?)[\s-]*logo|logo[\s:-]+(?P<after>\w[\w&.' ]{0,40})", re.IGNORECASE)
 MAX_TITLE_LOGOS = 5  # images looked at in the title's block
@@ -554,7 +564,7 @@ def prices_of(carriers: list[etree._Element], block: etree._Element) -> tuple[st
     old: list[str] = []
     currency = None
     for carrier in carriers:
-        amount, symbol_currency = parse_price(carrier.xpath("string()"))
+        amount, symbol_currency = parse_price(carrier_text(carrier))
         if amount is None:
             continue
         context = label_context(carrier)
@@ -637,12 +647,31 @@ def price_carriers(block: etree._Element) -> list[etree._Element]:
     for element in block.iter():
         if not isinstance(element.tag, str) or element.tag in OUTSIDE_PRODUCT_TAGS:
             continue
-        text = " ".join(element.xpath("string()").split())
-        if not text or NOT_A_PRICE_TEXT.search(text) or parse_price(text)[0] is None:
+        text = carrier_text(element)
+        if not text or NOT_A_PRICE_TEXT.search(text) or parse_price(text)[0] is None or cents_of_a_price(element):
             continue
         carriers = [kept for kept in carriers if kept not in element.iterancestors()]
         carriers.append(element)
     return carriers
+
+
+def element_text(element: etree._Element | None) -> str:
+    return "" if element is None else " ".join(element.xpath("string()").split())
+
+
+def carrier_text(element: etree._Element) -> str:
+    """An element's price as the shopper reads it: with the cents and the currency symbol its next and
+    previous siblings hold when the price is set in pieces ("39." then "99")."""
+    text = element_text(element)
+    if WHOLE_PART.match(text) and CENTS_PART.match(element_text(element.getnext())):
+        text += element_text(element.getnext())
+        symbol = element_text(element.getprevious())
+        text = f"{symbol}{text}" if CURRENCY_PART.match(symbol) else text
+    return text
+
+
+def cents_of_a_price(element: etree._Element) -> bool:
+    return bool(CENTS_PART.match(element_text(element))) and bool(WHOLE_PART.match(element_text(element.getprevious())))
 
 
 def struck_siblings(block: etree._Element) -> list[etree._Element]:
@@ -730,15 +759,18 @@ def read_availability(
         return state
     for element in marked_elements(area, "price", "price"):
         text = inline_text(element) or ""
-        if len(text) <= MAX_LABEL_LENGTH and normalize_availability(text) == "OutOfStock":
+        if len(text) <= MAX_LABEL_LENGTH and normalize_availability(text) == "OutOfStock" and not OPTION_MENU(element):
             return "OutOfStock"
     return buy_control_state(area, ignored)
 
 
 def marked_stock(area: etree._Element) -> Availability | None:
-    """The stock an element marked stock/availability states."""
+    """The stock an element marked stock/availability states; one holding a size or colour menu is passed
+    over (here and in price slots), since its text is the options' ("8 - Not available"), not the product's."""
     for word in ("stock", "availability"):
         for element in marked_elements(area, word, "availability"):
+            if OPTION_MENU(element):
+                continue
             state = normalize_availability(inline_text(element))
             if state:
                 return state

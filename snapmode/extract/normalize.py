@@ -68,6 +68,9 @@ PLACEHOLDER_WORDS = frozenset(
 )
 PLACEHOLDER_PARTS = ("placeholder", "no-image", "no_image", "noimage")  # "woocommerce-placeholder-600x600"
 NON_PHOTO_EXTENSIONS = (".svg", ".ico")
+# A CDN's scheme-relative link glued to the shop's own address by its template ("https://shop.example//cdn.example/
+# p/1.jpg"): the photo is on the CDN.
+GLUED_HOST = re.compile(r"^//(?P<host>(?:[a-z0-9-]+\.)+[a-z]{2,})(?P<path>/.*)$", re.IGNORECASE)
 WORD_SEPARATORS = re.compile(r"[-_.\s]+")
 HTML_TAG = re.compile(r"<[a-zA-Z/!]")
 # A title's separators, and the arrows and chevrons a brand link ends with ("MICHAEL Michael Kors ►").
@@ -199,6 +202,10 @@ def image_url(link: object, base: str) -> str | None:
     url = absolute_url(link, base)
     if url is None:
         return None
+    parts = urlsplit(url)
+    glued = GLUED_HOST.match(parts.path)
+    if glued:
+        url = parts._replace(netloc=glued.group("host"), path=glued.group("path")).geturl()
     filename = urlsplit(url).path.rsplit("/", 1)[-1].lower()
     if filename.endswith(NON_PHOTO_EXTENSIONS):
         return None
