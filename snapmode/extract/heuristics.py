@@ -95,6 +95,8 @@ BRAND_LABEL = re.compile(
     r"\s*:?\s+",
     re.IGNORECASE,
 )
+# A plug-in's credit line, styled "brand" like the shop's own branding: "powered by Recomatic".
+WIDGET_CREDIT = re.compile(r"(?:powered|provided|hosted|built) by\b", re.IGNORECASE)
 STRUCK_TAGS = frozenset({"s", "del", "strike"})
 OPTION_MENU = etree.XPath(".//select | .//input[@type='radio']")
 # A logo's alt text naming whose it is: "HP logo", "ASUS-Logo", "Logo Bosch".
@@ -721,6 +723,8 @@ def read_sku(scope: etree._Element) -> str | None:
 
 def read_brand(scope: etree._Element) -> str | None:
     for element in marked_elements(scope, "brand", "brand"):
+        if WIDGET_CREDIT.match(inline_text(element) or ""):
+            continue
         text = normalize_brand(BRAND_LABEL.sub("", inline_text(element) or element.get("alt") or ""))
         if text and len(text) <= MAX_LABEL_LENGTH:
             return text

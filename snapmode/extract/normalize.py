@@ -68,6 +68,9 @@ PLACEHOLDER_WORDS = frozenset(
 )
 PLACEHOLDER_PARTS = ("placeholder", "no-image", "no_image", "noimage")  # "woocommerce-placeholder-600x600"
 NON_PHOTO_EXTENSIONS = (".svg", ".ico")
+# A rating's stars or a button's face, drawn as a GIF or PNG and named so: "stars_0.gif", "starb.gif",
+# "stars50.gif", "gift_wrap_button.png" (a photo of a product called "Star" is a JPEG).
+PAGE_ORNAMENT = re.compile(r"^(?:(?:rating[_-]?)?stars?[_-]?[a-z0-9]{0,3}|rating[_-]?\d*|.*[_-](?:button|btn))$")
 # A CDN's scheme-relative link glued to the shop's own address by its template ("https://shop.example//cdn.example/
 # p/1.jpg"): the photo is on the CDN.
 GLUED_HOST = re.compile(r"^//(?P<host>(?:[a-z0-9-]+\.)+[a-z]{2,})(?P<path>/.*)$", re.IGNORECASE)
@@ -211,7 +214,8 @@ def image_url(link: object, base: str) -> str | None:
         return None
     stem = filename.rsplit(".", 1)[0]
     words = set(WORD_SEPARATORS.split(stem))
-    if words & PLACEHOLDER_WORDS or any(part in stem for part in PLACEHOLDER_PARTS):
+    ornament = filename.endswith((".gif", ".png")) and PAGE_ORNAMENT.match(stem)
+    if words & PLACEHOLDER_WORDS or any(part in stem for part in PLACEHOLDER_PARTS) or ornament:
         return None
     return url
 

@@ -94,7 +94,7 @@ ABOUT_A_CHANNEL = re.compile(
 )
 # What an add-to-cart control says, in the languages of the shops seen so far.
 BUY_LABEL = re.compile(
-    r"(?:add to (?:your |my )?(?:cart|bag|basket|trolley)|buy(?: it)? now|ajouter au panier|in den warenkorb|zum warenkorb|"
+    r"(?:add to (?:your |my )?(?:shopping )?(?:cart|bag|basket|trolley)|buy(?: it)? now|ajouter au panier|in den warenkorb|zum warenkorb|"
     r"in den einkaufswagen|in die (?:einkaufs)?tasche|"
     r"a[ñn]adir al carrito|a[ñn]adir a la (?:cesta|bolsa)|aggiungi al carrello|adicionar ao carrinho|comprar|kaufen|"
     r"acheter|in (?:de )?winkel(?:wagen|mand)|toevoegen aan (?:de )?winkel(?:wagen|mand)|dodaj do koszyka|"

@@ -438,7 +438,8 @@ def image_urls(values: list[Any], graph: Graph, page: Page) -> list[str]:
             links = graph.values(value, "contentUrl") + graph.values(value, "url") + [value.get("@id")]
             value = next((link for link in links if isinstance(link, str)), None)
         url = image_url(value, page.base_url)
-        if url:
+        # An <img itemprop=image> without src resolves to the page itself: no photo.
+        if url and url not in (page.url, page.base_url):
             urls.append(url)
     return urls
 
@@ -554,7 +555,7 @@ def opengraph_outside_head(page: Page) -> dict[str, Any]:
 
 
 def twitter_card_layer(page: Page) -> ExtractedProduct:
-    """Twitter product cards: "twitter:labelN" names what "twitter:dataN" holds (PRICE, AVAILABILITY).
+    """Twitter product cards: "twitter:labelN" names what "twitter:dataN" holds (PRICE, AVAILABILITY, BRAND).
     Pages whose cards declare no price give nothing, as every page has a twitter:title."""
     tags: dict[str, list[str]] = {}
     for meta in page.selector.xpath("//meta[starts-with(@name, 'twitter:') or starts-with(@property, 'twitter:')]"):
@@ -574,7 +575,8 @@ def twitter_card_layer(page: Page) -> ExtractedProduct:
         name=next(iter(tags.get("twitter:title", [])), None),
         price=price,
         currency=currency,
-        availability=normalize_availability(labelled.get("AVAILABILITY")),
+        availability=normalize_availability(labelled.get("AVAILABILITY") or labelled.get("PRODUCT AVAILABILITY")),
+        brand=normalize_brand(labelled.get("BRAND")),
         description=next(iter(tags.get("twitter:description", [])), None),
         images=unique(url for value in tags.get("twitter:image", []) if (url := image_url(value, page.base_url))),
     )
