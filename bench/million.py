@@ -60,6 +60,7 @@ from bench.load_search import (
     in_own_process,
     load_1m,
 )
+from bench.revisions import revision_tree
 
 if TYPE_CHECKING:
     from snapmode.backends.vectors.payloads import Payload, SqlitePayloads
@@ -461,16 +462,6 @@ def hammered(
 ) -> list[HttpRun]:
     with serving(home, uploads, code) as api:
         return [asyncio.run(hammer(api.url, uploads, count, seconds)) for count in clients]
-
-
-def revision_tree(cache: Path, revision: str) -> Path:
-    """A checkout of ``revision`` (a git worktree kept under the cache), whose API the bench can start."""
-    commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--verify", f"{revision}^{{commit}}"], check=True,
-                            capture_output=True, text=True).stdout.strip()  # fmt: skip
-    tree = cache / "trees" / commit
-    if not tree.is_dir():
-        subprocess.run(["git", "-C", REPO, "worktree", "add", "--detach", tree, commit], check=True)
-    return tree
 
 
 def compare_serving(

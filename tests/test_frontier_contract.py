@@ -186,6 +186,18 @@ def test_reset_in_flight_after_a_crash(open_frontier: Opener) -> None:
     assert [entry.url for entry in second_run.claim_due(10, now=1.0, lease_seconds=60.0)] == ["https://shop.test/b"]
 
 
+def test_another_processs_searches_see_each_write_at_once(open_frontier: Opener) -> None:
+    writer, reader = open_frontier(), open_frontier()  # each its own connection, as a bolt and a spout have
+    writer.add(SITE, [("https://shop.test/a", 0, "listing"), ("https://shop.test/b", 1, "product")])
+    assert reader.due(now=0.0) == 2 and reader.outstanding(now=0.0) == 2
+    assert [entry.url for entry in writer.claim_due(1, now=0.0, lease_seconds=60.0)] == ["https://shop.test/a"]
+    assert [entry.url for entry in reader.claim_due(10, now=0.0, lease_seconds=60.0)] == ["https://shop.test/b"]
+    writer.complete(Completion(url="https://shop.test/a", status="fetched"), now=1.0)
+    assert reader.counts()["fetched"] == 1 and reader.finished_since(0.5) == 1
+    reader.complete(Completion(url="https://shop.test/b", status="fetched"), now=2.0)
+    assert writer.outstanding(now=2.0) == 0 and writer.page_kinds(SITE).product_pages == 1
+
+
 def test_claimers_never_lease_the_same_url(open_frontier: Opener) -> None:
     urls = [f"https://shop.test/p{i}" for i in range(150)]
     open_frontier().add(SITE, [(url, 0, "product") for url in urls])

@@ -4,6 +4,8 @@ Commit policy: every update asks for a soft commit (``softCommit=true``) and Sol
 searcher is open, so the next read from any process sees the write; the cores' ``autoCommit`` (15 s,
 no new searcher) makes it durable. Reads by id go through realtime get, which also sees uncommitted
 documents. Production would trade this read-your-writes guarantee for throughput with ``commitWithin``.
+The frontier, which writes far more often than it searches, posts its writes without a commit and commits
+before each search instead (``snapmode.backends.frontier.solr``).
 """
 
 from __future__ import annotations

@@ -8,11 +8,13 @@ Two spouts that pick the same due URL both try; Solr applies one write and refus
 ``versions=true``, whose answer lists exactly the documents that were written.
 
 Reads after writes: documents are read by key with real-time get (``/get``), which sees every
-write at once. Searches (due URLs, counts) only see committed documents, so each write asks for a
-soft commit before it returns; any process's next search then sees it, as with the SQLite
-frontier. A searcher per write is affordable here because writes are batches (a page's links, a
-claim) or one per fetched page, a fetch costing far more; hard commits for durability are left to
-``autoCommit`` in the core's solrconfig.xml.
+write at once. Searches (due URLs, counts) only see committed documents, so each search first asks
+for a soft commit, which makes every write made so far, by any process, visible to it, as with the
+SQLite frontier. The commit follows the reads rather than the writes because a crawl writes two or
+three times a page (its links, its outcome, its share of a lease) and searches once a claim of
+several URLs; each soft commit opens a searcher on every replica, with cold caches. A commit with
+nothing new to show costs little. Hard commits for durability are left to ``autoCommit`` in the
+core's solrconfig.xml.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import json
 import secrets
 import time
 from collections.abc import Collection, Iterable
-from typing import Any
+from typing import Any, Self
 
 from snapmode.backends.frontier.base import KINDS, STATUSES, Completion, Continuation, FrontierEntry, PageKinds, Status
 from snapmode.backends.frontier.schedule import FrontierSchedule
@@ -128,7 +130,8 @@ class SolrFrontier:
         for _ in range(_CLAIM_ROUNDS):
             # Until the winners' commits show, a search still finds the URLs they took: leave those out.
             taken = [f"*:* -{_either('url', lost)}"] if lost else []
-            candidates = self._search(filters + taken, rows=limit - len(claimed), sort=order)
+            # The lapsed leases' search just committed: what was written before this claim is visible.
+            candidates = self._search(filters + taken, rows=limit - len(claimed), sort=order, fresh=False)
             leases = [(_leased(entry, now, now + lease_seconds), version) for entry, version in candidates]
             won = self._write(leases)
             claimed += [entry for entry, _ in leases if entry.url in won]
@@ -174,9 +177,8 @@ class SolrFrontier:
     def page_kinds(self, site_id: str) -> PageKinds:
         kinds = self._facet("kind", ["status:fetched", *_site_filter(site_id)])
         # A listing's pages each say how many products it holds: the most any says counts, once per listing.
-        answer = self._core.post(
-            "/select",
-            data={
+        answer = self._select(
+            {
                 "q": "*:*",
                 "fq": ["status:fetched AND kind:listing AND stated_products:[* TO *]", *_site_filter(site_id)],
                 "rows": 0,
@@ -256,7 +258,7 @@ class SolrFrontier:
     def close(self) -> None:
         self._core.close()
 
-    def __enter__(self) -> SolrFrontier:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -299,6 +301,13 @@ class SolrFrontier:
 
     # -- Solr -----------------------------------------------------------------------------
 
+    def _select(self, data: dict[str, Any], *, fresh: bool = True) -> dict[str, Any]:
+        """A search that sees every write made before it, from any process (see the module's docstring);
+        ``fresh=False`` when a search of the same call has just committed."""
+        if fresh:
+            self._core.post("/update", params={**_COMMIT, "wt": "json"}, json=[])
+        return self._core.post("/select", data=data)
+
     def _fetch(self, keys: list[str]) -> dict[str, tuple[FrontierEntry, int]]:
         """Current documents by URL, with their versions (real-time get: sees every write)."""
         found: dict[str, tuple[FrontierEntry, int]] = {}
@@ -311,9 +320,11 @@ class SolrFrontier:
                 found[doc["url"]] = (FrontierEntry(**doc), version)
         return found
 
-    def _search(self, filters: list[str], *, rows: int, sort: str = "url asc") -> list[tuple[FrontierEntry, int]]:
-        answer = self._core.post(
-            "/select", data={"q": "*:*", "fq": filters, "rows": rows, "sort": sort, "fl": "*,_version_", "wt": "json"}
+    def _search(
+        self, filters: list[str], *, rows: int, sort: str = "url asc", fresh: bool = True
+    ) -> list[tuple[FrontierEntry, int]]:
+        answer = self._select(
+            {"q": "*:*", "fq": filters, "rows": rows, "sort": sort, "fl": "*,_version_", "wt": "json"}, fresh=fresh
         )
         found = []
         for doc in answer["response"]["docs"]:
@@ -322,14 +333,13 @@ class SolrFrontier:
         return found
 
     def _count(self, filters: list[str]) -> int:
-        answer = self._core.post("/select", data={"q": "*:*", "fq": filters, "rows": 0, "wt": "json"})
+        answer = self._select({"q": "*:*", "fq": filters, "rows": 0, "wt": "json"})
         return answer["response"]["numFound"]
 
     def _facet(self, field: str, filters: list[str]) -> dict[str, int]:
         """Documents per value, largest first, ties in value order."""
-        answer = self._core.post(
-            "/select",
-            data={
+        answer = self._select(
+            {
                 "q": "*:*",
                 "fq": filters,
                 "rows": 0,
@@ -352,7 +362,7 @@ class SolrFrontier:
         docs = [entry.model_dump(exclude_none=True) | {"_version_": version} for entry, version in writes]
         answer = self._core.post(
             "/update",
-            params={"failOnVersionConflicts": "false", "versions": "true", "wt": "json", **_COMMIT},
+            params={"failOnVersionConflicts": "false", "versions": "true", "wt": "json"},
             json=docs,
         )
         return set(answer.get("adds", [])[::2])
