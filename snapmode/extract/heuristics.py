@@ -650,7 +650,7 @@ def price_carriers(block: etree._Element) -> list[etree._Element]:
         if not isinstance(element.tag, str) or element.tag in OUTSIDE_PRODUCT_TAGS:
             continue
         text = carrier_text(element)
-        if not text or NOT_A_PRICE_TEXT.search(text) or parse_price(text)[0] is None or cents_of_a_price(element):
+        if not text or NOT_A_PRICE_TEXT.search(text) or parse_price(text)[0] is None or cents_of_a_price(element, text):
             continue
         carriers = [kept for kept in carriers if kept not in element.iterancestors()]
         carriers.append(element)
@@ -672,8 +672,9 @@ def carrier_text(element: etree._Element) -> str:
     return text
 
 
-def cents_of_a_price(element: etree._Element) -> bool:
-    return bool(CENTS_PART.match(element_text(element))) and bool(WHOLE_PART.match(element_text(element.getprevious())))
+def cents_of_a_price(element: etree._Element, text: str) -> bool:
+    """Whether an element, whose text is ``text``, holds the cents of the price its previous sibling starts."""
+    return bool(CENTS_PART.match(text)) and bool(WHOLE_PART.match(element_text(element.getprevious())))
 
 
 def struck_siblings(block: etree._Element) -> list[etree._Element]:
@@ -723,9 +724,10 @@ def read_sku(scope: etree._Element) -> str | None:
 
 def read_brand(scope: etree._Element) -> str | None:
     for element in marked_elements(scope, "brand", "brand"):
-        if WIDGET_CREDIT.match(inline_text(element) or ""):
+        shown = inline_text(element)
+        if shown and WIDGET_CREDIT.match(shown):
             continue
-        text = normalize_brand(BRAND_LABEL.sub("", inline_text(element) or element.get("alt") or ""))
+        text = normalize_brand(BRAND_LABEL.sub("", shown or element.get("alt") or ""))
         if text and len(text) <= MAX_LABEL_LENGTH:
             return text
     return None

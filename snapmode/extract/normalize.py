@@ -208,8 +208,9 @@ def image_url(link: object, base: str) -> str | None:
     parts = urlsplit(url)
     glued = GLUED_HOST.match(parts.path)
     if glued:
-        url = parts._replace(netloc=glued.group("host"), path=glued.group("path")).geturl()
-    filename = urlsplit(url).path.rsplit("/", 1)[-1].lower()
+        parts = parts._replace(netloc=glued.group("host"), path=glued.group("path"))
+        url = parts.geturl()
+    filename = parts.path.rsplit("/", 1)[-1].lower()
     if filename.endswith(NON_PHOTO_EXTENSIONS):
         return None
     stem = filename.rsplit(".", 1)[0]

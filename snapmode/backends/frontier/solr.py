@@ -128,8 +128,9 @@ class SolrFrontier:
         claimed: list[FrontierEntry] = []
         lost: list[str] = []
         for _ in range(_CLAIM_ROUNDS):
-            # Until the winners' commits show, a search still finds the URLs they took: leave those out.
-            taken = [f"*:* -{_either('url', lost)}"] if lost else []
+            # The search sees the state of the claim's start: leave out the URLs leased since, by others or this claim.
+            leased = lost + [entry.url for entry in claimed]
+            taken = [f"*:* -{_either('url', leased)}"] if leased else []
             # The lapsed leases' search just committed: what was written before this claim is visible.
             candidates = self._search(filters + taken, rows=limit - len(claimed), sort=order, fresh=False)
             leases = [(_leased(entry, now, now + lease_seconds), version) for entry, version in candidates]
