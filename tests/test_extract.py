@@ -233,8 +233,8 @@ BUY_BOX_PAGE = """<html><body><main><section class="details">
         ("<button disabled>Add to Cart</button>", "OutOfStock"),  # a button the shopper cannot press
         ('<button style="display: none">Add to Cart</button>', "OutOfStock"),
         ('<button aria-disabled="true">Add to Cart</button>', "OutOfStock"),
-        # disabled until a size is chosen: says nothing about stock
-        ('<select name="size"><option>S</option></select><button disabled>Add to Cart</button>', None),
+        # disabled until a size is chosen: the shop sells it and waits for the size
+        ('<select name="size"><option>S</option></select><button disabled>Add to Cart</button>', "InStock"),
         ('<div class="also-viewed"><button>Add to Cart</button></div>', None),  # another product's button
     ],
 )

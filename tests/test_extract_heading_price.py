@@ -72,12 +72,12 @@ def test_a_german_shopping_bag_button_says_the_product_can_be_bought(label: str)
     assert extract_product(page(product_block(extra=button)), URL).availability == "InStock"
 
 
-def test_a_disabled_buy_button_waiting_for_a_size_from_a_list_of_links_says_nothing_of_stock():
+def test_a_disabled_buy_button_waiting_for_a_size_from_a_list_of_links_is_in_stock():
     sizes = (
         '<ul class="options variants"><li class="soldOut"><a href="?variant=003">XS</a></li>'
         '<li><a href="?variant=007">XL</a></li></ul>'
     )
     button = '<button type="submit" class="btn bag large disabled noSize" disabled>In die Einkaufstasche</button>'
-    assert extract_product(page(product_block(extra=sizes + button)), URL).availability is None
+    assert extract_product(page(product_block(extra=sizes + button)), URL).availability == "InStock"
     # Without a choice to make, the disabled button says the product cannot be bought.
     assert extract_product(page(product_block(extra=button)), URL).availability == "OutOfStock"

@@ -54,7 +54,7 @@ from snapmode.extract.specs import (
 )
 from snapmode.extract.stock import BUY_LABEL, buy_control_state, read_delivery_lines, read_stock_lines, stock_line_state
 from snapmode.extract.structured import category_path
-from snapmode.extract.titles import CLASS_WORDS, heading_name, product_heading
+from snapmode.extract.titles import CLASS_WORDS, brand_heading, heading_name, product_heading
 
 MAX_SCOPE_CLIMB = 6
 MAX_PHOTO_ELEMENTS = 500  # bounds the work on pages with thousands of <img>
@@ -95,6 +95,9 @@ BRAND_LABEL = re.compile(
     r"\s*:?\s+",
     re.IGNORECASE,
 )
+# Marks with "brand" that are not the product's: a block of several ("featured_brands", "topBrands": the shop's
+# brand navigation) and the shop's brand colours ("brandColor_sp1", styling any element).
+NOT_THE_BRAND_MARK = re.compile(r"brands|brand[-_]?colou?r", re.IGNORECASE)
 # A plug-in's credit line, styled "brand" like the shop's own branding: "powered by Recomatic".
 WIDGET_CREDIT = re.compile(r"(?:powered|provided|hosted|built) by\b", re.IGNORECASE)
 STRUCK_TAGS = frozenset({"s", "del", "strike"})
@@ -266,9 +269,14 @@ class Layout:
         if group == "identity":
             name = heading_name(self.title) if self.title is not None else None
             logo = logo_brand(self.title, name) if self.title is not None else None
+            split = brand_heading(self.title, self.page) if self.title is not None else None
+            heading_brand, name = split if split else (None, name)
             return {
                 "name": name,
-                "brand": read_brand(scope) or logo or (None if found_so_far.brand else self.specs.brand),
+                "brand": read_brand(scope)
+                or logo
+                or heading_brand
+                or (None if found_so_far.brand else self.specs.brand),
                 "sku": read_sku(scope) or (None if found_so_far.sku else self.identifier()),
                 "categories": read_breadcrumbs(self.page, name or found_so_far.name),
             }
@@ -724,10 +732,13 @@ def read_sku(scope: etree._Element) -> str | None:
 
 def read_brand(scope: etree._Element) -> str | None:
     for element in marked_elements(scope, "brand", "brand"):
+        if NOT_THE_BRAND_MARK.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            continue
         shown = inline_text(element)
         if shown and WIDGET_CREDIT.match(shown):
             continue
-        text = normalize_brand(BRAND_LABEL.sub("", shown or element.get("alt") or ""))
+        logo = element.get("alt") or next((img.get("alt") for img in islice(element.iter("img"), 1)), None)
+        text = normalize_brand(BRAND_LABEL.sub("", shown or logo or ""))
         if text and len(text) <= MAX_LABEL_LENGTH:
             return text
     return None

@@ -174,8 +174,8 @@ def describes_an_option(element: etree._Element) -> bool:
 
 
 def buy_control_state(area: etree._Element, ignored: Callable[[etree._Element], bool]) -> Availability | None:
-    """InStock when this product's add-to-cart control can be pressed; OutOfStock when it exists but is
-    disabled or hidden and no choice (size, colour) is pending that would enable it; else None."""
+    """InStock when this product's add-to-cart control can be pressed, or is disabled or hidden only until a choice
+    (size, colour) is made; OutOfStock when it is disabled or hidden and no choice is pending; None without one."""
     blocked = []
     for control in buy_controls(area, ignored):
         if not unusable(control):
@@ -185,7 +185,7 @@ def buy_control_state(area: etree._Element, ignored: Callable[[etree._Element], 
         return None
     form = next(blocked[0].iterancestors("form"), None)
     pending = PENDING_CHOICE(area) or (form is not None and PENDING_CHOICE(form))
-    return None if pending else "OutOfStock"
+    return "InStock" if pending else "OutOfStock"
 
 
 def buy_controls(area: etree._Element, ignored: Callable[[etree._Element], bool]) -> Iterator[etree._Element]:

@@ -47,6 +47,12 @@ ID_SCHEME = re.compile(r"^[a-z]+[0-9]*:\s*", re.IGNORECASE)  # productID "isbn:9
 # The kind of identifier some shops write before a SKU's value ("sku:1299751", "mpn:A 668178"); only known
 # kinds are cut, as a SKU may itself hold a colon.
 SKU_SCHEME = re.compile(r"^(?:sku|mpn|isbn|ean|upc|gtin[0-9]*)\s*:\s*", re.IGNORECASE)
+# The label a shop prints before its number, kept in a microdata SKU read from the page's text ("Item # 101095"):
+# a word, then "#", ":" or "No."; a bare word is not cut, as a SKU may start with one ("MODEL123").
+SKU_PRINTED_LABEL = re.compile(
+    r"^(?:sku|item|art(?:ikel|icle)?|style|model|product|ref(?:erence)?)\s*(?:#|:|no\.|nr\.|number\b)\s*[:#]?\s*",
+    re.IGNORECASE,
+)
 # "identifier" last: schema.org's generic one, and data-vocabulary.org's only one for a product ("mpn:04044499",
 # "upc:..."), where shops put the item number they print.
 IDENTIFIER_PROPERTIES = ("productID", "gtin13", "gtin", "gtin14", "gtin12", "gtin8", "productGroupID", "identifier")
@@ -90,7 +96,10 @@ class Graph:
         """Every value of a property, lists flattened and references resolved."""
         raw = node.get(name)
         if raw is None:
-            raw = next((value for key, value in node.items() if local_name(key) == name), None)
+            # Prefixed ("schema:price") or miscased ("pricecurrency") names: pages write both, and no two schema.org
+            # properties differ by case alone.
+            wanted = name.casefold()
+            raw = next((value for key, value in node.items() if local_name(key).casefold() == wanted), None)
         return [self.resolve(value) for value in islice(flatten(raw), MAX_VALUES)]
 
     def nodes(self, node: Node, name: str) -> list[Node]:
@@ -322,7 +331,7 @@ def read_product(node: Node, graph: Graph, page: Page) -> ExtractedProduct:
     price = read_offers(offers, graph)
     images = [url for item in [node, *variants] for url in image_urls(graph.values(item, "image"), graph, page)]
     return ExtractedProduct(
-        name=graph.text(node, "name"),
+        name=name_of(node, graph),
         price=price.price,
         regular_price=price.regular_price,
         currency=price.currency,
@@ -340,7 +349,8 @@ def read_product(node: Node, graph: Graph, page: Page) -> ExtractedProduct:
 
 def offer_nodes(node: Node, graph: Graph) -> list[Node]:
     offers = []
-    for offer in graph.nodes(node, "offers"):
+    # "offerDetails": data-vocabulary.org's name for a product's offer.
+    for offer in graph.nodes(node, "offers") or graph.nodes(node, "offerDetails"):
         offers.append(offer)
         if "AggregateOffer" in types_of(offer):
             offers.extend(graph.nodes(offer, "offers"))
@@ -359,7 +369,8 @@ class OfferPrice:
 def read_offer(offer: Node, graph: Graph) -> OfferPrice:
     price, price_currency = first_price(graph.values(offer, "price") + graph.values(offer, "lowPrice"))
     regular = None
-    currency = normalize_currency(graph.text(offer, "priceCurrency"))
+    # "currency": data-vocabulary.org's name for it, still on pages of its era.
+    currency = normalize_currency(graph.text(offer, "priceCurrency") or graph.text(offer, "currency"))
     for spec in graph.nodes(offer, "priceSpecification"):
         amount, spec_currency = first_price(graph.values(spec, "price"))
         if local_name(graph.text(spec, "priceType") or "") in REGULAR_PRICE_TYPES:
@@ -386,8 +397,18 @@ def availability_of(node: Node, graph: Graph) -> Availability | None:
 
 
 def sku_of(node: Node, graph: Graph) -> str | None:
-    """A node's SKU without the kind of identifier written before it ("sku:1299751" is 1299751)."""
-    return SKU_SCHEME.sub("", graph.text(node, "sku") or "") or None
+    """A node's SKU without the kind of identifier or the label written before it ("sku:1299751" is 1299751,
+    "Item # 101095" is 101095)."""
+    return SKU_PRINTED_LABEL.sub("", SKU_SCHEME.sub("", graph.text(node, "sku") or "")) or None
+
+
+def name_of(node: Node, graph: Graph) -> str | None:
+    """A node's name, without a labelled SKU printed inside the element that holds it: microdata reads the name
+    as all of its element's text, and some shops set "Item # 101095" in the title's heading."""
+    name, printed_sku = graph.text(node, "name"), graph.text(node, "sku")
+    if name and printed_sku and printed_sku != sku_of(node, graph) and name.endswith(f" {printed_sku}"):
+        return name.removesuffix(printed_sku).rstrip(" -|,")
+    return name
 
 
 def fallback_sku(node: Node, offers: list[Node], graph: Graph) -> str | None:

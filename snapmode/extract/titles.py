@@ -9,7 +9,9 @@ whose class or id calls it the product's title or name ("product-title", "Produc
 Some shops print the price inside the heading (``<h1>Linen Dress <span class="price">49,90</span></h1>``): the
 name is the heading's text without it. Others set the brand in it as its own element, often a link to the brand's
 page styled on a line of its own (``<h1><a class="title__brand">Maison Francis Kurkdjian</a><span>Gentle Fluidity
-Gold</span></h1>``): read as one text the two run together ("KurkdjianGentle"), so the name is the rest.
+Gold</span></h1>``): read as one text the two run together ("KurkdjianGentle"), so the name is the rest. Others
+head the product with the brand alone and set its name in the heading below (``<h1>Kryptonite</h1><h2>KryptoLok
+Series 2</h2>``): where the document's title reads the two as one, so does the name.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from itertools import islice
 from lxml import etree
 
 from snapmode.extract.lines import is_block
-from snapmode.extract.names import document_titles, key, start_alike
+from snapmode.extract.names import MIN_SHOWN_WORDS, document_titles, key, start_alike
 from snapmode.extract.normalize import VISIBLE_TEXT, clean_text, inline_text, parse_price
 from snapmode.extract.page import Page
 
@@ -30,6 +32,7 @@ MAX_ELEMENTS = 5_000  # body elements looked at for a title without an <h1> (bou
 MAX_TITLE_LENGTH = 200  # of an element's text to be a title, not a block of copy
 MAX_RAW_TITLE_LENGTH = 10 * MAX_TITLE_LENGTH  # its characters as written, spaces included, before cleaning
 TITLE_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "span", "div", "td", "p", "strong", "b", "font", "label"})
+SUBHEADING_TAGS = frozenset({"h2", "h3"})
 MIN_TITLE_KEY = 6  # letters and digits of a text that can show a title ("Ref #:" does not)
 WORD = re.compile(r"\w+")
 # Class or id words naming a product's title: "product-title", "productName", "item_name", "TopNameLabel", or the
@@ -70,6 +73,20 @@ def heading_name(heading: etree._Element) -> str | None:
         return inline_text(heading)
     kept = [text for text in VISIBLE_TEXT(heading) if not inside(text_owner(text), slots)]
     return clean_text("".join(kept)) or inline_text(heading)
+
+
+def brand_heading(heading: etree._Element, page: Page) -> tuple[str, str] | None:
+    """The brand and the whole name, where the heading is only the brand and the heading after it the rest of the
+    name, as the document's title shows them ("Kryptonite KryptoLok Series 2 w/ Key"); a section's heading below a
+    one-word title is not in that title."""
+    brand = inline_text(heading)
+    below = next((sibling for sibling in heading.itersiblings() if isinstance(sibling.tag, str)), None)
+    if not brand or len(brand.split()) >= MIN_SHOWN_WORDS or below is None or below.tag not in SUBHEADING_TAGS:
+        return None
+    whole = f"{brand} {inline_text(below) or ''}".strip()
+    if whole != brand and any(key(title).startswith(key(whole)) for title in document_titles(page)):
+        return brand, whole
+    return None
 
 
 def shows_price(element: etree._Element) -> bool:
