@@ -344,6 +344,17 @@ def test_several_processes_write_one_store(open_index):
     index.close()
 
 
+def test_another_connections_searches_see_each_write_at_once(open_index):
+    writer, reader = open_index(), open_index()  # each its own connection, as the index bolt and the API have
+    writer.upsert(CATALOGUE[:2])
+    assert reader.count() == 2 and ids(reader.search("Jackshirt", ProductFilters())) == ["jacket"]
+    writer.upsert([make_product("pants", name="Cora Parachute Pant", brand="Zenith", price="99.00")])
+    assert facet(reader.search(None, ProductFilters()), "brand") == {"Luma": 2, "Zenith": 1}
+    assert reader.coverage("luma").products == 3
+    writer.close()
+    reader.close()
+
+
 def _replay_observations(open_index: OpenIndex, times: list[float]) -> None:
     index = open_index()
     for fetched_at in times:

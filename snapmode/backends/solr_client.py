@@ -1,11 +1,14 @@
 """A thin JSON client for one Solr core, shared by the Solr backends.
 
-Commit policy: every update asks for a soft commit (``softCommit=true``) and Solr answers once the new
+Commit policy: an update asks for a soft commit (``softCommit=true``) and Solr answers once the new
 searcher is open, so the next read from any process sees the write; the cores' ``autoCommit`` (15 s,
 no new searcher) makes it durable. Reads by id go through realtime get, which also sees uncommitted
-documents. Production would trade this read-your-writes guarantee for throughput with ``commitWithin``.
-The frontier, which writes far more often than it searches, posts its writes without a commit and commits
-before each search instead (``snapmode.backends.frontier.solr``).
+documents. The cores written far more often than they are searched, the frontier and the products (a crawl
+writes every page; searches come per claim or per shopper's query), post their writes without a commit
+(``commit=False``: Solr soft-commits them within ``COMMIT_WITHIN_MS`` for readers outside SnapMode) and commit
+before each of their searches instead (``fresh=True``), which makes every write made so far, by any process,
+visible to the search: the same guarantee, at one commit per search rather than per write. A commit with
+nothing new to show costs little.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from snapmode.config import SolrSettings
 from snapmode.errors import BackendUnavailable, InvalidRequest
 
 PAGE_SIZE = 500
+COMMIT_WITHIN_MS = 1000  # uncommitted writes become searchable this soon without a fresh search
+_SOFT_COMMIT = {"softCommit": "true", "commit": "true", "waitSearcher": "true", "wt": "json"}
 
 
 class VersionConflict(Exception):
@@ -32,13 +37,18 @@ class SolrCore:
         self.url = f"{settings.url.rstrip('/')}/{core}"
         self._http = httpx.Client(base_url=self.url, timeout=settings.timeout)
 
-    def query(self, body: dict[str, Any]) -> dict[str, Any]:
-        """A JSON Request API search (``query``, ``filter``, ``sort``, ``facet``, ``params``...)."""
+    def query(self, body: dict[str, Any], *, fresh: bool = False) -> dict[str, Any]:
+        """A JSON Request API search (``query``, ``filter``, ``sort``, ``facet``, ``params``...); ``fresh``
+        commits first, so it sees writes posted without a commit."""
+        if fresh:
+            self.commit()
         return self._call("POST", "/select", json=body)
 
-    def query_all(self, body: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    def query_all(self, body: dict[str, Any], *, fresh: bool = False) -> Iterator[dict[str, Any]]:
         """Every matching document, paged with a cursor (``body["sort"]`` must end with ``id``)."""
         cursor = "*"
+        if fresh:
+            self.commit()
         while True:
             answer = self.query(body | {"limit": PAGE_SIZE, "params": body.get("params", {}) | {"cursorMark": cursor}})
             yield from answer["response"]["docs"]
@@ -56,9 +66,15 @@ class SolrCore:
             return [answer["doc"]] if answer["doc"] else []
         return answer["response"]["docs"]
 
-    def update(self, commands: list[dict[str, Any]] | dict[str, Any]) -> None:
-        """Send documents (a list) or commands (``{"delete": ...}``) and soft-commit them."""
-        self._call("POST", "/update", params={"softCommit": "true"}, json=commands)
+    def update(self, commands: list[dict[str, Any]] | dict[str, Any], *, commit: bool = True) -> None:
+        """Send documents (a list) or commands (``{"delete": ...}``) and soft-commit them; without ``commit``,
+        only a ``fresh`` search or ``COMMIT_WITHIN_MS`` makes them searchable (realtime get sees them at once)."""
+        params = {"softCommit": "true"} if commit else {"commitWithin": str(COMMIT_WITHIN_MS)}
+        self._call("POST", "/update", params=params, json=commands)
+
+    def commit(self) -> None:
+        """A soft commit, answered once the new searcher is open: every write so far becomes searchable."""
+        self._call("POST", "/update", params=_SOFT_COMMIT, json=[])
 
     def post(self, path: str, **kwargs: Any) -> dict[str, Any]:
         """Any request to the core (``params``, ``data`` or ``json`` as httpx takes them), errors mapped."""

@@ -36,7 +36,6 @@ from snapmode.ids import canonical
 _PAGE = 1000  # documents per search or real-time get when walking many URLs
 _CLAIM_ROUNDS = 3  # searches per claim when other claimers won some of the candidates
 _WRITE_TRIES = 10  # read-modify-write attempts of one URL before giving up on a busy document
-_COMMIT = {"softCommit": "true", "commit": "true", "waitSearcher": "true"}
 
 
 def _either(field: str, values: Iterable[str]) -> str:
@@ -306,7 +305,7 @@ class SolrFrontier:
         """A search that sees every write made before it, from any process (see the module's docstring);
         ``fresh=False`` when a search of the same call has just committed."""
         if fresh:
-            self._core.post("/update", params={**_COMMIT, "wt": "json"}, json=[])
+            self._core.commit()
         return self._core.post("/select", data=data)
 
     def _fetch(self, keys: list[str]) -> dict[str, tuple[FrontierEntry, int]]:

@@ -3,6 +3,8 @@
 Same semantics as ``SqliteProductIndex``. An upsert reads the stored products by realtime get and writes
 them back with their ``_version_``: when another process wrote one in between, Solr refuses the batch
 (409) and the upsert starts over, so "newer observation wins" holds across processes without a lock.
+A crawl upserts every page and searches seldom, so writes go without a commit and every search commits first
+(``snapmode.backends.solr_client``): each search still sees every product written before it, by any process.
 
 Product documents carry the ``text_version`` of the text fields they were indexed with; the first search or
 upsert of each ``SolrProductIndex`` rewrites those of an older version from their stored JSON (as the SQLite
@@ -84,7 +86,8 @@ class SolrProductIndex:
                     "filter": [f"-(+text_version:{TEXT_VERSION} +coverage_version:{COVERAGE_VERSION})"],
                     "sort": "id asc",
                     "fields": "data",
-                }
+                },
+                fresh=True,
             )
             batch: list[Product] = []
             for doc in stale:
@@ -100,7 +103,7 @@ class SolrProductIndex:
             return
         for attempt in range(_UPSERT_ATTEMPTS):
             try:
-                self._core.update(self._changes(products))
+                self._core.update(self._changes(products), commit=False)
                 return
             except VersionConflict:
                 time.sleep(0.05 * attempt)
@@ -143,7 +146,8 @@ class SolrProductIndex:
                 "sort": "observed_at asc, id asc",
                 "fields": "data",
                 "params": {"product": product_id},
-            }
+            },
+            fresh=True,
         )
         return [PricePoint.model_validate_json(doc["data"]) for doc in docs]
 
@@ -167,7 +171,8 @@ class SolrProductIndex:
                 "fields": "data",
                 "facet": _FACETS,
                 "params": params,
-            }
+            },
+            fresh=True,
         )
         facets = answer.get("facets", {})
         return ProductPage(
@@ -187,7 +192,7 @@ class SolrProductIndex:
         )
 
     def count(self) -> int:
-        return self._core.query({"query": "type:product", "limit": 0})["response"]["numFound"]
+        return self._core.query({"query": "type:product", "limit": 0}, fresh=True)["response"]["numFound"]
 
     def coverage(self, site: str) -> Coverage:
         self._update_text_fields()
@@ -201,7 +206,8 @@ class SolrProductIndex:
                     "sources": {"type": "terms", "field": "field_sources", "limit": -1},
                 },
                 "params": {"site": site},
-            }
+            },
+            fresh=True,
         )
         facets = answer.get("facets", {})
         fields = {field: FieldCoverage(products=0) for field in COVERAGE_FIELDS}
