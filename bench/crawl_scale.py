@@ -1,6 +1,7 @@
 """The crawler at scale: whole-shop crawls of scale shops of 1k, 10k and 100k products, pages/s against the smallest.
 
     .venv/bin/python bench/crawl_scale.py [--products 1000 10000 100000] [--quick] [--plot PNG] [--json]
+                                          [--backend sqlite|solr]
 
 Each size gets a scale shop of its own (``snapmode shop serve --products N`` in its own process, no access log)
 and a crawl in a fresh process of its own: the crawler topology in the embedded runner, as ``snapmode crawl``
@@ -8,7 +9,9 @@ runs it, with the politeness delay off for the shop's host only (as bench/crawl.
 queue; nothing is downloaded or embedded. The crawl process reports its pages and resident memory every two
 seconds; the table gives pages/s of each crawl, its ratio to the first (smallest) size's in this same run,
 and the crawler's resident memory at a quarter, half, three quarters and the end of each crawl. A crawl that
-does not find every product of its shop fails the bench.
+does not find every product of its shop fails the bench. ``--backend solr`` keeps the frontier, products, sites
+and rejects in Solr (``scripts/services/solr start`` first; the bench empties its cores) and adds Solr's CPU
+seconds and each core's commits during each crawl.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.local_server import ServerDidNotStart, free_port
+from snapmode.errors import BackendUnavailable
 
 SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (300, 1_000)
@@ -50,6 +54,13 @@ class Sample(BaseModel):
     rss_mb: float
 
 
+class SolrLoad(BaseModel):
+    """What a crawl cost the Solr server: its CPU seconds and each core's commits."""
+
+    cpu_s: float
+    commits: dict[str, int]
+
+
 class SizeResult(BaseModel):
     products: int
     pages: int
@@ -61,6 +72,7 @@ class SizeResult(BaseModel):
     peak_rss_mb: float
     shop_rss_mb: float  # the shop process at the end of the crawl
     load_average: float  # 1-minute load average when the crawl started
+    solr: SolrLoad | None = None  # --backend solr
     samples: list[Sample]
 
 
@@ -75,7 +87,43 @@ def rss_mb(pid: int | str = "self") -> float:
 # --- the crawl process --------------------------------------------------------------------------
 
 
-def crawl_child(root_url: str) -> None:
+SOLR_STORES = {"product_index": "solr", "frontier": "solr", "sites": "solr", "rejects": "solr"}
+SOLR_PIDFILE = REPO / "var" / "services" / "solr" / "pid"  # scripts/services/solr's
+
+
+def solr_reading() -> tuple[float, dict[str, int]]:
+    """Solr's CPU seconds so far (its process and children) and each core's commits so far."""
+    import psutil
+
+    from snapmode.config import Settings
+
+    if not SOLR_PIDFILE.exists():
+        raise BenchError(f"no Solr started by scripts/services/solr ({SOLR_PIDFILE}): scripts/services/solr start")
+    server = psutil.Process(int(SOLR_PIDFILE.read_text()))
+    cpu = sum(sum(p.cpu_times()[:2]) for p in [server, *server.children(recursive=True)])
+    metrics = httpx.get(
+        f"{Settings().solr.url}/admin/metrics",
+        params={"group": "core", "prefix": "UPDATE.updateHandler.commits", "wt": "json"},
+        timeout=30,
+    ).json()["metrics"]
+    return cpu, {
+        name.rsplit(".", 1)[-1]: values["UPDATE.updateHandler.commits"]["count"] for name, values in metrics.items()
+    }
+
+
+def empty_solr_cores() -> None:
+    """A crawl drains every registered site: an earlier run's sites and URLs would hold it up."""
+    from snapmode.backends.solr_client import SolrCore
+    from snapmode.config import Settings
+
+    settings = Settings().solr
+    for name in settings.cores:
+        core = SolrCore(settings, name)
+        core.delete_all()
+        core.close()
+
+
+def crawl_child(root_url: str, backend: str) -> None:
     """Crawl the shop into a temporary home, one JSON sample per line on stdout, the summary last."""
     from launch.runner.local import run_crawl
     from snapmode.config import Settings
@@ -87,7 +135,8 @@ def crawl_child(root_url: str) -> None:
 
     host = host_key(root_url)
     with tempfile.TemporaryDirectory(prefix="snapmode-crawl-scale-") as home:
-        settings = Settings(home=Path(home), crawl={"allow_hosts": [host], "no_delay_hosts": [host]})
+        stores = SOLR_STORES if backend == "solr" else {}
+        settings = Settings(home=Path(home), crawl={"allow_hosts": [host], "no_delay_hosts": [host]}, **stores)
         started = time.monotonic()
         services = Services.shared(settings)
         register_site(services, root_url, RULES_PATH.read_text())
@@ -151,12 +200,18 @@ def at_share(samples: list[Sample], total: int, share: float) -> float:
     return next((s.rss_mb for s in samples if s.pages >= share * total), samples[-1].rss_mb)
 
 
-def crawl_size(products: int, seed: int, console: Console) -> dict:
+def crawl_size(products: int, seed: int, backend: str, console: Console) -> dict:
     load = os.getloadavg()[0]
+    if backend == "solr":
+        empty_solr_cores()
+        solr_before = solr_reading()
     with scale_shop(products, seed) as (root, shop_pid):
         console.log(f"{products:,} products: shop at {root} (load average {load:.2f})")
         process = subprocess.Popen(
-            [sys.executable, __file__, "--child", root], cwd=REPO, stdout=subprocess.PIPE, text=True
+            [sys.executable, __file__, "--child", root, "--backend", backend],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         samples: list[Sample] = []
         summary = None
@@ -179,15 +234,20 @@ def crawl_size(products: int, seed: int, console: Console) -> dict:
         if process.wait(timeout=CRAWL_TIMEOUT_S) != 0 or summary is None:
             raise BenchError(f"the crawl of {products:,} products failed (status {process.returncode})")
         shop_rss = rss_mb(shop_pid)
+    solr = None
+    if backend == "solr":
+        (cpu_before, commits_before), (cpu_after, commits_after) = solr_before, solr_reading()
+        commits = {core: count - commits_before.get(core, 0) for core, count in commits_after.items()}
+        solr = SolrLoad(cpu_s=round(cpu_after - cpu_before, 1), commits=commits)
     if summary["found"] != products:
         raise BenchError(f"the crawl found {summary['found']:,} of {products:,} products")
-    return {"summary": summary, "samples": samples, "shop_rss_mb": shop_rss, "load_average": load}
+    return {"summary": summary, "samples": samples, "shop_rss_mb": shop_rss, "load_average": load, "solr": solr}
 
 
-def bench(sizes: list[int], seed: int, console: Console) -> list[SizeResult]:
+def bench(sizes: list[int], seed: int, backend: str, console: Console) -> list[SizeResult]:
     results: list[SizeResult] = []
     for products in sizes:
-        run = crawl_size(products, seed, console)
+        run = crawl_size(products, seed, backend, console)
         summary, samples = run["summary"], run["samples"]
         rate = summary["pages"] / summary["seconds"]
         results.append(
@@ -202,6 +262,7 @@ def bench(sizes: list[int], seed: int, console: Console) -> list[SizeResult]:
                 peak_rss_mb=round(max(s.rss_mb for s in samples), 1),
                 shop_rss_mb=round(run["shop_rss_mb"], 1),
                 load_average=round(run["load_average"], 2),
+                solr=run["solr"],
                 samples=samples,
             )
         )
@@ -216,13 +277,19 @@ def table(results: list[SizeResult]) -> Table:
         caption=f"ratio: pages/s over the {reference.products:,}-product crawl's, in this run",
     )
     columns = ["products", "pages", "seconds", "pages/s", "ratio", "crawler RSS MB at 25/50/75/100 %", "peak"]
-    for column in [*columns, "shop RSS MB", "load"]:
+    on_solr = reference.solr is not None
+    for column in [*columns, "shop RSS MB", "load", *(["Solr CPU s", "Solr commits by core"] if on_solr else [])]:
         out.add_column(column, justify="right")
     for r in results:
+        solr = (
+            [f"{r.solr.cpu_s:.1f}", ", ".join(f"{core} {n:,}" for core, n in sorted(r.solr.commits.items()))]
+            if r.solr
+            else []
+        )
         out.add_row(
             f"{r.products:,}", f"{r.pages:,}", f"{r.seconds:.1f}", f"{r.pages_per_second:.1f}", f"{r.ratio:.2f}",
             " / ".join(f"{mb:.0f}" for mb in r.rss_mb_at.values()), f"{r.peak_rss_mb:.0f}",
-            f"{r.shop_rss_mb:.0f}", f"{r.load_average:.2f}",
+            f"{r.shop_rss_mb:.0f}", f"{r.load_average:.2f}", *solr,
         )  # fmt: skip
     return out
 
@@ -262,18 +329,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="which generated catalogue")
     parser.add_argument("--plot", type=Path, help="save a PNG of pages/s and RSS against pages crawled")
     parser.add_argument("--json", action="store_true", help="print one JSON line instead of a table")
+    parser.add_argument("--backend", choices=("sqlite", "solr"), default="sqlite", help="where the crawl's stores live")
     parser.add_argument("--child", metavar="URL", help=argparse.SUPPRESS)  # the crawl process
     args = parser.parse_args()
     if args.child:
-        crawl_child(args.child)
+        crawl_child(args.child, args.backend)
         return
     sizes = args.products or list(QUICK_SIZES if args.quick else SIZES)
     if min(sizes) < 1 or sizes != sorted(sizes):
         parser.error("--products: sizes of at least 1, smallest first (the first is the reference)")
     console = Console(stderr=True)
     try:
-        results = bench(sizes, args.seed, console)
-    except (BenchError, ServerDidNotStart) as error:
+        results = bench(sizes, args.seed, args.backend, console)
+    except (BenchError, ServerDidNotStart, BackendUnavailable) as error:
         console.print(f"[red]{error}")
         sys.exit(1)
     if args.plot:
