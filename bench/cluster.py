@@ -27,9 +27,9 @@ from rich.table import Table
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.services import empty_solr
 from launch.runner.local import run_crawl, run_until_indexed
 from launch.storm.local import run_local, stop
-from snapmode.backends.solr_client import SolrCore
 from snapmode.config import CLUSTER_BACKENDS, Settings, SolrSettings
 from snapmode.pipeline.crawling import register_site
 from snapmode.services import Services
@@ -57,8 +57,7 @@ def start_servers() -> None:
 
 def cluster_settings(home: Path, access: dict) -> Settings:
     solr = SolrSettings(url="http://127.0.0.1:8983/solr")
-    for core in solr.cores:
-        SolrCore(solr, core).delete_all()
+    empty_solr(solr)
     run = uuid.uuid4().hex[:8]
     return Settings(
         home=home,

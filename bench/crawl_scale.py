@@ -87,19 +87,17 @@ def rss_mb(pid: int | str = "self") -> float:
 # --- the crawl process --------------------------------------------------------------------------
 
 
-SOLR_STORES = {"product_index": "solr", "frontier": "solr", "sites": "solr", "rejects": "solr"}
-SOLR_PIDFILE = REPO / "var" / "services" / "solr" / "pid"  # scripts/services/solr's
-
-
 def solr_reading() -> tuple[float, dict[str, int]]:
     """Solr's CPU seconds so far (its process and children) and each core's commits so far."""
     import psutil
 
+    from bench.services import SERVICES_HOME
     from snapmode.config import Settings
 
-    if not SOLR_PIDFILE.exists():
-        raise BenchError(f"no Solr started by scripts/services/solr ({SOLR_PIDFILE}): scripts/services/solr start")
-    server = psutil.Process(int(SOLR_PIDFILE.read_text()))
+    pidfile = SERVICES_HOME / "solr" / "pid"
+    if not pidfile.exists():
+        raise BenchError(f"no Solr started by scripts/services/solr ({pidfile}): scripts/services/solr start")
+    server = psutil.Process(int(pidfile.read_text()))
     cpu = sum(sum(p.cpu_times()[:2]) for p in [server, *server.children(recursive=True)])
     metrics = httpx.get(
         f"{Settings().solr.url}/admin/metrics",
@@ -111,22 +109,10 @@ def solr_reading() -> tuple[float, dict[str, int]]:
     }
 
 
-def empty_solr_cores() -> None:
-    """A crawl drains every registered site: an earlier run's sites and URLs would hold it up."""
-    from snapmode.backends.solr_client import SolrCore
-    from snapmode.config import Settings
-
-    settings = Settings().solr
-    for name in settings.cores:
-        core = SolrCore(settings, name)
-        core.delete_all()
-        core.close()
-
-
 def crawl_child(root_url: str, backend: str) -> None:
     """Crawl the shop into a temporary home, one JSON sample per line on stdout, the summary last."""
     from launch.runner.local import run_crawl
-    from snapmode.config import Settings
+    from snapmode.config import CLUSTER_BACKENDS, Settings
     from snapmode.crawl.politeness import host_key
     from snapmode.pipeline.crawling import register_site
     from snapmode.pipeline.runs import CrawlStats
@@ -135,7 +121,9 @@ def crawl_child(root_url: str, backend: str) -> None:
 
     host = host_key(root_url)
     with tempfile.TemporaryDirectory(prefix="snapmode-crawl-scale-") as home:
-        stores = SOLR_STORES if backend == "solr" else {}
+        stores = (
+            {store: kind for store, kind in CLUSTER_BACKENDS.items() if kind == "solr"} if backend == "solr" else {}
+        )
         settings = Settings(home=Path(home), crawl={"allow_hosts": [host], "no_delay_hosts": [host]}, **stores)
         started = time.monotonic()
         services = Services.shared(settings)
@@ -203,7 +191,10 @@ def at_share(samples: list[Sample], total: int, share: float) -> float:
 def crawl_size(products: int, seed: int, backend: str, console: Console) -> dict:
     load = os.getloadavg()[0]
     if backend == "solr":
-        empty_solr_cores()
+        from bench.services import empty_solr
+        from snapmode.config import Settings
+
+        empty_solr(Settings().solr)
         solr_before = solr_reading()
     with scale_shop(products, seed) as (root, shop_pid):
         console.log(f"{products:,} products: shop at {root} (load average {load:.2f})")

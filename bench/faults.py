@@ -40,6 +40,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.cluster import cluster_settings
 from bench.load_search import in_own_process
+from bench.services import SERVICES_HOME, empty_solr
 from snapmode.backends.products.base import ProductFilters
 from snapmode.config import Settings
 from snapmode.pipeline.crawling import register_site
@@ -47,7 +48,6 @@ from snapmode.services import Services
 from snapmode.shop.server import running_shop
 
 SERVICES = REPO / "scripts" / "services"
-SERVICES_HOME = Path(os.environ.get("SNAPMODE_SERVICES_HOME", REPO / "var" / "services"))
 TIMEOUT_S = 1800
 DOWN_S = 5  # how long a killed server stays down
 IMAGING_KILL_DELAY_S = 5  # after the last product page: the imaging side is still embedding photos
@@ -436,10 +436,7 @@ def loopback_run(
 ) -> Drill:
     """Crawl one fresh shop through the submitted topologies; kill ``daemon`` once a third of the products
     are indexed and imaging has begun, start it again after LOOPBACK_DOWN_S, wait for the run to finish."""
-    from snapmode.backends.solr_client import SolrCore
-
-    for core in services.settings.solr.cores:  # the previous run has finished: its pages and products go
-        SolrCore(services.settings.solr, core).delete_all()
+    empty_solr(services.settings.solr)  # the previous run has finished: its pages and products go
     started = time.monotonic()
     register_site(services, shop_url + "/")
     print(f"faults: {daemon or 'undisturbed'}: crawling {shop_url} ({products} products)", file=sys.stderr)

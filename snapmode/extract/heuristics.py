@@ -737,7 +737,7 @@ def read_brand(scope: etree._Element) -> str | None:
         shown = inline_text(element)
         if shown and WIDGET_CREDIT.match(shown):
             continue
-        logo = element.get("alt") or next((img.get("alt") for img in islice(element.iter("img"), 1)), None)
+        logo = element.get("alt") or next((img.get("alt") for img in element.iter("img")), None)
         text = normalize_brand(BRAND_LABEL.sub("", shown or logo or ""))
         if text and len(text) <= MAX_LABEL_LENGTH:
             return text
