@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -185,6 +186,74 @@ def test_a_shop_crawled_through_topologies_on_nimbus_lands_in_solrcloud_and_milv
     described = admin.describe_configs([images_topic], config_filter="all")
     admin.close()
     assert described["topic"][settings.kafka.images_topic]["min.insync.replicas"]["value"] == "2"
+
+
+def test_a_supervisor_started_again_launches_its_workers_and_signals_no_process_its_old_workers_pids_now_name(
+    cluster_home: Path, tmp_path: Path
+) -> None:
+    """`scripts/cluster kill` ends a supervisor and its workers (one process group). Started again, it launches
+    them afresh from Nimbus's assignment. The records of its old workers would otherwise have it wait for their
+    heartbeats to go stale and then SIGTERM the PIDs they name, which on a host whose PIDs wrap can be another
+    process's by then: here a bystander holds one of them."""
+    settings = Settings(
+        home=tmp_path / "snapmode",
+        **CLUSTER_BACKENDS,
+        solr={"url": SOLR_URL},
+        kafka={"bootstrap_servers": KAFKA_BROKERS},
+        vectors_uri=MILVUS_URI,
+    )
+    workers = cluster_home / "supervisor1" / "storm-local" / "workers"
+    log = cluster_home / "supervisor1" / "log"
+    earlier = set(workers.glob("*"))  # an earlier test's workers, their records perhaps not yet cleaned up
+
+    def new_workers_pids() -> list[Path]:
+        return [worker / "pids" for worker in set(workers.glob("*")) - earlier if any(worker.glob("pids/*"))]
+
+    assert submit(CrawlerTopology, settings, *NIMBUS, workers=2) == 0  # a worker on each supervisor
+    try:
+        wait_for(lambda: bool(new_workers_pids()), INDEXED_TIMEOUT_S, "a crawler worker on supervisor1")
+        cluster_command(cluster_home, "kill", "supervisor1")
+        (old_worker_pids,) = new_workers_pids()
+        bystander = subprocess.Popen(["sleep", "600"])
+        try:
+            (old_worker_pids / str(bystander.pid)).touch()
+            started_at = log.stat().st_size
+            cluster_command(cluster_home, "start", "supervisor1")
+
+            def relaunched() -> bool:
+                with log.open("rb") as lines:
+                    lines.seek(started_at)
+                    return b"Launching worker with assignment" in lines.read()
+
+            wait_for(relaunched, INDEXED_TIMEOUT_S, "supervisor1 launching its worker again")
+            assert bystander.poll() is None, "the restarted supervisor signalled a PID its old worker had"
+        finally:
+            bystander.kill()
+            bystander.wait()
+    finally:
+        cluster_command(cluster_home, "unsubmit", timeout=180)
+
+
+def test_a_storm_command_that_nimbus_does_not_answer_fails_in_the_time_allowed_naming_nimbus_log(
+    cluster_home: Path,
+) -> None:
+    """Storm's clients wait ten minutes for Nimbus by default: a stopped Nimbus (SIGSTOP: its port still takes
+    connections) would hold `scripts/cluster topologies`, `rebalance` or `unsubmit` that long."""
+    nimbus = int((cluster_home / "nimbus" / "pid").read_text())
+    environment = os.environ | {"SNAPMODE_CLUSTER_HOME": str(cluster_home), "SNAPMODE_CLUSTER_STORM_ANSWER_S": "3"}
+    os.kill(nimbus, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        done = subprocess.run(
+            [str(CLUSTER), "topologies"], env=environment, capture_output=True, text=True, timeout=120, check=False
+        )
+        waited = time.monotonic() - started
+    finally:
+        os.kill(nimbus, signal.SIGCONT)
+    assert done.returncode != 0, done.stdout
+    assert waited < 30, f"waited {waited:.0f} s for a stopped Nimbus"
+    assert f"cluster: storm ListTopologies failed (exit 1); Nimbus's log: {cluster_home}/nimbus/log" in done.stderr
+    cluster_command(cluster_home, "topologies", timeout=120)  # and Nimbus, woken, answers again
 
 
 def test_the_compact_store_on_the_milvus_server_finds_its_own_writes_at_once_and_rebuilds(
