@@ -267,10 +267,11 @@ class Layout:
         again where that costs a scan of the page (identifiers, brand and stock from specifications)."""
         scope = self.scope
         if group == "identity":
-            name = heading_name(self.title) if self.title is not None else None
-            logo = logo_brand(self.title, name) if self.title is not None else None
-            split = brand_heading(self.title, self.page) if self.title is not None else None
-            heading_brand, name = split if split else (None, name)
+            name = logo = heading_brand = None
+            if self.title is not None:
+                name = heading_name(self.title)
+                logo = logo_brand(self.title, name)
+                heading_brand, name = brand_heading(self.title, self.page) or (None, name)
             return {
                 "name": name,
                 "brand": read_brand(scope)
