@@ -466,6 +466,9 @@ def test_normalize_currency(value: object, expected: str | None):
         ("Currently unavailable", "OutOfStock"),
         ("Not available online", "OutOfStock"),
         ("Only 2 left in stock", "InStock"),
+        ("Stokta yok", "OutOfStock"),  # Turkish "not in stock": its first word alone says in stock
+        ("Indisponibil", "OutOfStock"),
+        ("在庫ありません", "OutOfStock"),
         ("Ask us", None),
         (None, None),
     ],

@@ -182,6 +182,27 @@ def test_unmarked_price_near_the_title(body: str, price: str, regular: str | Non
         ("Nur noch 3 Stück auf Lager", "InStock"),
         ("Unavailable to select", None),  # a date picker's legend, not a statement
         ("Not available in stores", None),  # a store's stock, not the shop's
+        # The shop's own language, well beyond Western Europe's:
+        ("Skladem 5 ks", "InStock"),
+        ("Není skladem", "OutOfStock"),
+        ("Stokta 3 adet", "InStock"),
+        ("Tükendi", "OutOfStock"),
+        ("Udsolgt", "OutOfStock"),
+        ("Varastossa", "InStock"),
+        ("Elfogyott", "OutOfStock"),
+        ("În stoc", "InStock"),
+        ("Stoc epuizat", "OutOfStock"),
+        ("Εξαντλήθηκε", "OutOfStock"),
+        ("Stok habis", "OutOfStock"),
+        ("Còn hàng", "InStock"),
+        ("غير متوفر", "OutOfStock"),
+        ("Немає в наявності", "OutOfStock"),
+        ("在庫あり", "InStock"),
+        ("在庫状況：在庫切れ", "OutOfStock"),
+        ("在庫ありません", "OutOfStock"),  # "no stock": the in-stock phrase is only its first characters
+        ("缺货", "OutOfStock"),
+        ("품절", "OutOfStock"),
+        ("Tersedia dalam tiga warna dan dua ukuran", None),  # "available in three colours": not a stock line
     ],
 )
 def test_stock_lines(line: str, state: str | None):
@@ -198,6 +219,9 @@ def test_stock_lines(line: str, state: str | None):
         ('<button aria-disabled="true">Add to bag</button>', "OutOfStock"),
         ('<label><input type="radio" name="o"> Used: sold out</label><button>Add to cart</button>', "InStock"),
         ('<div class="buttons loading"><button disabled>Add to cart</button></div>', None),  # saved before its script
+        ("<button>Lisää ostoskoriin</button>", "InStock"),
+        ('<button disabled>장바구니 담기</button>', "OutOfStock"),
+        ("<a href='/cart/add/1'>加入购物车</a>", "InStock"),
     ],
 )
 def test_stock_in_the_product_scope(stock: str, state: str):
@@ -225,6 +249,15 @@ def test_stock_in_the_product_scope(stock: str, state: str):
         ("Marke", "brand"),
         ("Marque :", "brand"),
         ("Availability", "availability"),
+        ("Cód. Item", "sku"),
+        ("Código do produto", "sku"),
+        ("Kod produktu", "sku"),
+        ("Ürün Kodu", "sku"),
+        ("商品番号", "sku"),
+        ("Cód EAN", "gtin"),
+        ("Značka", "brand"),
+        ("Dostępność", "availability"),
+        ("Kod rabatowy", None),  # a discount code, not the product's
         ("Product Type", None),
         ("Number of reviews", None),
     ],

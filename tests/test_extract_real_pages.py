@@ -1,6 +1,6 @@
 """Extraction quality on saved real shop pages (tests/fixtures/real_pages): per-field F1 floors.
 
-The floors sit just below what bench/extraction.py measures on all 246 pages of 111 retailers (dev and
+The floors sit just below what bench/extraction.py measures on all the set's pages (dev and
 test); a change that loses a field on a few real pages fails here. A floor guards against regressions; the
 figures themselves are in docs/crawler.md.
 """
@@ -20,10 +20,11 @@ FLOORS = {
     "currency": 0.96,
     # 0.90 before the sixteenth batch: its pages, with the code before it, brought brand to 0.878.
     "brand": 0.87,
-    "sku": 0.90,
+    # 0.90 before the eighteenth batch: its pages, with the code before it, brought SKU to 0.892 (its rules: 0.898).
+    "sku": 0.89,
     # Image buttons read as buy controls took it from 0.959 to 0.970; the sixteenth batch's pages, with the code
-    # before it, brought it to 0.956.
-    "availability": 0.95,
+    # before it, brought it to 0.956; the eighteenth batch's to 0.947 (its rules: 0.950).
+    "availability": 0.94,
     "name": 0.93,
     # 0.77 before the eighth batch: its 14 pages, with the same code, brought images to 0.753; 0.74 before the
     # thirteenth, whose pages brought it to 0.739 (DeFacto's main <img> links to a larger file, which is read).

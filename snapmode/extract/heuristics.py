@@ -653,17 +653,33 @@ def price_block(scope: etree._Element) -> etree._Element | None:
 
 
 def price_carriers(block: etree._Element) -> list[etree._Element]:
-    """The innermost elements whose text is one price (not "Save 20%"), in page order."""
-    carriers = []
+    """The innermost elements whose text is one price (not "Save 20%"), in page order; an element that only
+    repeats the amount of the one around it without its currency ("<div class=price><p>1912</p> <span>MDL</span>")
+    gives way to that one."""
+    carriers: list[etree._Element] = []
     for element in block.iter():
         if not isinstance(element.tag, str) or element.tag in OUTSIDE_PRODUCT_TAGS:
             continue
         text = carrier_text(element)
-        if not text or NOT_A_PRICE_TEXT.search(text) or parse_price(text)[0] is None or cents_of_a_price(element, text):
+        if not text or NOT_A_PRICE_TEXT.search(text) or cents_of_a_price(element, text):
             continue
-        carriers = [kept for kept in carriers if kept not in element.iterancestors()]
+        amount, currency = parse_price(text)
+        if amount is None:
+            continue
+        around = [kept for kept in carriers if kept in element.iterancestors()]
+        if currency is None and len(around) == 1 and adds_only_a_currency(around[0], text):
+            continue
+        carriers = [kept for kept in carriers if kept not in around]
         carriers.append(element)
     return carriers
+
+
+def adds_only_a_currency(outer: etree._Element, inner_text: str) -> bool:
+    """Whether a carrier around a bare amount adds nothing to it but its currency ("1912" in "1912 MDL"), not
+    another amount ("539,–" in "UVP 539,– €539,00", a copy for screen readers)."""
+    outer_text = carrier_text(outer)
+    rest = outer_text.replace(inner_text, " ", 1)
+    return parse_price(outer_text)[1] is not None and parse_price(rest)[0] is None
 
 
 def element_text(element: etree._Element | None) -> str:
@@ -732,8 +748,13 @@ def read_sku(scope: etree._Element) -> str | None:
 
 
 def read_brand(scope: etree._Element) -> str | None:
+    """The text (or logo) of an element marked "brand"; a block holding the title as well ("name_brand" around
+    the ``<h1>`` and the brand's link) is not the brand's own slot."""
     for element in marked_elements(scope, "brand", "brand"):
-        if NOT_THE_BRAND_MARK.search(f"{element.get('class', '')} {element.get('id', '')}"):
+        if (
+            NOT_THE_BRAND_MARK.search(f"{element.get('class', '')} {element.get('id', '')}")
+            or next(element.iter("h1"), None) is not None
+        ):
             continue
         shown = inline_text(element)
         if shown and WIDGET_CREDIT.match(shown):

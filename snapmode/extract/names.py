@@ -32,9 +32,14 @@ def settle_name(name: str | None, source: str | None, shown: str | None, brand: 
     title (its ``<h1>``, None when not read) and the brand."""
     if not name:
         return name
-    if shown and source in SHARING_TITLE_SOURCES and start_alike(name, shown) and not same_text(shown, brand):
+    if (
+        shown
+        and source in SHARING_TITLE_SOURCES
+        and (start_alike(name, shown) or holds_title(name, shown))
+        and not same_text(shown, brand)
+    ):
         return shown
-    if shown and source in ELEMENT_TEXT_SOURCES and same_text(name, shown):
+    if shown and source in ELEMENT_TEXT_SOURCES and holds_shown_title(name, shown):
         return shown
     if source == "heuristics" and same_text(name, brand):
         return titled_name(page, name) or name
@@ -49,6 +54,20 @@ def key(text: str | None) -> str:
 
 def same_text(text: str | None, other: str | None) -> bool:
     return bool(key(text)) and key(text) == key(other)
+
+
+def holds_shown_title(name: str, shown: str) -> bool:
+    """Whether a name read as an element's text is the shown title, or starts with it and goes on with the
+    lines the element also holds (a microdata name around the ``<h1>`` and "código do produto: 96453")."""
+    if same_text(name, shown):
+        return True
+    return len(shown.split()) >= MIN_SHOWN_WORDS and key(name).startswith(key(shown))
+
+
+def holds_title(title: str, shown: str) -> bool:
+    """Whether a sharing title holds the whole shown title among what it adds before and after ("€97.39 40%
+    OFF|<the heading>|Cell Phones - AliExpress")."""
+    return len(shown.split()) >= MIN_SHOWN_WORDS and key(shown) in key(title)
 
 
 def start_alike(title: str, shown: str) -> bool:

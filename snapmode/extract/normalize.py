@@ -51,13 +51,22 @@ OUT_OF_STOCK_PHRASES = (
     r"[ée]puis[ée]e?|rupture de stock|indisponible|plus (?:en stock|disponible)|non disponible|"
     r"agotad[oa]|sin (?:stock|existencias)|no disponible|esaurit[oa]|non disponibile|"
     r"esgotad[oa]|sem estoque|indispon[íi]vel|uitverkocht|niet (?:op voorraad|leverbaar)|slut(?:såld| i lager)|"
-    r"wyprzedan[ey]|brak w magazynie|нет в наличии|нет на складе|распродан"
+    r"wyprzedan[ey]|brak w magazynie|niedost[ęe]pny|wycofan[ya]|nicht mehr (?:erh[äa]ltlich|lieferbar|verf[üu]gbar)|нет в наличии|нет на складе|распродан|"
+    r"немає в наявності|розпродано|t[üu]kendi|stokta yok|vyprod[áa]no|vypredan[éeý]|nen[íi] skladem|"
+    r"nie je skladom|uds[oå]lgt|utsolgt|ikke p[åa] lager|(?:inte|ej) i lager|loppuunmyyty|ei varastossa|"
+    r"elfogyott|nincs rakt[áa]ron|stoc epuizat|indisponibil|εξαντλήθηκε|μη διαθέσιμο|εκτός αποθέματος|"
+    r"stok habis|habis terjual|tidak tersedia|kehabisan stok|hết hàng|نفدت الكمية|نفذت الكمية|غير متوفر|"
+    r"在庫切れ|在庫なし|在庫がありません|在庫ありません|売り切れ|品切れ|販売終了|缺货|缺貨|售罄|已售完|无货|無貨|"
+    r"품절|일시품절|재고 ?없음"
 )
 IN_STOCK_PHRASES = (
     r"in stock|available|only \d+ left|pre-?order|back-?order|ships in|"
     r"auf lager|vorr[äa]tig|(?:sofort )?lieferbar|verf[üu]gbar|nur noch \d+|"
     r"en stock|disponible|plus que \d+|en existencia|disponibile|in magazzino|solo \d+|"
-    r"em estoque|dispon[íi]vel|op voorraad|leverbaar|p[åa] lager|dost[ęe]pny|на складе|в наличии"
+    r"em estoque|dispon[íi]vel|op voorraad|leverbaar|p[åa] lager|dost[ęe]pny|на складе|в наличии|"
+    r"в наявності|stokta|skladem|na sklad[ěe]|skladom|(?:finns )?i lager|varastossa|rakt[áa]ron|k[ée]szleten|"
+    r"[îi]n stoc|disponibil|διαθέσιμο|σε απόθεμα|stok tersedia|tersedia|c[òo]n hàng|متوفر|"
+    r"在庫あり|在庫有り|残りわずか|有货|有貨|现货|現貨|재고 ?있음"
 )
 OUT_OF_STOCK_TEXT = re.compile(OUT_OF_STOCK_PHRASES)
 IN_STOCK_TEXT = re.compile(IN_STOCK_PHRASES)

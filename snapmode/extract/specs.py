@@ -30,16 +30,28 @@ LABEL_KINDS: dict[str, re.Pattern[str]] = {
     "sku": re.compile(
         r"^(?:sku|item|article|art|artikel|artikelnummer|art\.?-?nr|style|style code|product code|product id|"
         r"item code|product number|item number|item no|article number|article no|ref|référence|reference|"
-        r"réf|referencia|riferimento|codice|codice articolo|código|código de producto|model code|"
-        r"артикул|код товара)$"
+        r"réf|referencia|riferimento|codice|codice articolo|codice prodotto|código|código de producto|model code|"
+        r"c[óo]d(?:igo|\.)?\s*(?:d[eo]\s+)?(?:item|produto|artigo|art[íi]culo|refer[êe]ncia)|refer[êe]ncia|"
+        r"productcode|artikelcode|artikelnr|varenummer|varenr|tuotenumero|tuotekoodi|cikksz[áa]m|term[ée]kk[óo]d|"
+        r"kod (?:produktu|towaru)|numer katalogowy|k[óo]d (?:produktu|zbo[žz][íi]|tovaru)|katalogov[ée] [čc][íi]slo|"
+        r"[üu]r[üu]n kodu|stok kodu|cod produs|kode produk|κωδικός(?: προϊόντος)?|"
+        r"商品番号|品番|商品コード|商品编号|货号|상품번호|상품코드|품번|"
+        r"артикул|код|код товара|код товару)$"
     ),
-    "gtin": re.compile(r"^(?:upc|ean|ean-?13|ean-?8|gtin|gtin-?1[234]|gtin-?8|isbn|isbn-?1[03]|barcode|jan)$"),
+    "gtin": re.compile(
+        r"^(?:upc|ean|ean-?13|ean-?8|gtin|gtin-?1[234]|gtin-?8|isbn|isbn-?1[03]|barcode|jan|"
+        r"c[óo]d(?:igo|\.)?\s*(?:de\s+)?(?:ean|barras)|kod ean|ean kod|janコード|条形码)$"
+    ),
     "mpn": re.compile(r"^(?:mpn|manufacturer part number|part number|mfr part number|herstellernummer)$"),
     # Not "manufacturer"/"Hersteller": in technical specifications those rows name a part's maker (the CPU's).
-    "brand": re.compile(r"^(?:brand|marke|marque|marca|marka|merk|designer|бренд)$"),
+    "brand": re.compile(
+        r"^(?:brand|marke|marque|marca|marka|merk|marchio|zna[čc]ka|merkki|m[æä]rke|μάρκα|designer|бренд|"
+        r"ブランド|品牌|브랜드)$"
+    ),
     "availability": re.compile(
         r"^(?:availability|stock|stock status|in stock|verfügbarkeit|lieferbarkeit|lagerstatus|disponibilité|"
-        r"disponibilidad|disponibilità|disponibilidade|наличие|beschikbaarheid)$"
+        r"disponibilidad|disponibilità|disponibilidade|наличие|наявність|beschikbaarheid|dost[ęe]pno[śs][ćc]|"
+        r"dostupnost|stok durumu|saatavuus|disponibilitate|διαθεσιμότητα|ketersediaan|在庫|在庫状況|재고)$"
     ),
 }
 NUMBER_WORDS = re.compile(r"[\s.]*(?:no|nr|number|num|#)\.?$")
@@ -57,6 +69,7 @@ META_FIELDS = {
     "brand": ("brand", "product:brand"),
     "availability": ("availability", "product:availability"),
 }
+WEB_ADDRESS = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")
 MIN_URL_IDENTIFIER = 5
 TEXT_HOLDING = etree.XPath("//body//text()[contains(., $token)][not(ancestor::script or ancestor::style)]")
 MAX_TOKEN_LINES = 20
@@ -110,6 +123,16 @@ def identifier(value: str) -> str | None:
     """One identifier token holding a digit ("AB-1234", "9780316769488"), else None."""
     text = value.strip().strip(".,;")
     return text if IDENTIFIER.fullmatch(text) and any(char.isdigit() for char in text) else None
+
+
+def labelled_identifier(text: str) -> str | None:
+    """The identifier in a value that prints its label too, as an element's text does ("(Cód. Item 462100)",
+    "Art.-Nr. 12345"): the last token, when the words before it are a label of an identifier; else None."""
+    words = text.strip().strip("()[]").rsplit(None, 1)
+    if len(words) != 2:
+        return None
+    label, token = words
+    return identifier(token) if label_kind(label) in ("sku", "gtin", "mpn") else None
 
 
 def distinctive(token: str) -> bool:
@@ -192,9 +215,17 @@ def attribute_specs(page: Page, ignored: Callable[[etree._Element], bool]) -> Sp
             metas.setdefault((meta.get(attribute) or "").lower(), meta.get("content") or "")
     for kind, names in META_FIELDS.items():
         for name in names:
-            if metas.get(name):
+            if metas.get(name) and not (kind == "brand" and names_own_site(metas[name], page)):
                 specs.add(kind, metas[name])
     return specs
+
+
+def names_own_site(value: str, page: Page) -> bool:
+    """Whether a value is the page's own web address ("AliExpress.com" on he.aliexpress.com): a marketplace
+    declaring itself where a maker belongs."""
+    address = value.strip().lower()
+    host = (urlsplit(page.url).hostname or "").lower()
+    return bool(WEB_ADDRESS.fullmatch(address)) and (host == address or host.endswith(f".{address}"))
 
 
 def url_identifier(page: Page, area: etree._Element) -> str | None:

@@ -20,7 +20,8 @@ from snapmode.extract.normalize import IN_STOCK_PHRASES, OUT_OF_STOCK_PHRASES, i
 MAX_STOCK_LINE = 60
 STOCK_LABEL = (
     r"(?:availability|stock|stock status|in stock\?|verf[üu]gbarkeit|lieferbarkeit|lagerstatus|disponibilit[éeà]|"
-    r"disponibilidad|disponibilidade|наличие|beschikbaarheid)\s*[:：]?\s*"
+    r"disponibilidad|disponibilidade|наличие|наявність|beschikbaarheid|dost[ęe]pno[śs][ćc]|dostupnost|stok durumu|"
+    r"saatavuus|disponibilitate|διαθεσιμότητα|ketersediaan|tình trạng|在庫状況|在庫|재고)\s*[:：]?\s*"
 )
 # What a shop writes before the state: "Sorry, this item is no longer available".
 STOCK_LEAD_IN = r"(?:sorry[,!]?\s+)?(?:(?:this|the) (?:item|product|article|style) is\s+)?"
@@ -68,6 +69,12 @@ QUALIFIERS = frozenset(
         "на",
         "складе",
         "шт",
+        "ks",
+        "kpl",
+        "szt",
+        "adet",
+        "stk",
+        "db",
     ]
 )
 # A delivery promise with a date or a lead time ("Lieferung 17.06.2020 - 18.06.2020", "Delivery by 30 Aug",
@@ -99,7 +106,10 @@ BUY_LABEL = re.compile(
     r"a[ñn]adir al carrito|a[ñn]adir a la (?:cesta|bolsa)|aggiungi al carrello|adicionar ao carrinho|comprar|kaufen|"
     r"acheter|in (?:de )?winkel(?:wagen|mand)|toevoegen aan (?:de )?winkel(?:wagen|mand)|dodaj do koszyka|"
     r"l[äa]gg i varukorgen|sepete ekle|hemen al|do ko[šs][íi]ku|в корзину|купить|"
-    r"カートに(?:入れる|追加)|購入する|今すぐ購入)\b",
+    r"カートに(?:入れる|追加)|購入する|今すぐ購入|加入购物车|加入購物車|立即购买|장바구니(?: 담기)?|바로 ?구매|"
+    r"lis[äa][äa] ostoskoriin|osta nyt|l[æa]g i kurv(?:en)?|legg i (?:handle)?kurv(?:en)?|kos[áa]rba|"
+    r"adaug[ăa] [îi]n co[şsș]|προσθήκη στο καλάθι|tambah(?:kan)? ke (?:keranjang|troli)|beli sekarang|"
+    r"thêm vào giỏ(?: hàng)?|mua ngay|أضف إلى (?:السلة|عربة التسوق)|додати (?:в|до) кошик[ау]?|купити|kup teraz)\b",
     re.IGNORECASE,
 )
 # An image button ("<input type=image alt='Add to Cart'>") is how osCommerce-era shops draw theirs.
@@ -190,11 +200,21 @@ def buy_control_state(area: etree._Element, ignored: Callable[[etree._Element], 
 
 def buy_controls(area: etree._Element, ignored: Callable[[etree._Element], bool]) -> Iterator[etree._Element]:
     for control in BUY_CONTROLS(area)[:MAX_CONTROLS]:
-        label = (inline_text(control) or control.get("value") or control.get("alt") or "").strip()
+        label = (inline_text(control) or control.get("value") or control.get("alt") or image_face(control)).strip()
         if (BUY_LABEL.match(label) or marked_buy_button(control, label)) and not (
             ignored(control) or unsettled(control)
         ):
             yield control
+
+
+def image_face(control: etree._Element) -> str:
+    """The alt text of the image a textless control shows as its face ("<a href='javascript:'><img alt='Comprar
+    …'>"); a link to another page is no control, whatever its image says (a product card's "Buy X")."""
+    href = (control.get("href") or "").strip()
+    if control.tag == "a" and href and not href.startswith(("#", "javascript:")):
+        return ""
+    face = next(control.iter("img"), None)
+    return (face.get("alt") or "") if face is not None else ""
 
 
 def marked_buy_button(control: etree._Element, label: str) -> bool:

@@ -36,6 +36,7 @@ from snapmode.extract.normalize import (
     parse_price,
 )
 from snapmode.extract.page import Page
+from snapmode.extract.specs import labelled_identifier
 
 log = logging.getLogger(__name__)
 
@@ -398,8 +399,9 @@ def availability_of(node: Node, graph: Graph) -> Availability | None:
 
 def sku_of(node: Node, graph: Graph) -> str | None:
     """A node's SKU without the kind of identifier or the label written before it ("sku:1299751" is 1299751,
-    "Item # 101095" is 101095)."""
-    return SKU_PRINTED_LABEL.sub("", SKU_SCHEME.sub("", graph.text(node, "sku") or "")) or None
+    "Item # 101095" is 101095, "(Cód. Item 462100)" is 462100)."""
+    sku = SKU_PRINTED_LABEL.sub("", SKU_SCHEME.sub("", graph.text(node, "sku") or ""))
+    return labelled_identifier(sku) or sku or None
 
 
 def name_of(node: Node, graph: Graph) -> str | None:
@@ -422,6 +424,7 @@ def fallback_sku(node: Node, offers: list[Node], graph: Graph) -> str | None:
     for item in (node, *offers):
         for name in IDENTIFIER_PROPERTIES:
             value = ID_SCHEME.sub("", graph.text(item, name) or "")
+            value = labelled_identifier(value) or value
             if value and (name != "identifier" or ONE_TOKEN_WITH_DIGIT.fullmatch(value)):
                 return value
     return None
