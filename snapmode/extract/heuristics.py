@@ -75,7 +75,10 @@ NOT_CONTENT_WORDS = frozenset({"cookie", "cookies", "consent", "gdpr", "newslett
 CLASS_WORD = re.compile(r"[-_]")
 NOT_CONTENT_ROLES = frozenset({"dialog", "alertdialog", "banner", "navigation", "contentinfo"})
 # Class or id words of blocks about *other* products (or about the shop), matched at word starts.
-OTHER_PRODUCT_WORDS = re.compile(r"(?<![a-z])(?:card|tile|related|recommend|upsell|cross-?sell|similar|also|review)")
+OTHER_PRODUCT_WORDS = re.compile(
+    r"(?<![a-z])(?:card|tile|related|recommend|upsell|cross-?sell|similar|also|review|other-?(?:items|products))"
+)
+DELIVERY_WORDS = re.compile(r"(?<![a-z])(?:ship|delivery|freight|frakt|versand|livraison|postage|carriage)")
 OLD_PRICE_WORDS = re.compile(r"(?<![a-z])(?:old|was|regular|compare|original|list-?price|before|strike|rrp|msrp)")
 CURRENT_PRICE_WORDS = re.compile(r"(?<![a-z])(?:now|sale|special|final|current|actual|offer)")
 # A price set in pieces, one element each: "$" "39." "99" (the cents styled apart).
@@ -643,6 +646,7 @@ def price_block(scope: etree._Element) -> etree._Element | None:
             if (
                 element.tag in skipped_tags
                 or about_other_things(element, scope)
+                or about_delivery(element, scope)
                 or element.xpath("ancestor::li")
                 or card_of(element, scope) is not None
             ):
@@ -650,6 +654,16 @@ def price_block(scope: etree._Element) -> etree._Element | None:
             if element.tag != "li" and price_carriers(element):
                 return element
     return None
+
+
+def about_delivery(element: etree._Element, scope: etree._Element) -> bool:
+    """Whether a price element belongs to a delivery option ("shipv5box__price", "shipping-cost"), not the product."""
+    for node in [element, *element.iterancestors()]:
+        if node is scope:
+            return False
+        if DELIVERY_WORDS.search(classes(node)):
+            return True
+    return False
 
 
 def price_carriers(block: etree._Element) -> list[etree._Element]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from snapmode.domain import ExtractedProduct
 from snapmode.extract.heuristics import heuristic_layer
+from snapmode.extract.market import market_currency
 from snapmode.extract.names import settle_name
 from snapmode.extract.page import MAX_IMAGES, Page, parse_page
 from snapmode.extract.rules import SiteRules
@@ -87,6 +88,9 @@ def extract_page_with_sources(page: Page, rules: SiteRules | None = None) -> tup
         found = found.model_copy(update={"name": name})
         if name == result.name:  # the page's shown title, as the layout reads it
             sources["name"] = "heuristics"
+    currency = market_currency(page, found.price, found.currency, sources.get("currency"))
+    if currency != found.currency:
+        found, sources["currency"] = found.model_copy(update={"currency": currency}), "heuristics"
     if found.availability == "OutOfStock" and result.availability == "InStock":
         # Structured data left at "sold out" while the offer block says in words that it is in stock.
         found, sources["availability"] = found.model_copy(update={"availability": "InStock"}), "heuristics"

@@ -37,7 +37,8 @@ EXCLUDING_TAX = re.compile(
 # A former price in words: "Was £60", "UVP 79,90 €", "Prix de base", "Regular price".
 FORMER_PRICE_LABEL = re.compile(
     r"^(?:was|before|statt|uvp|rrp|msrp|au lieu de|antes|avant|vorher|regular price|list price|original price|"
-    r"old price|compare at|prix de base|prix initial|alter preis|precio anterior|prezzo di listino)\b",
+    r"old price|compare at|prix de base|prix initial|alter preis|precio anterior|prezzo di listino|"
+    r"orig|original|reg|regular|regularly|ursprünglich|früher|ehemals|было|старая цена)\b",
     re.IGNORECASE,
 )
 # Amounts that are not what the product costs.

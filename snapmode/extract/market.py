@@ -1,0 +1,78 @@
+"""The currency a sign stands for in the shop's own market: "kr" is NOK on a .no shop and SEK on a .se one, "лей" and
+"lei" are MDL on a .md shop, "$" is CAD on a .ca shop.
+
+price-parser reads the sign and knows nothing of the market: it leaves "kr" and "лей" unread and reads "$" as USD.
+The page's country-code domain names the market. A price is read in the market's currency only where the page
+writes that price with one of the market's signs, and never where structured data declares an ISO code.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from lxml import etree
+from price_parser import Price
+
+from snapmode.extract.page import Page
+
+# country-code domain: (the market's currency, the signs it is written with, as price-parser returns them or as
+# they stand in the text, lower case). "$" alone reads as USD elsewhere, "lei" as RON, "¥" as JPY.
+MARKETS: dict[str, tuple[str, frozenset[str]]] = {
+    "no": ("NOK", frozenset({"kr", "kr."})),
+    "se": ("SEK", frozenset({"kr", "kr."})),
+    "dk": ("DKK", frozenset({"kr", "kr."})),
+    "is": ("ISK", frozenset({"kr", "kr."})),
+    "md": ("MDL", frozenset({"lei", "лей", "леев"})),
+    "ca": ("CAD", frozenset({"$"})),
+    "au": ("AUD", frozenset({"$"})),
+    "nz": ("NZD", frozenset({"$"})),
+    "sg": ("SGD", frozenset({"$"})),
+    "hk": ("HKD", frozenset({"$"})),
+    "mx": ("MXN", frozenset({"$"})),
+    "cn": ("CNY", frozenset({"¥"})),
+}
+# What those signs read as without a market: the only found currencies a market's reading may replace.
+READINGS_ELSEWHERE = frozenset({"USD", "RON", "JPY"})
+STRUCTURED_SOURCES = frozenset({"json-ld", "microdata", "rdfa", "opengraph", "twitter-card"})
+MAX_PRICE_LINE = 40
+PRICE_TEXTS = etree.XPath(
+    "//body//text()[contains(translate(., '0123456789', '##########'), '#')]"
+    "[string-length(normalize-space()) < 40][not(ancestor::script or ancestor::style)]"
+)
+MAX_PRICE_TEXTS = 2000
+
+
+def market_currency(page: Page, price: str | None, currency: str | None, source: str | None) -> str | None:
+    """The price's currency once the shop's market reads the sign it is written with; ``currency`` (from the
+    layer named by ``source``) when the market has no such sign, or the page does not write the price with one."""
+    market = MARKETS.get(country_code(page.url))
+    if market is None or price is None or source in STRUCTURED_SOURCES:
+        return currency
+    local, signs = market
+    if currency == local or (currency is not None and currency not in READINGS_ELSEWHERE):
+        return currency
+    return local if written_with(page, Decimal(price), signs) else currency
+
+
+def country_code(url: str) -> str:
+    """The last label of the page's host name ("md" for shop.example.md, "uk" for shop.example.co.uk)."""
+    return (urlsplit(url).hostname or "").rsplit(".", 1)[-1].lower()
+
+
+def written_with(page: Page, amount: Decimal, signs: frozenset[str]) -> bool:
+    """Whether a short text of the page shows the amount with one of the signs ("1 399,00 kr", "532.04 лей"), the
+    sign in the same text or beside it in the text's element ("<span>145</span> лей")."""
+    for text in PRICE_TEXTS(page.selector.root)[:MAX_PRICE_TEXTS]:
+        owner = text.getparent()  # the element the text is in (or, for a tail, the element before it)
+        around = " ".join(owner.xpath("string(..)").split()) if owner is not None else ""
+        if any(shows(line, amount, signs) for line in (str(text), around) if len(line) < MAX_PRICE_LINE):
+            return True
+    return False
+
+
+def shows(line: str, amount: Decimal, signs: frozenset[str]) -> bool:
+    parsed = Price.fromstring(line)
+    if parsed.amount is None or parsed.amount != amount:
+        return False
+    return (parsed.currency or "").lower() in signs or not signs.isdisjoint(line.lower().split())
