@@ -35,10 +35,10 @@ MARKETS: dict[str, tuple[str, frozenset[str]]] = {
 # What those signs read as without a market: the only found currencies a market's reading may replace.
 READINGS_ELSEWHERE = frozenset({"USD", "RON", "JPY"})
 STRUCTURED_SOURCES = frozenset({"json-ld", "microdata", "rdfa", "opengraph", "twitter-card"})
-MAX_PRICE_LINE = 40
+MAX_PRICE_LINE = 40  # characters: a price with its sign and a label, not a sentence that mentions an amount
 PRICE_TEXTS = etree.XPath(
     "//body//text()[contains(translate(., '0123456789', '##########'), '#')]"
-    "[string-length(normalize-space()) < 40][not(ancestor::script or ancestor::style)]"
+    f"[string-length(normalize-space()) < {MAX_PRICE_LINE}][not(ancestor::script or ancestor::style)]"
 )
 MAX_PRICE_TEXTS = 2000
 

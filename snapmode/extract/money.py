@@ -34,11 +34,11 @@ EXCLUDING_TAX = re.compile(
     r"\b(?:excl|excluding|exkl|zzgl|ohne|sans|before tax|tax excl\w*|ht|netto|net)\b|\bex\.?\s*(?:vat|tax|gst)\b",
     re.IGNORECASE,
 )
-# A former price in words: "Was £60", "UVP 79,90 €", "Prix de base", "Regular price".
+# A former price in words: "Was £60", "UVP 79,90 €", "Prix de base", "Regular price", "Orig. $235", "Reg. $99.50".
 FORMER_PRICE_LABEL = re.compile(
-    r"^(?:was|before|statt|uvp|rrp|msrp|au lieu de|antes|avant|vorher|regular price|list price|original price|"
-    r"old price|compare at|prix de base|prix initial|alter preis|precio anterior|prezzo di listino|"
-    r"orig|original|reg|regular|regularly|ursprünglich|früher|ehemals|было|старая цена)\b",
+    r"^(?:was|before|statt|uvp|rrp|msrp|au lieu de|antes|avant|vorher|list price|old price|compare at|prix de base|"
+    r"prix initial|alter preis|precio anterior|prezzo di listino|orig|original|reg|regular|regularly|ursprünglich|"
+    r"früher|ehemals|было|старая цена)\b",
     re.IGNORECASE,
 )
 # Amounts that are not what the product costs.
