@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from snapmode.extract import extract_product
+from snapmode.extract import extract_product, market
 from snapmode.extract.layered import extract_with_sources
 
 PHOTO = '<img src="/media/1.jpg" width="600" height="800">'
@@ -62,3 +62,19 @@ def test_a_declared_currency_is_never_replaced_by_the_markets():
         f"<body><div>{PHOTO}<h1>Luna kit</h1><p class='price'>$49.99</p></div></body></html>"
     )
     assert extract_product(html, "https://shop.example.ca/p/luna").currency == "USD"
+
+
+def test_the_market_reads_a_bounded_number_of_lines_of_a_huge_page(monkeypatch):
+    # 20,000 amounts like the price, all in one block: each is read at most twice (alone and with its block, which
+    # is too long to be a line and is given up after a few pieces), and only the first MAX_PRICE_TEXTS of them.
+    parsed = []
+    real = market.Price.fromstring
+    monkeypatch.setattr(market.Price, "fromstring", lambda text: parsed.append(text) or real(text))
+    noise = "<span>1399</span>" * 20_000
+    html = (
+        f"<html><body><div>{PHOTO}<h1>Luna kit</h1><p class='price'>1 399,00</p><div>{noise}</div></div></body></html>"
+    )
+    product = extract_product(html, "https://www.barn.example.no/p/luna")
+    assert product.price == "1399.00"
+    assert len(parsed) <= 2 * market.MAX_PRICE_TEXTS
+    assert all(len(text) < market.MAX_PRICE_LINE for text in parsed)

@@ -9,6 +9,7 @@ writes that price with one of the market's signs, and never where structured dat
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import islice
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -41,6 +42,7 @@ PRICE_TEXTS = etree.XPath(
     f"[string-length(normalize-space()) < {MAX_PRICE_LINE}][not(ancestor::script or ancestor::style)]"
 )
 MAX_PRICE_TEXTS = 2000
+MAX_BLOCK_PIECES = 12
 
 
 def market_currency(page: Page, price: str | None, currency: str | None, source: str | None) -> str | None:
@@ -62,16 +64,34 @@ def country_code(url: str) -> str:
 
 def written_with(page: Page, amount: Decimal, signs: frozenset[str]) -> bool:
     """Whether a short text of the page shows the amount with one of the signs ("1 399,00 kr", "532.04 лей"), the
-    sign in the same text or beside it in the text's element ("<span>145</span> лей")."""
+    sign in the same text or beside it in the text's block ("<span>145</span> лей")."""
+    # The last digits of the whole part, as every way of writing the amount has them ("1 399,00", "1.399,-").
+    digits = str(int(amount))[-3:]
     for text in PRICE_TEXTS(page.selector.root)[:MAX_PRICE_TEXTS]:
+        if digits not in text:
+            continue
         owner = text.getparent()  # the element the text is in (or, for a tail, the element before it)
-        around = " ".join(owner.xpath("string(..)").split()) if owner is not None else ""
-        if any(shows(line, amount, signs) for line in (str(text), around) if len(line) < MAX_PRICE_LINE):
+        block = owner.getparent() if owner is not None else None
+        if shows(str(text), amount, signs) or (block is not None and shows(short_text(block), amount, signs)):
             return True
     return False
 
 
+def short_text(element: etree._Element) -> str:
+    """An element's text when it is a line's worth, else "" (read piece by piece: a block may hold a whole page)."""
+    pieces, length = [], 0
+    for piece in islice(element.itertext(), MAX_BLOCK_PIECES):
+        pieces.append(piece)
+        length += len(piece)
+        if length >= MAX_PRICE_LINE * 4:
+            return ""
+    line = " ".join("".join(pieces).split())
+    return line if len(line) < MAX_PRICE_LINE else ""
+
+
 def shows(line: str, amount: Decimal, signs: frozenset[str]) -> bool:
+    if not line:
+        return False
     parsed = Price.fromstring(line)
     if parsed.amount is None or parsed.amount != amount:
         return False
