@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
+from os.path import commonprefix
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -62,6 +63,11 @@ REGULAR_PRICE_TYPES = frozenset({"StrikethroughPrice", "ListPrice", "SRP", "MSRP
 SCHEMA_CONTEXT = "http://schema.org"
 # Pages listing this many products, none of them the page itself, are listings, not a product page.
 LISTING_MIN_PRODUCTS = 3
+# What ends a shared SKU start that stops inside a part: "469506351-800-" → "469506351-800", "AB-12" of "AB-123",
+# "AB-124" → "AB".
+STEM_END = re.compile(r"[-_/.]?[^-_/.]*$")
+MIN_SKU_STEM = 5
+OFFER_PRICES = frozenset({"price", "lowPrice", "highPrice", "priceSpecification"})
 MAX_CANDIDATE_DEPTH = 6  # top-level list > @graph > WebPage > mainEntity is as deep as real pages go
 MAX_DEPTH = 32  # JSON-LD nesting followed; deeper data is not a product description
 MISSING_COMMA = re.compile(r'("|\d|true|false|null|[}\]])([ \t]*\r?\n\s*")')
@@ -296,7 +302,34 @@ def main_product(candidates: list[Node], graph: Graph, page: Page) -> Node | Non
         declared = [page.link(graph.text(candidate, "url")), page.link(candidate.get("@id"))]
         if any(url and same_page_key(url) in page_urls for url in declared):
             return candidate
+    if (variants := variants_as_one(candidates, graph)) is not None:
+        return variants
     return candidates[0] if len(candidates) < LISTING_MIN_PRODUCTS else None
+
+
+def variants_as_one(candidates: list[Node], graph: Graph) -> Node | None:
+    """Several top-level Products of one name are the sizes or colours of one product (a shop declaring each size
+    as a Product, not a listing): one node with the first one's fields, all their offers (their price only where
+    they agree), and the part of their SKUs they share ("469506351" of "469506351-800-32", "469506351-406-34"), or
+    no SKU where they share none."""
+    names = {graph.text(candidate, "name") for candidate in candidates}
+    if len(candidates) < 2 or len(names) != 1 or None in names:
+        return None
+    offers = [offer for candidate in candidates for offer in graph.nodes(candidate, "offers")]
+    if len({read_offer(offer, graph).price for offer in offers}) > 1:
+        # Which colour or size the page shows, its structured data does not say: the price it shows decides.
+        offers = [{key: value for key, value in offer.items() if key not in OFFER_PRICES} for offer in offers]
+    return {**candidates[0], "offers": offers, "sku": shared_stem([sku_of(c, graph) for c in candidates])}
+
+
+def shared_stem(skus: list[str | None]) -> str | None:
+    """The SKUs' common start, cut after its last whole part (before a "-", "_", "/" or "." that all go on
+    with), when it is an identifier of its own (five characters or more, with a digit)."""
+    if not all(skus):
+        return None
+    common = commonprefix([sku for sku in skus if sku])
+    stem = common if len(set(skus)) == 1 else STEM_END.sub("", common)
+    return stem if len(stem) >= MIN_SKU_STEM and any(char.isdigit() for char in stem) else None
 
 
 def same_product_parts(product: Node, graph: Graph) -> list[Node]:
