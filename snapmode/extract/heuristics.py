@@ -78,6 +78,8 @@ NOT_CONTENT_ROLES = frozenset({"dialog", "alertdialog", "banner", "navigation", 
 OTHER_PRODUCT_WORDS = re.compile(
     r"(?<![a-z])(?:card|tile|related|recommend|upsell|cross-?sell|similar|also|review|other-?(?:items|products))"
 )
+# Words that, in a class naming a price ("price-block__wallet-price", "club-price"), make it some shoppers' price.
+MEMBER_WORDS = re.compile(r"(?<![a-z])(?:wallet|club|member|loyalty|subscri)")
 DELIVERY_WORDS = re.compile(r"(?<![a-z])(?:ship|delivery|freight|frakt|versand|livraison|postage|carriage)")
 OLD_PRICE_WORDS = re.compile(r"(?<![a-z])(?:old|was|regular|compare|original|list-?price|before|strike|rrp|msrp)")
 CURRENT_PRICE_WORDS = re.compile(r"(?<![a-z])(?:now|sale|special|final|current|actual|offer)")
@@ -575,6 +577,7 @@ def prices_of(carriers: list[etree._Element], block: etree._Element) -> tuple[st
     former prices; an amount before tax gives way to the one the shopper pays; tax and shipping lines are
     no price at all."""
     current: list[tuple[str, bool]] = []
+    conditional: list[str] = []
     old: list[str] = []
     currency = None
     for carrier in carriers:
@@ -587,15 +590,29 @@ def prices_of(carriers: list[etree._Element], block: etree._Element) -> tuple[st
         currency = currency or symbol_currency
         if is_old_price(carrier, block) or former_price_label(context):
             old.append(amount)
+        elif for_some_shoppers(carrier, block):
+            conditional.append(amount)
         else:
             current.append((amount, excludes_tax(context)))
     with_tax = [amount for amount, before_tax in current if not before_tax]
-    now = with_tax or [amount for amount, _ in current]
+    now = with_tax or [amount for amount, _ in current] or conditional
     if not now:  # a lone price styled "regular" is simply the price
         now, old = old[:1], []
     price = now[0] if now else None
     regular = next((amount for amount in old if price is None or Decimal(amount) > Decimal(price)), None)
     return price, regular, currency
+
+
+def for_some_shoppers(carrier: etree._Element, block: etree._Element) -> bool:
+    """Whether an amount is the price of members, of a loyalty card, of the shop's wallet or of a subscription: a
+    class naming such a price ("price-block__wallet-price", "club-price"; not a bare "wallet" modifier on the
+    final price), not the price every shopper pays."""
+    for node in [carrier, *carrier.iterancestors()]:
+        if any(MEMBER_WORDS.search(name) and "price" in name for name in classes(node).split()):
+            return True
+        if node is block:
+            return False
+    return False
 
 
 def money_group(
