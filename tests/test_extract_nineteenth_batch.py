@@ -1,6 +1,7 @@
 """Rules found on the dev pages of the nineteenth batch of real shop pages (Bloomingdale's, csmegastore.no, myskin.md,
-alcomarket.md): a price labelled "Orig" is a former price, a delivery option's price is not the product's, and a
-sign the shop's market reads as its own currency ("kr" on a .no shop, "лей" on a .md shop, "$" on a .ca shop)."""
+alcomarket.md, bcoutlet): a price labelled "Orig" is a former price, a delivery option's price is not the product's,
+a sign the shop's market reads as its own currency ("kr" on a .no shop, "лей" on a .md shop, "$" on a .ca shop),
+and a buy control named in camelCase ids, a link that runs a script among them."""
 
 from __future__ import annotations
 
@@ -78,3 +79,24 @@ def test_the_market_reads_a_bounded_number_of_lines_of_a_huge_page(monkeypatch):
     assert product.price == "1399.00"
     assert len(parsed) <= 2 * market.MAX_PRICE_TEXTS
     assert all(len(text) < market.MAX_PRICE_LINE for text in parsed)
+
+
+@pytest.mark.parametrize(
+    ("control", "availability"),
+    [
+        # An ASP.NET page's add-to-cart link: camelCase ids name it, its href runs a script, its face is an image.
+        (
+            (
+                '<a id="ctl00_UcAddToCartButton_lnkButtonAddToCart" href="javascript:__doPostBack(&#39;add&#39;)">'
+                '<img src="/images/btn-add.gif"></a>'
+            ),
+            "InStock",
+        ),
+        ('<button class="btnAddToBag">Add</button>', "InStock"),
+        # A link to another page is no buy control, whatever its id says.
+        ('<a id="UcAddToCartButton" href="/cart/view"><img src="/images/btn-add.gif"></a>', None),
+    ],
+)
+def test_a_buy_control_named_in_camel_case(control: str, availability: str | None):
+    html = f"<html><body><div>{PHOTO}<h1>Tignanello Organizer Crossbody</h1><p class='price'>$89.00</p>{control}</div></body></html>"
+    assert extract_product(html, "https://www.shop.example/product/tignanello/p/1338439").availability == availability

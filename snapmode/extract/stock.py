@@ -118,6 +118,7 @@ BUY_CONTROLS = etree.XPath(".//button | .//a | .//input[@type='submit' or @type=
 # whatever its short label says ("ADD", "Añadir", an icon): shops name the element in their markup in English.
 BUY_MARK = re.compile(r"(?<![a-z])(?:add-?to-?(?:cart|bag|basket|trolley)|(?:btn|button)-?buy|buy-?(?:button|btn|now))")
 MAX_MARKED_LABEL_WORDS = 2
+MARK_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 MAX_CONTROLS = 200
 # A shopper's choice still to make (a size, a colour): shops disable the buy control until it is made. Besides
 # form fields, a list of two or more options named sizes or variants (links or buttons: "ul.options.variants").
@@ -210,19 +211,26 @@ def buy_controls(area: etree._Element, ignored: Callable[[etree._Element], bool]
 def image_face(control: etree._Element) -> str:
     """The alt text of the image a textless control shows as its face ("<a href='javascript:'><img alt='Comprar
     …'>"); a link to another page is no control, whatever its image says (a product card's "Buy X")."""
-    href = (control.get("href") or "").strip()
-    if control.tag == "a" and href and not href.startswith(("#", "javascript:")):
+    if control.tag == "a" and leads_elsewhere(control):
         return ""
     face = next(control.iter("img"), None)
     return (face.get("alt") or "") if face is not None else ""
 
 
+def leads_elsewhere(link: etree._Element) -> bool:
+    """Whether a link opens another page, rather than running the page's own script ("#", "javascript:…")."""
+    href = (link.get("href") or "").strip()
+    return bool(href) and not href.startswith(("#", "javascript:"))
+
+
 def marked_buy_button(control: etree._Element, label: str) -> bool:
-    """Whether a button (not a link) is marked as the buy button, labelled in a word or two, and can be pressed:
-    a disabled one labelled otherwise often asks for a choice first ("Select size"), which says nothing of stock."""
-    marks = f"{control.get('class', '')} {control.get('id', '')}".lower()
+    """Whether a button (or a link that opens no other page: "<a id='lnkButtonAddToCart' href='javascript:…'>") is
+    marked as the buy button, labelled in a word or two, and can be pressed: a disabled one labelled otherwise often
+    asks for a choice first ("Select size"), which says nothing of stock."""
+    # camelCase ids split into words: "UcAddToCartButton" is "uc-add-to-cart-button", as "add-to-cart" is.
+    marks = "-".join(MARK_WORDS.findall(f"{control.get('class', '')} {control.get('id', '')}")).lower()
     return (
-        control.tag != "a"
+        not (control.tag == "a" and leads_elsewhere(control))
         and len(label.split()) <= MAX_MARKED_LABEL_WORDS
         and bool(BUY_MARK.search(marks))
         and not unusable(control)
