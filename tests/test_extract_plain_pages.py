@@ -249,6 +249,7 @@ def test_stock_in_the_product_scope(stock: str, state: str):
         ("Marke", "brand"),
         ("Marque :", "brand"),
         ("Availability", "availability"),
+        ("Web ID:", "sku"),  # Macy's and Bloomingdale's item number
         ("Cód. Item", "sku"),
         ("Código do produto", "sku"),
         ("Kod produktu", "sku"),

@@ -29,7 +29,7 @@ LABEL_TRAILER = re.compile(r"[\s:：#.]*(?:\((?:[^)]{0,20})\))?[\s:：#.]*$")
 LABEL_KINDS: dict[str, re.Pattern[str]] = {
     "sku": re.compile(
         r"^(?:sku|item|article|art|artikel|artikelnummer|art\.?-?nr|style|style code|product code|product id|"
-        r"item code|product number|item number|item no|article number|article no|ref|référence|reference|"
+        r"item code|product number|item number|item no|item id|web id|article number|article no|ref|référence|reference|"
         r"réf|referencia|riferimento|codice|codice articolo|codice prodotto|código|código de producto|model code|"
         r"c[óo]d(?:igo|\.)?\s*(?:d[eo]\s+)?(?:item|produto|artigo|art[íi]culo|refer[êe]ncia)|refer[êe]ncia|"
         r"productcode|artikelcode|artikelnr|varenummer|varenr|tuotenumero|tuotekoodi|cikksz[áa]m|term[ée]kk[óo]d|"
