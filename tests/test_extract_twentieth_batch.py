@@ -69,4 +69,5 @@ def test_the_sku_variants_share():
     assert shared_stem(["ABCDE1-S", "ABCDE1-M"]) == "ABCDE1"
     assert shared_stem(["TW77-S", "TW77-M"]) is None  # too short to name the product
     assert shared_stem(["1234567", "1234568"]) is None  # a run of numbers, not parts
-    assert shared_stem(["ABCDE1-S", None]) is None
+    assert shared_stem(["W-12", "W-12"]) == "W-12"  # one product declared twice keeps its SKU, however short
+    assert shared_stem(["ABCDE1-S", None]) == "ABCDE1-S"  # the only SKU declared

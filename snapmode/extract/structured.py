@@ -323,12 +323,13 @@ def variants_as_one(candidates: list[Node], graph: Graph) -> Node | None:
 
 
 def shared_stem(skus: list[str | None]) -> str | None:
-    """The SKUs' common start, cut after its last whole part (before a "-", "_", "/" or "." that all go on
-    with), when it is an identifier of its own (five characters or more, with a digit)."""
-    if not all(skus):
-        return None
-    common = commonprefix([sku for sku in skus if sku])
-    stem = common if len(set(skus)) == 1 else STEM_END.sub("", common)
+    """The one SKU the Products declare (a product declared twice), else their common start, cut after its last
+    whole part (before a "-", "_", "/" or "." that all go on with), when it is an identifier of its own (five
+    characters or more, with a digit)."""
+    declared = [sku for sku in skus if sku]
+    if len(set(declared)) <= 1:
+        return declared[0] if declared else None
+    stem = STEM_END.sub("", commonprefix(declared))
     return stem if len(stem) >= MIN_SKU_STEM and any(char.isdigit() for char in stem) else None
 
 
