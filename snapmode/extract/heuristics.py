@@ -52,7 +52,14 @@ from snapmode.extract.specs import (
     read_specs,
     url_identifier,
 )
-from snapmode.extract.stock import BUY_LABEL, buy_control_state, read_delivery_lines, read_stock_lines, stock_line_state
+from snapmode.extract.stock import (
+    BUY_LABEL,
+    buy_control_state,
+    leads_elsewhere,
+    read_delivery_lines,
+    read_stock_lines,
+    stock_line_state,
+)
 from snapmode.extract.structured import category_path
 from snapmode.extract.titles import CLASS_WORDS, brand_heading, heading_name, product_heading
 
@@ -431,8 +438,7 @@ def card_of(element: etree._Element, area: etree._Element) -> etree._Element | N
 
 
 def links_to_another_page(link: etree._Element) -> bool:
-    href = (link.get("href") or "").strip()
-    return bool(href) and not href.startswith(("#", "javascript:")) and not is_photo_link(href)
+    return leads_elsewhere(link) and not is_photo_link(link.get("href"))
 
 
 def repeated_card(node: etree._Element) -> bool:
@@ -498,8 +504,7 @@ def about_other_things(element: etree._Element, scope: etree._Element) -> bool:
 def links_elsewhere(element: etree._Element) -> bool:
     """Whether an image is wrapped in a link to another page (a product card), not to its own full size."""
     for ancestor in element.iterancestors("a"):
-        href = (ancestor.get("href") or "").strip()
-        return bool(href) and not href.startswith(("#", "javascript:")) and not is_photo_link(href)
+        return links_to_another_page(ancestor)
     return False
 
 
