@@ -41,6 +41,7 @@ STRUCTURED_LAYERS: tuple[tuple[str, Callable[[Page], ExtractedProduct]], ...] = 
     ("opengraph", opengraph_layer),
     ("twitter-card", twitter_card_layer),
 )
+STRUCTURED_SOURCES = frozenset(source for source, _ in STRUCTURED_LAYERS)
 
 
 def extract_product(
@@ -88,7 +89,7 @@ def extract_page_with_sources(page: Page, rules: SiteRules | None = None) -> tup
         found = found.model_copy(update={"name": name})
         if name == result.name:  # the page's shown title, as the layout reads it
             sources["name"] = "heuristics"
-    currency = market_currency(page, found.price, found.currency, sources.get("currency"))
+    currency = market_currency(page, found.price, found.currency, sources.get("currency") in STRUCTURED_SOURCES)
     if currency != found.currency:
         found, sources["currency"] = found.model_copy(update={"currency": currency}), "heuristics"
     if found.availability == "OutOfStock" and result.availability == "InStock":

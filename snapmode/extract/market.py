@@ -35,7 +35,6 @@ MARKETS: dict[str, tuple[str, frozenset[str]]] = {
 }
 # What those signs read as without a market: the only found currencies a market's reading may replace.
 READINGS_ELSEWHERE = frozenset({"USD", "RON", "JPY"})
-STRUCTURED_SOURCES = frozenset({"json-ld", "microdata", "rdfa", "opengraph", "twitter-card"})
 MAX_PRICE_LINE = 40  # characters: a price with its sign and a label, not a sentence that mentions an amount
 PRICE_TEXTS = etree.XPath(
     "//body//text()[contains(translate(., '0123456789', '##########'), '#')]"
@@ -45,11 +44,11 @@ MAX_PRICE_TEXTS = 2000
 MAX_BLOCK_PIECES = 12
 
 
-def market_currency(page: Page, price: str | None, currency: str | None, source: str | None) -> str | None:
-    """The price's currency once the shop's market reads the sign it is written with; ``currency`` (from the
-    layer named by ``source``) when the market has no such sign, or the page does not write the price with one."""
+def market_currency(page: Page, price: str | None, currency: str | None, declared: bool) -> str | None:
+    """The price's currency once the shop's market reads the sign it is written with; ``currency`` when structured
+    data ``declared`` it, when the market has no such sign, or when the page does not write the price with one."""
     market = MARKETS.get(country_code(page.url))
-    if market is None or price is None or source in STRUCTURED_SOURCES:
+    if market is None or price is None or declared:
         return currency
     local, signs = market
     if currency == local or (currency is not None and currency not in READINGS_ELSEWHERE):
