@@ -13,12 +13,12 @@ from lxml import etree
 from pydantic import BaseModel, Field
 from w3lib.html import strip_html5_whitespace
 
+from snapmode.crawl.addresses import http_address
 from snapmode.ids import canonical
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # sitemaps.org: at most 50 MB uncompressed
 _GZIP_MAGIC = b"\x1f\x8b"
 _HTTP_SCHEMES = frozenset({"http", "https"})
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 # Sloppy generators write "?a=1&b=2" unescaped; recovery mode would drop "&b" as an unknown entity.
 _BARE_AMPERSAND = re.compile(rb"&(?!(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
 # Query parameters that number a listing's pages (Magento's "p", WordPress's "paged"...), and the "/page/N/" path
@@ -268,19 +268,12 @@ def same_site(url: str, site_root: str) -> bool:
     return key is not None and key == _site_key(site_root)
 
 
-def _site_key(url: str) -> tuple[str, int] | None:
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
+def _site_key(url: str) -> tuple[str, int | None] | None:
+    address = http_address(url)
+    if address is None:
         return None
-    scheme = parts.scheme.lower()
-    if scheme not in _HTTP_SCHEMES or not parts.hostname:
-        return None
-    host = parts.hostname.rstrip(".")
-    host = host.removeprefix("www.")
     # http://shop and https://shop are one site; only a non-default port sets a site apart.
-    return host, port if port is not None and port != _DEFAULT_PORTS[scheme] else 0
+    return address.host.rstrip(".").removeprefix("www."), address.port
 
 
 def _absolute(href: str | None, base: str) -> str | None:

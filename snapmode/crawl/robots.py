@@ -10,12 +10,12 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
+from snapmode.crawl.addresses import http_address
 from snapmode.crawl.fetcher import Fetcher, FetchResult
 
 MAX_ROBOTS_BYTES = 500 * 1024  # RFC 9309 2.5: parse at least the first 500 KiB
 _FRESH_SECONDS = 24 * 3600  # RFC 9309 2.4: do not use a cached copy for more than 24 h
 _UNREACHABLE_RETRY_SECONDS = 600
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,10 @@ class RobotsCache:
         return list(rules.parser.sitemaps)
 
     def _rules(self, url: str) -> _Rules | None:
-        origin = _origin(url)
-        if origin is None:
+        address = http_address(url)
+        if address is None:
             return None
+        origin = address.origin
         rules = self._cache.get(origin)
         if rules is not None and rules.expires_at > self._clock():
             return rules
@@ -120,21 +121,3 @@ def _unavailable(result: FetchResult) -> bool:
     if result.error in ("too_many_redirects", "redirect_loop", "bad_redirect"):
         return True
     return result.error == "http_4xx" and result.status != 429
-
-
-def _origin(url: str) -> str | None:
-    """``scheme://host[:port]`` of an http(s) URL (default port left out), None for anything else."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return None
-    host = parts.hostname
-    if ":" in host:
-        host = f"[{host}]"
-    if port is None or port == _DEFAULT_PORTS[scheme]:
-        return f"{scheme}://{host}"
-    return f"{scheme}://{host}:{port}"
