@@ -58,6 +58,7 @@ from snapmode.extract.stock import (
     leads_elsewhere,
     read_delivery_lines,
     read_stock_lines,
+    restock_alert_state,
     stock_line_state,
 )
 from snapmode.extract.structured import category_path
@@ -101,6 +102,7 @@ SKU_LABEL = re.compile(
 )
 # "sku" starting a class or id word ("product-sku", "productSku"), not inside one: "msku-sel" is a variation menu.
 SKU_MARK = re.compile(r"(?<![A-Za-z])[Ss][Kk][Uu]|(?<=[a-z])S[Kk][Uu]")
+CODE_MARK = re.compile(r"(?<![A-Za-z])(?:product|item|article|style)[-_]?code(?![a-z])", re.IGNORECASE)
 # The words before a brand in its slot: a label ("Brand:", "by") or a link to the brand's page ("Shop all Nike").
 BRAND_LABEL = re.compile(
     r"^(?:by|brand|(?:shop|view|see) all|more from|(?:see |view )?(?:other |more |all )?(?:products|items) (?:by|from))"
@@ -113,6 +115,8 @@ NOT_THE_BRAND_MARK = re.compile(r"brands|brand[-_]?colou?r", re.IGNORECASE)
 # A plug-in's credit line, styled "brand" like the shop's own branding: "powered by Recomatic".
 WIDGET_CREDIT = re.compile(r"(?:powered|provided|hosted|built) by\b", re.IGNORECASE)
 STRUCK_TAGS = frozenset({"s", "del", "strike"})
+# Struck through by its own style, as older shops write it: <font style="text-decoration: line-through;">.
+STRUCK_STYLE = re.compile(r"text-decoration(?:-line)?\s*:[^;]*line-through", re.IGNORECASE)
 OPTION_MENU = etree.XPath(".//select | .//input[@type='radio']")
 # A logo's alt text naming whose it is: "HP logo", "ASUS-Logo", "Logo Bosch".
 LOGO_ALT = re.compile(r"(?P<before>\w[\w&.' ]{0,40}?)[\s-]*logo|logo[\s:-]+(?P<after>\w[\w&.' ]{0,40})", re.IGNORECASE)
@@ -126,7 +130,7 @@ LISTING_MIN_CARDS = 3  # this many priced cards that link elsewhere make a listi
 MAX_EVIDENCE = 20
 MAX_AREA_DEPTH = 100  # ancestors followed from a line up to its area
 MAX_CARD_ELEMENTS = 200  # a block with more elements is a section, not a product card
-CURRENCY_SIGNS = r"[$€£¥₹₽₩₺₪]|\b[A-Z]{3}\b|\bkr\b|zł|руб"
+CURRENCY_SIGNS = r"[$€£¥₹₽₩₺₪원円]|\b[A-Z]{3}\b|\bkr\b|zł|руб"
 AMOUNT_WITH_CURRENCY = re.compile(rf"(?:{CURRENCY_SIGNS})\s?\d|\d\s?(?:{CURRENCY_SIGNS})")
 MAX_PRICE_GROUP = 4  # amounts read together as one price block (now, was, excl./incl. tax)
 NOT_CONTENT_TAGS = frozenset({"input", "select", "option", "meta", "link", "button", "form", "script", "style"})
@@ -298,6 +302,8 @@ class Layout:
             availability = self.availability(offer_area) if not found_so_far.availability else None
             if found_so_far.availability == "OutOfStock":  # declared sold out: what does the page say?
                 availability = shown_stock(offer_area, lambda element: self.ignored(element, offer_area))
+            elif found_so_far.availability == "InStock":  # declared in stock: is a restock alert all it offers?
+                availability = restock_alert_state(offer_area, lambda element: self.ignored(element, offer_area))
             return {"price": price, "regular_price": regular_price, "currency": currency, "availability": availability}
         if group == "description":
             return {"description": read_description(self.page, scope)}
@@ -743,7 +749,7 @@ def struck_siblings(block: etree._Element) -> list[etree._Element]:
     return [
         carrier
         for sibling in block.itersiblings(preceding=False)
-        if isinstance(sibling.tag, str) and (sibling.tag in STRUCK_TAGS or OLD_PRICE_WORDS.search(classes(sibling)))
+        if isinstance(sibling.tag, str) and (struck(sibling) or OLD_PRICE_WORDS.search(classes(sibling)))
         for carrier in price_carriers(sibling)
     ][:1]
 
@@ -751,7 +757,7 @@ def struck_siblings(block: etree._Element) -> list[etree._Element]:
 def is_old_price(carrier: etree._Element, block: etree._Element) -> bool:
     """The nearest deciding marker wins: struck-through tags, then "now/sale" vs "was/regular" words."""
     for node in [carrier, *carrier.iterancestors()]:
-        if node.tag in STRUCK_TAGS or node.get("data-price-type") == "oldPrice":
+        if struck(node) or node.get("data-price-type") == "oldPrice":
             return True
         if node.tag == "ins" or CURRENT_PRICE_WORDS.search(classes(node)):
             return False
@@ -760,6 +766,10 @@ def is_old_price(carrier: etree._Element, block: etree._Element) -> bool:
         if node is block:
             return False
     return False
+
+
+def struck(element: etree._Element) -> bool:
+    return element.tag in STRUCK_TAGS or bool(STRUCK_STYLE.search(element.get("style") or ""))
 
 
 def marked_elements(scope: etree._Element, word: str, itemprop: str) -> list[etree._Element]:
@@ -772,14 +782,16 @@ def marked_elements(scope: etree._Element, word: str, itemprop: str) -> list[etr
 
 
 def read_sku(scope: etree._Element) -> str | None:
-    """An identifier in an element marked "sku" (labels like "SKU:" removed)."""
-    for element in marked_elements(scope, "sku", "sku"):
-        marks = f"{element.get('class', '')} {element.get('id', '')}"
-        if element.get("itemprop") != "sku" and not SKU_MARK.search(marks):
-            continue
-        text = SKU_LABEL.sub("", inline_text(element) or "").strip()
-        if len(text) <= MAX_LABEL_LENGTH and len(text.split()) <= 3 and any(char.isdigit() for char in text):
-            return text
+    """An identifier in an element marked "sku", then in one marked a product's code ("productCode",
+    "item-code"); labels like "SKU:" removed."""
+    for word, mark in (("sku", SKU_MARK), ("code", CODE_MARK)):
+        for element in marked_elements(scope, word, "sku"):
+            marks = f"{element.get('class', '')} {element.get('id', '')}"
+            if element.get("itemprop") != "sku" and not mark.search(marks):
+                continue
+            text = SKU_LABEL.sub("", inline_text(element) or "").strip()
+            if len(text) <= MAX_LABEL_LENGTH and len(text.split()) <= 3 and any(char.isdigit() for char in text):
+                return text
     return None
 
 
@@ -823,7 +835,8 @@ def read_availability(
     """Stock from elements marked stock/availability; then an availability row of a specification table or
     a data-*/meta declaration; then a stock line ("In stock (19 available)", "Ausverkauft"); then a promise of
     delivery by a date or within a time ("Lieferung 17.06.2020 - 18.06.2020"); then a price slot that says the
-    product is gone ("No longer available" where the price would be); last, what the add-to-cart control allows."""
+    product is gone ("No longer available" where the price would be); then what the add-to-cart control allows;
+    last, an alert offered instead of any buy control ("Notify me when available")."""
     state = marked_stock(area)
     if state:
         return state
@@ -836,7 +849,7 @@ def read_availability(
         text = inline_text(element) or ""
         if len(text) <= MAX_LABEL_LENGTH and normalize_availability(text) == "OutOfStock" and not OPTION_MENU(element):
             return "OutOfStock"
-    return buy_control_state(area, ignored)
+    return buy_control_state(area, ignored) or restock_alert_state(area, ignored)
 
 
 def marked_stock(area: etree._Element) -> Availability | None:

@@ -92,9 +92,10 @@ def extract_page_with_sources(page: Page, rules: SiteRules | None = None) -> tup
     currency = market_currency(page, found.price, found.currency, sources.get("currency") in STRUCTURED_SOURCES)
     if currency != found.currency:
         found, sources["currency"] = found.model_copy(update={"currency": currency}), "heuristics"
-    if found.availability == "OutOfStock" and result.availability == "InStock":
-        # Structured data left at "sold out" while the offer block says in words that it is in stock.
-        found, sources["availability"] = found.model_copy(update={"availability": "InStock"}), "heuristics"
+    if result.availability and result.availability != found.availability:
+        # Structured data left at "sold out" while the offer block says in words that it is in stock, or left at
+        # "in stock" while the block offers only an alert for when it is back.
+        found, sources["availability"] = found.model_copy(update={"availability": result.availability}), "heuristics"
     product = consistent(found)
     return product, {name: source for name, source in sources.items() if getattr(product, name)}
 

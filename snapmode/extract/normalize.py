@@ -28,7 +28,7 @@ MACHINE_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 # most common reading, since a page that cares names the ISO code in its structured data.
 CURRENCY_SYMBOLS = {
     "$": "USD", "US$": "USD", "USD$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "円": "JPY", "元": "CNY",
-    "RMB": "CNY", "₹": "INR", "RS": "INR", "RS.": "INR", "₽": "RUB", "РУБ": "RUB", "РУБ.": "RUB", "₩": "KRW",
+    "RMB": "CNY", "₹": "INR", "RS": "INR", "RS.": "INR", "₽": "RUB", "РУБ": "RUB", "РУБ.": "RUB", "₩": "KRW", "원": "KRW",
     "₺": "TRY", "₪": "ILS", "ZŁ": "PLN", "R$": "BRL", "C$": "CAD", "CA$": "CAD", "CAN$": "CAD", "A$": "AUD",
     "AU$": "AUD", "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "KČ": "CZK", "FR.": "CHF", "₫": "VND", "₱": "PHP",
     "฿": "THB", "₴": "UAH", "FT": "HUF", "LEI": "RON", "TL": "TRY",

@@ -32,7 +32,7 @@ LABEL_KINDS: dict[str, re.Pattern[str]] = {
         r"item code|product number|item number|item no|item id|web id|article number|article no|ref|référence|reference|"
         r"réf|referencia|riferimento|codice|codice articolo|codice prodotto|código|código de producto|model code|"
         r"c[óo]d(?:igo|\.)?\s*(?:d[eo]\s+)?(?:item|produto|artigo|art[íi]culo|refer[êe]ncia)|refer[êe]ncia|"
-        r"productcode|artikelcode|artikelnr|varenummer|varenr|tuotenumero|tuotekoodi|cikksz[áa]m|term[ée]kk[óo]d|"
+        r"productcode|artikelcode|artikelnr|varenummer|varenr|tuotenumero|tuotekoodi|artikkelinumero|cikksz[áa]m|term[ée]kk[óo]d|"
         r"kod (?:produktu|towaru)|numer katalogowy|k[óo]d (?:produktu|zbo[žz][íi]|tovaru)|katalogov[ée] [čc][íi]slo|"
         r"[üu]r[üu]n kodu|stok kodu|cod produs|kode produk|κωδικός(?: προϊόντος)?|"
         r"商品番号|品番|商品コード|商品编号|货号|상품번호|상품코드|품번|"
@@ -57,6 +57,9 @@ LABEL_KINDS: dict[str, re.Pattern[str]] = {
 NUMBER_WORDS = re.compile(r"[\s.]*(?:no|nr|number|num|#)\.?$")
 IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_-]{2,40}")
 LABELLED_LINE = re.compile(r"^(?P<label>[^:：]{1,40})[:：]\s*(?P<value>.+)$")
+# The label written just before an element holding its value, at the end of a line's running text:
+# "Tavaramerkit: <a>Levi's</a>, Artikkelinumero: <span>NG20004</span>".
+LEADING_LABEL = re.compile(r"(?:^|[,;|·•])\s*(?P<label>[^,;|·•:：]{1,40})[:：]\s*$")
 SKU_ATTRIBUTES = ("data-sku", "data-product-sku", "data-item-sku", "data-product-id")
 BRAND_ATTRIBUTES = ("data-brand", "data-brand-name", "data-product-brand")
 DECLARING_ELEMENTS = etree.XPath(
@@ -167,12 +170,18 @@ def labelled_pairs(area: etree._Element, ignored: Callable[[etree._Element], boo
 
 
 def labelled_line(element: etree._Element) -> tuple[str, str] | None:
-    """("Art.-Nr.", "21-2704") from "Art.-Nr.: 21-2704", or from a label followed by the one element holding
-    its value and nothing else, without a colon ("Art.-Nr. <span>21-2704</span>"), or from two elements and
-    nothing else, the label's and the value's ("<span>Item No.</span> <span>1610104181</span>")."""
+    """("Art.-Nr.", "21-2704") from "Art.-Nr.: 21-2704", or from the element holding the value after its label
+    in the running text ("…, Art.-Nr.: <span>21-2704</span>"), or from a label followed by the one element
+    holding its value and nothing else, without a colon ("Art.-Nr. <span>21-2704</span>"), or from two elements
+    and nothing else, the label's and the value's ("<span>Item No.</span> <span>1610104181</span>")."""
     match = LABELLED_LINE.match(line_text(element) or "")
     if match:
         return match.group("label"), match.group("value")
+    previous = element.getprevious()
+    before = previous.tail if previous is not None else getattr(element.getparent(), "text", None)
+    lead = LEADING_LABEL.search(before or "")
+    if lead and (value := line_text(element)):
+        return lead.group("label"), value
     children = [child for child in element if isinstance(child.tag, str)]
     if len(children) != len(element) or any((child.tail or "").strip() for child in children):
         return None

@@ -112,6 +112,15 @@ BUY_LABEL = re.compile(
     r"thêm vào giỏ(?: hàng)?|mua ngay|أضف إلى (?:السلة|عربة التسوق)|додати (?:в|до) кошик[ау]?|купити|kup teraz)\b",
     re.IGNORECASE,
 )
+# A request to be told when the product is back ("Notify me when available", "Benachrichtigen, wenn verfügbar"):
+# what a shop puts where its buy button was once the product has run out.
+RESTOCK_ALERT = re.compile(
+    r"(?:notify me|notify when|e-?mail me when|alert me when|tell me when|let me know when|benachrichtig|"
+    r"m'avertir|m'alerter|me pr[ée]venir|pr[ée]venez-moi|av[íi]same|avisarme|avvisami|avise-me|me avise|"
+    r"houd me op de hoogte|powiadom mnie|meddela mig|сообщить о поступлении|уведомить о поступлении|"
+    r"入荷(?:お知らせ|通知)|再入荷(?:お知らせ|通知)|재입고 ?알림|到货通知|到貨通知)",
+    re.IGNORECASE,
+)
 # An image button ("<input type=image alt='Add to Cart'>") is how osCommerce-era shops draw theirs.
 BUY_CONTROLS = etree.XPath(".//button | .//a | .//input[@type='submit' or @type='button' or @type='image']")
 # A button whose class or id names it the buy button ("button-buy", "addToCartButton", "add-to-bag") is one
@@ -151,10 +160,11 @@ def stock_line_state(text: str | None) -> Availability | None:
 
 
 def read_stock_lines(area: etree._Element, ignored: Callable[[etree._Element], bool]) -> Availability | None:
-    """The state of the first stock line in the area, skipping what ``ignored`` says is about other products."""
+    """The state of the first stock line in the area, skipping what ``ignored`` says is about other products and
+    lines kept hidden (the "Currently unavailable" a page holds ready beside its buy button)."""
     for element in area_elements(area):
         state = stock_line_state(line_text(element))
-        if state and not ignored(element) and not describes_an_option(element):
+        if state and not (ignored(element) or describes_an_option(element) or hidden(element)):
             return state
     return None
 
@@ -199,13 +209,32 @@ def buy_control_state(area: etree._Element, ignored: Callable[[etree._Element], 
     return "InStock" if pending else "OutOfStock"
 
 
+def restock_alert_state(area: etree._Element, ignored: Callable[[etree._Element], bool]) -> Availability | None:
+    """OutOfStock when the area offers to tell the shopper when the product is back and holds no buy control at
+    all; None otherwise (a size's alert beside a buy button says nothing of the product as a whole)."""
+    if next(buy_controls(area, ignored), None) is not None:
+        return None
+    for control in BUY_CONTROLS(area)[:MAX_CONTROLS]:
+        if RESTOCK_ALERT.match(control_label(control)) and not (
+            ignored(control) or hidden(control) or describes_an_option(control)
+        ):
+            return "OutOfStock"
+    return None
+
+
 def buy_controls(area: etree._Element, ignored: Callable[[etree._Element], bool]) -> Iterator[etree._Element]:
     for control in BUY_CONTROLS(area)[:MAX_CONTROLS]:
-        label = (inline_text(control) or control.get("value") or control.get("alt") or image_face(control)).strip()
+        label = control_label(control)
         if (BUY_LABEL.match(label) or marked_buy_button(control, label)) and not (
             ignored(control) or unsettled(control)
         ):
             yield control
+
+
+def control_label(control: etree._Element) -> str:
+    """What a control says: its text, its value, its alt text or the alt text of its image, then its title."""
+    label = inline_text(control) or control.get("value") or control.get("alt") or image_face(control)
+    return (label or control.get("title") or "").strip()
 
 
 def image_face(control: etree._Element) -> str:
