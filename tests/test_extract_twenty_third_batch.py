@@ -105,3 +105,16 @@ def test_an_element_marked_as_the_products_code_holds_its_sku(marks, sku):
         f"<p><span {marks}>510144-4620</span></p><p class='price'>45,00 €</p></div></body></html>"
     )
     assert extract_product(html, URL).sku == sku
+
+
+def test_a_buy_controls_title_naming_the_product_does_not_hide_it():
+    block = (
+        "<a id='UcAddToCartButton_lnkButtonAddToCart' title='Add Tignanello Multi Pocket Organizer Crossbody to cart'"
+        " href=\"javascript:__doPostBack('lnkButtonAddToCart','')\"><img src='/btn_add.gif' alt=''></a>"
+    )
+    assert extract_product(page(block), URL).availability == "InStock"
+
+
+def test_a_restock_alert_drawn_as_an_image_is_read_by_its_title():
+    block = "<a href='/productalert/add/stock/41503/' title='Notify me when available'><img src='/bell.svg'></a>"
+    assert extract_product(page(block), URL).availability == "OutOfStock"

@@ -215,7 +215,7 @@ def restock_alert_state(area: etree._Element, ignored: Callable[[etree._Element]
     if next(buy_controls(area, ignored), None) is not None:
         return None
     for control in BUY_CONTROLS(area)[:MAX_CONTROLS]:
-        if RESTOCK_ALERT.match(control_label(control)) and not (
+        if RESTOCK_ALERT.match(control_label(control) or control.get("title", "")) and not (
             ignored(control) or hidden(control) or describes_an_option(control)
         ):
             return "OutOfStock"
@@ -232,9 +232,9 @@ def buy_controls(area: etree._Element, ignored: Callable[[etree._Element], bool]
 
 
 def control_label(control: etree._Element) -> str:
-    """What a control says: its text, its value, its alt text or the alt text of its image, then its title."""
-    label = inline_text(control) or control.get("value") or control.get("alt") or image_face(control)
-    return (label or control.get("title") or "").strip()
+    """What a control says: its text, its value, its alt text or the alt text of its image (not its title, which
+    often names the product as well: "Add Tignanello Multi Pocket Organizer Crossbody to cart")."""
+    return (inline_text(control) or control.get("value") or control.get("alt") or image_face(control)).strip()
 
 
 def image_face(control: etree._Element) -> str:
