@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from snapmode.domain import Availability, ExtractedProduct
+from snapmode.extract.brand_links import linked_title_brand
 from snapmode.extract.images import declared_smaller_than, gallery_photo, is_photo_link
 from snapmode.extract.lines import area_elements, line_text
 from snapmode.extract.money import (
@@ -293,7 +294,7 @@ class Layout:
                 "brand": read_brand(scope)
                 or logo
                 or heading_brand
-                or (None if found_so_far.brand else self.specs.brand),
+                or (None if found_so_far.brand else self.specs.brand or linked_title_brand(self.page, name)),
                 "sku": read_sku(scope) or (None if found_so_far.sku else self.identifier()),
                 "categories": read_breadcrumbs(self.page, name or found_so_far.name),
             }
