@@ -220,7 +220,7 @@ def test_stock_lines(line: str, state: str | None):
         ('<label><input type="radio" name="o"> Used: sold out</label><button>Add to cart</button>', "InStock"),
         ('<div class="buttons loading"><button disabled>Add to cart</button></div>', None),  # saved before its script
         ("<button>Lisää ostoskoriin</button>", "InStock"),
-        ('<button disabled>장바구니 담기</button>', "OutOfStock"),
+        ("<button disabled>장바구니 담기</button>", "OutOfStock"),
         ("<a href='/cart/add/1'>加入购物车</a>", "InStock"),
     ],
 )
@@ -307,6 +307,17 @@ def test_the_urls_identifier_counts_only_when_the_page_shows_it():
     assert extract_product(hidden, "https://caps.example/p/harbour-cap-HC2207").sku is None
     short = plain_page("<div><h1>Drill 18V</h1><p>$98.00</p><p>18V</p></div>")
     assert extract_product(short, "https://tools.example/p/drill-18v").sku is None  # a voltage, not an id
+
+
+def test_the_urls_identifier_counts_when_an_element_anywhere_holds_it_alone():
+    # Arket and & Other Stories keep the article code, which ends their product URLs, in a span of their own far
+    # from the title ("<span class='articleCode'>0494992001</span>"); a sentence merely containing it is not that.
+    url = "https://www.arket.com/en_eur/men/product.pima-cotton-trunks-black.0494992001.html"
+    details = "<div class='details'><span class='price'>10.0</span><span class='articleCode'>0494992001</span></div>"
+    alone = plain_page(f"<div><h1>Pima Cotton Trunks</h1><p>€10</p></div><footer>{details}</footer>")
+    assert extract_product(alone, url).sku == "0494992001"
+    sentence = plain_page("<div><h1>Pima Cotton Trunks</h1><p>€10</p></div><footer><p>Ref 0494992001 x</p></footer>")
+    assert extract_product(sentence, url).sku is None
 
 
 # --- structured data variants ---

@@ -252,12 +252,15 @@ def url_identifier(page: Page, area: etree._Element) -> str | None:
 
 
 def labelled_on_page(page: Page, token: str) -> bool:
-    """Whether a "Label: value" line anywhere in the page's text gives the token as its value ("eBay item
-    number: 304998642264" in a details tab far below the title). Found by XPath over text nodes, so a large
-    page costs one pass in libxml2, and at most MAX_TOKEN_LINES of the lines holding it are read."""
+    """Whether the page's text anywhere gives the token alone ("<span class='articleCode'>0494992001</span>") or
+    as the value of a "Label: value" line ("eBay item number: 304998642264" in a details tab far below the
+    title). Found by XPath over text nodes, so a large page costs one pass in libxml2, and at most
+    MAX_TOKEN_LINES of the lines holding it are read."""
     for text in islice(TEXT_HOLDING(page.selector.root, token=token), MAX_TOKEN_LINES):
         parent = text.getparent()
         for element in (parent, parent.getparent() if parent is not None else None):
+            if text.strip().lower() == token.lower():
+                return True
             match = LABELLED_LINE.match(line_text(element) or "") if element is not None else None
             if match and match.group("value").strip().lower() == token.lower():
                 return True
