@@ -118,3 +118,21 @@ def test_a_buy_controls_title_naming_the_product_does_not_hide_it():
 def test_a_restock_alert_drawn_as_an_image_is_read_by_its_title():
     block = "<a href='/productalert/add/stock/41503/' title='Notify me when available'><img src='/bell.svg'></a>"
     assert extract_product(page(block), URL).availability == "OutOfStock"
+
+
+@pytest.mark.parametrize(
+    ("element", "sku"),
+    [
+        # Lands' End: the label glued to the number, a styled empty span for its hyphen.
+        ("<span class='item-number'>Item #489021<span class='fake-hyphen'></span>A55</span>", "489021A55"),
+        # A count of items is no identifier.
+        ("<span class='cart-item-number'>0</span>", None),
+        ("<span class='item-number'>2 items</span>", None),
+    ],
+)
+def test_an_element_marked_as_the_items_number_holds_one_identifier(element, sku):
+    html = (
+        f"<html><body><div class='prod'>{PHOTO}<h1>Women's Supima Cotton Cardigan</h1>"
+        f"<p>{element}</p><p class='price'>$49.95</p></div></body></html>"
+    )
+    assert extract_product(html, URL).sku == sku

@@ -103,7 +103,7 @@ SKU_LABEL = re.compile(
 )
 # "sku" starting a class or id word ("product-sku", "productSku"), not inside one: "msku-sel" is a variation menu.
 SKU_MARK = re.compile(r"(?<![A-Za-z])[Ss][Kk][Uu]|(?<=[a-z])S[Kk][Uu]")
-CODE_MARK = re.compile(r"(?<![A-Za-z])(?:product|item|article|style)[-_]?code(?![a-z])", re.IGNORECASE)
+CODE_MARK = re.compile(r"(?<![A-Za-z])(?:product|item|article|style)[-_]?(?:code|number)(?![a-z])", re.IGNORECASE)
 # The words before a brand in its slot: a label ("Brand:", "by") or a link to the brand's page ("Shop all Nike").
 BRAND_LABEL = re.compile(
     r"^(?:by|brand|(?:shop|view|see) all|more from|(?:see |view )?(?:other |more |all )?(?:products|items) (?:by|from))"
@@ -783,16 +783,21 @@ def marked_elements(scope: etree._Element, word: str, itemprop: str) -> list[etr
 
 
 def read_sku(scope: etree._Element) -> str | None:
-    """An identifier in an element marked "sku", then in one marked a product's code ("productCode",
-    "item-code"); labels like "SKU:" removed."""
-    for word, mark in (("sku", SKU_MARK), ("code", CODE_MARK)):
+    """An identifier in an element marked "sku", then one token in an element marked a product's code or number
+    ("productCode", "item-number"); labels like "SKU:" or "Item #" removed."""
+    for element in marked_elements(scope, "sku", "sku"):
+        marks = f"{element.get('class', '')} {element.get('id', '')}"
+        if element.get("itemprop") != "sku" and not SKU_MARK.search(marks):
+            continue
+        text = SKU_LABEL.sub("", inline_text(element) or "").strip()
+        if len(text) <= MAX_LABEL_LENGTH and len(text.split()) <= 3 and any(char.isdigit() for char in text):
+            return text
+    for word in ("code", "number"):
         for element in marked_elements(scope, word, "sku"):
-            marks = f"{element.get('class', '')} {element.get('id', '')}"
-            if element.get("itemprop") != "sku" and not mark.search(marks):
-                continue
-            text = SKU_LABEL.sub("", inline_text(element) or "").strip()
-            if len(text) <= MAX_LABEL_LENGTH and len(text.split()) <= 3 and any(char.isdigit() for char in text):
-                return text
+            if CODE_MARK.search(f"{element.get('class', '')} {element.get('id', '')}"):
+                found = identifier(SKU_LABEL.sub("", inline_text(element) or ""))
+                if found:
+                    return found
     return None
 
 
