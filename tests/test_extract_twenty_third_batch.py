@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from snapmode.extract import extract_product
+from snapmode.extract import extract_product, market
 
 URL = "https://shop.example/p/amber-down-overall"
 PHOTO = '<img src="/media/510144.jpg" width="600" height="800">'
@@ -136,3 +136,49 @@ def test_an_element_marked_as_the_items_number_holds_one_identifier(element, sku
         f"<p>{element}</p><p class='price'>$49.95</p></div></body></html>"
     )
     assert extract_product(html, URL).sku == sku
+
+
+def heading_priced(url_text: str, footer: str) -> str:
+    return (
+        f"<html><body><div class='product'>{PHOTO}<h1>Rollkragenpullover <span class='price'>29,99</span></h1>"
+        f"<button>In den Warenkorb</button></div><footer>{footer}</footer></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "footer", "currency"),
+    [
+        # H&M: the heading's price has no sign; the page's other amounts say which currency the shop sells in.
+        ("https://www2.hm.com/de_de/productpage.html", "<p>Unsere Standardversandkosten betragen 4,99 €.</p>", "EUR"),
+        ("https://shop.example.ca/p/1", "<p>Free shipping over $50</p>", "CAD"),
+        # Amounts in two currencies, or none, or three capitals beside a number: no answer.
+        ("https://shop.example/p/1", "<p>Shipping 4,99 € or $5.50</p>", None),
+        ("https://shop.example/p/1", "<p>Shipping 4,99</p>", None),
+        ("https://shop.example/p/1", "<p>Charges over USB 3 in 2 hours</p>", None),
+    ],
+)
+def test_a_price_written_without_a_sign_takes_the_currency_of_the_pages_other_amounts(url, footer, currency):
+    product = extract_product(heading_priced(url, footer), url)
+    assert (product.price, product.currency) == ("29.99", currency)
+
+
+def test_the_currency_of_other_amounts_is_never_read_over_a_written_sign():
+    html = heading_priced("https://shop.example/p/1", "<p>Delivery 4,99 €</p>").replace("29,99", "£29.99")
+    assert extract_product(html, "https://shop.example/p/1").currency == "GBP"
+
+
+def test_the_other_amounts_are_read_in_bounded_pieces_of_a_huge_page(monkeypatch):
+    read = []
+    real = market.SIGN_BESIDE_AMOUNT
+
+    class Counting:
+        def finditer(self, text):
+            read.append(text)
+            return real.finditer(text)
+
+    monkeypatch.setattr(market, "SIGN_BESIDE_AMOUNT", Counting())
+    noise = "<span>shipping 4,99 in 2 days</span>" * 20_000 + "<p>" + "1 " * 100_000 + "</p>"
+    product = extract_product(heading_priced("https://shop.example/p/1", noise), "https://shop.example/p/1")
+    assert (product.price, product.currency) == ("29.99", None)
+    assert len(read) <= market.MAX_PRICE_TEXTS
+    assert all(len(text) <= market.MAX_TEXT_READ for text in read)

@@ -17,7 +17,7 @@ from typing import Any
 
 from snapmode.domain import ExtractedProduct
 from snapmode.extract.heuristics import heuristic_layer
-from snapmode.extract.market import market_currency
+from snapmode.extract.market import market_currency, unwritten_currency
 from snapmode.extract.names import settle_name
 from snapmode.extract.page import MAX_IMAGES, Page, parse_page
 from snapmode.extract.rules import SiteRules
@@ -90,6 +90,8 @@ def extract_page_with_sources(page: Page, rules: SiteRules | None = None) -> tup
         if name == result.name:  # the page's shown title, as the layout reads it
             sources["name"] = "heuristics"
     currency = market_currency(page, found.price, found.currency, sources.get("currency") in STRUCTURED_SOURCES)
+    if found.price and not currency:
+        currency = unwritten_currency(page)
     if currency != found.currency:
         found, sources["currency"] = found.model_copy(update={"currency": currency}), "heuristics"
     if result.availability and result.availability != found.availability:

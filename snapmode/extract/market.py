@@ -1,5 +1,5 @@
 """The currency a sign stands for in the shop's own market: "kr" is NOK on a .no shop and SEK on a .se one, "лей" and
-"lei" are MDL on a .md shop, "$" is CAD on a .ca shop.
+"lei" are MDL on a .md shop, "$" is CAD on a .ca shop; and the currency of a price written with no sign at all.
 
 price-parser reads the sign and knows nothing of the market: it leaves "kr" and "лей" unread and reads "$" as USD.
 The page's country-code domain names the market. A price is read in the market's currency only where the page
@@ -8,6 +8,7 @@ writes that price with one of the market's signs, and never where structured dat
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from itertools import islice
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from price_parser import Price
 
+from snapmode.extract.normalize import normalize_currency
 from snapmode.extract.page import Page
 
 # country-code domain: (the market's currency, the signs it is written with, as price-parser returns them or as
@@ -41,6 +43,14 @@ PRICE_TEXTS = etree.XPath(
     f"[string-length(normalize-space()) < {MAX_PRICE_LINE}][not(ancestor::script or ancestor::style)]"
 )
 MAX_PRICE_TEXTS = 2000
+# A currency sign next to an amount in any of the page's texts, sentences included ("Unsere Standardversandkosten
+# betragen 4,99 €."); only signs, since three capital letters beside a number are often something else ("USB 3").
+SIGNS = "€£$¥₹₽₩₺₪₫₱฿₴円元원"
+SIGN_BESIDE_AMOUNT = re.compile(rf"([{SIGNS}])\s?\d|\d\s?([{SIGNS}])")
+AMOUNT_TEXTS = etree.XPath(
+    "//body//text()[contains(translate(., '0123456789', '##########'), '#')][not(ancestor::script or ancestor::style)]"
+)
+MAX_TEXT_READ = 400
 MAX_BLOCK_PIECES = 12
 
 
@@ -54,6 +64,20 @@ def market_currency(page: Page, price: str | None, currency: str | None, declare
     if currency == local or (currency is not None and currency not in READINGS_ELSEWHERE):
         return currency
     return local if written_with(page, Decimal(price), signs) else currency
+
+
+def unwritten_currency(page: Page) -> str | None:
+    """The one currency the page's other amounts are written in, for a price shown with no sign ("29,99" in H&M's
+    heading, beside "4,99 €" of delivery in a sentence below); None when they show none, or several."""
+    market = MARKETS.get(country_code(page.url))
+    seen = set()
+    for text in AMOUNT_TEXTS(page.selector.root)[:MAX_PRICE_TEXTS]:
+        for match in SIGN_BESIDE_AMOUNT.finditer(str(text)[:MAX_TEXT_READ]):
+            sign = match.group(1) or match.group(2)
+            seen.add(market[0] if market and sign in market[1] else normalize_currency(sign))
+            if len(seen) > 1:
+                return None
+    return next(iter(seen), None)
 
 
 def country_code(url: str) -> str:

@@ -31,7 +31,7 @@ CURRENCY_SYMBOLS = {
     "RMB": "CNY", "₹": "INR", "RS": "INR", "RS.": "INR", "₽": "RUB", "РУБ": "RUB", "РУБ.": "RUB", "₩": "KRW", "원": "KRW",
     "₺": "TRY", "₪": "ILS", "ZŁ": "PLN", "R$": "BRL", "C$": "CAD", "CA$": "CAD", "CAN$": "CAD", "A$": "AUD",
     "AU$": "AUD", "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "KČ": "CZK", "FR.": "CHF", "₫": "VND", "₱": "PHP",
-    "฿": "THB", "₴": "UAH", "FT": "HUF", "LEI": "RON", "TL": "TRY",
+    "฿": "THB", "₴": "UAH", "FT": "HUF", "LEI": "RON", "TL": "TRY", "RP": "IDR", "RP.": "IDR",
 }
 ISO_CODE = re.compile(r"[A-Z]{3}")
 
