@@ -69,6 +69,15 @@ def linked_title_brand(page: Page, name: str | None) -> str | None:
     return None
 
 
+def leads_to_a_brand(href: str) -> bool:
+    """Whether a link's path goes through a brand word: "/en/brands/3.1-phillip-lim/495", "/brand/john-lewis/…"."""
+    try:
+        path = urlsplit(href).path
+    except ValueError:
+        return False
+    return any(compact(unquote(segment)) in BRAND_PATH_WORDS for segment in path.split("/"))
+
+
 def compact(text: str) -> str:
     """Letters and digits only, lower case, accents and marks dropped: "L’Action" and "/brand/laction" meet."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

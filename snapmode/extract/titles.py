@@ -22,6 +22,7 @@ from itertools import islice
 
 from lxml import etree
 
+from snapmode.extract.brand_links import MAX_BRAND_WORDS, leads_to_a_brand
 from snapmode.extract.lines import is_block
 from snapmode.extract.names import MIN_SHOWN_WORDS, document_titles, key, start_alike
 from snapmode.extract.normalize import VISIBLE_TEXT, clean_text, inline_text, parse_price
@@ -33,6 +34,7 @@ MAX_TITLE_LENGTH = 200  # of an element's text to be a title, not a block of cop
 MAX_RAW_TITLE_LENGTH = 10 * MAX_TITLE_LENGTH  # its characters as written, spaces included, before cleaning
 TITLE_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "span", "div", "td", "p", "strong", "b", "font", "label"})
 SUBHEADING_TAGS = frozenset({"h2", "h3"})
+MAX_BRAND_WRAPPERS = 3  # elements around a brand-only heading holding nothing else (its link, the brand's block)
 MIN_TITLE_KEY = 6  # letters and digits of a text that can show a title ("Ref #:" does not)
 WORD = re.compile(r"\w+")
 # Class or id words naming a product's title: "product-title", "productName", "item_name", "TopNameLabel", or the
@@ -80,13 +82,35 @@ def brand_heading(heading: etree._Element, page: Page) -> tuple[str, str] | None
     name, as the document's title shows them ("Kryptonite KryptoLok Series 2 w/ Key"); a section's heading below a
     one-word title is not in that title."""
     brand = inline_text(heading)
-    below = next((sibling for sibling in heading.itersiblings() if isinstance(sibling.tag, str)), None)
-    if not brand or len(brand.split()) >= MIN_SHOWN_WORDS or below is None or below.tag not in SUBHEADING_TAGS:
+    if not brand or len(brand.split()) > MAX_BRAND_WORDS:
         return None
-    whole = f"{brand} {inline_text(below) or ''}".strip()
-    if whole != brand and any(key(title).startswith(key(whole)) for title in document_titles(page)):
-        return brand, whole
-    return None
+    below = next_element(heading)
+    if len(brand.split()) < MIN_SHOWN_WORDS and below is not None and below.tag in SUBHEADING_TAGS:
+        whole = f"{brand} {inline_text(below) or ''}".strip()
+        if whole != brand and any(key(title).startswith(key(whole)) for title in document_titles(page)):
+            return brand, whole
+    return linked_brand_heading(heading, brand)
+
+
+def linked_brand_heading(heading: etree._Element, brand: str) -> tuple[str, str] | None:
+    """The brand and the whole name, where the heading is only the brand inside a link to the brand's page or a
+    block marked brand (``<a href="/brands/3.1-phillip-lim/495"><h1>3.1 Phillip Lim</h1></a>``, ``<a
+    href="/brand/john-lewis-partners/…"><h1>John Lewis</h1></a>``) and the line after it names the product."""
+    wrapper, marked = heading, False
+    for node in islice(heading.iterancestors(), MAX_BRAND_WRAPPERS):
+        if key(inline_text(node) or "") != key(brand):
+            break
+        wrapper = node
+        marked = marked or is_brand_slot(node) or (node.tag == "a" and leads_to_a_brand(node.get("href", "")))
+    after = next_element(wrapper) if marked else None
+    shown = inline_text(after) if after is not None else None
+    if not shown or len(shown) > MAX_TITLE_LENGTH or shows_price(after):
+        return None
+    return brand, shown if key(shown).startswith(key(brand)) else f"{brand} {shown}"
+
+
+def next_element(element: etree._Element) -> etree._Element | None:
+    return next((sibling for sibling in element.itersiblings() if isinstance(sibling.tag, str)), None)
 
 
 def shows_price(element: etree._Element) -> bool:
