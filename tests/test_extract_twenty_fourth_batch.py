@@ -59,3 +59,22 @@ def test_a_heading_that_only_names_the_linked_brand_is_followed_by_the_products_
 def test_other_headings_in_links_keep_their_own_text(title_block):
     heading = title_block.split("<h1>")[1].split("</h1>")[0]
     assert extract_product(page(title_block), URL).name == heading
+
+
+def test_a_heading_marked_brand_is_the_brand_and_the_line_under_it_the_name():
+    # LN-CC: the <h1> is marked brand and holds the designer; the product is the line under it.
+    block = (
+        "<div><h1 class='b-product_custom-value--brand'>Lanvin</h1>"
+        "<div class='b-product_subtitle'>Lanvin Women’s Single-Breasted Coat from Pre SS16 in Red</div></div>"
+        "<div class='b-history'><span class='brand-history'>history</span></div>"
+    )
+    product = extract_product(page(block), URL)
+    assert (product.name, product.brand) == ("Lanvin Women’s Single-Breasted Coat from Pre SS16 in Red", "Lanvin")
+
+
+def test_a_whole_title_marked_brand_is_no_brand():
+    # Farfetch marks its whole title "brand"; the brand is the one its structured data or a slot of its own gives.
+    block = (
+        "<h1 class='detail-brand'>Jimmy Choo 'Lucy' pumps</h1><p>Size guide</p><span itemprop='brand'>Jimmy Choo</span>"
+    )
+    assert extract_product(page(block), URL).brand == "Jimmy Choo"

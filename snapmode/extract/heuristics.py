@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from snapmode.domain import Availability, ExtractedProduct
-from snapmode.extract.brand_links import linked_title_brand
+from snapmode.extract.brand_links import MAX_BRAND_WORDS, linked_title_brand
 from snapmode.extract.images import declared_smaller_than, gallery_photo, is_photo_link
 from snapmode.extract.lines import area_elements, line_text
 from snapmode.extract.money import (
@@ -803,14 +803,17 @@ def read_sku(scope: etree._Element) -> str | None:
 
 def read_brand(scope: etree._Element) -> str | None:
     """The text (or logo) of an element marked "brand"; a block holding the title as well ("name_brand" around
-    the ``<h1>`` and the brand's link) is not the brand's own slot."""
+    the ``<h1>`` and the brand's link) is not the brand's own slot, and a title marked brand is only when it is a
+    brand's few words (LN-CC's ``<h1 class="b-product_custom-value--brand">Lanvin</h1>``, not Farfetch's whole
+    "Jimmy Choo 'Lucy' pumps")."""
     for element in marked_elements(scope, "brand", "brand"):
+        shown = inline_text(element)
         if (
             NOT_THE_BRAND_MARK.search(f"{element.get('class', '')} {element.get('id', '')}")
-            or next(element.iter("h1"), None) is not None
+            or element.find(".//h1") is not None
+            or (element.tag == "h1" and len((shown or "").split()) > MAX_BRAND_WORDS)
         ):
             continue
-        shown = inline_text(element)
         if shown and WIDGET_CREDIT.match(shown):
             continue
         logo = element.get("alt") or next((img.get("alt") for img in element.iter("img")), None)

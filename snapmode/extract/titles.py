@@ -93,10 +93,11 @@ def brand_heading(heading: etree._Element, page: Page) -> tuple[str, str] | None
 
 
 def linked_brand_heading(heading: etree._Element, brand: str) -> tuple[str, str] | None:
-    """The brand and the whole name, where the heading is only the brand inside a link to the brand's page or a
-    block marked brand (``<a href="/brands/3.1-phillip-lim/495"><h1>3.1 Phillip Lim</h1></a>``, ``<a
-    href="/brand/john-lewis-partners/…"><h1>John Lewis</h1></a>``) and the line after it names the product."""
-    wrapper, marked = heading, False
+    """The brand and the whole name, where the heading is only the brand, marked so, inside a link to the brand's
+    page or in a block marked brand (``<h1 class="b-product_custom-value--brand">Lanvin</h1>``, ``<a
+    href="/brands/3.1-phillip-lim/495"><h1>3.1 Phillip Lim</h1></a>``, ``<a href="/brand/john-lewis-partners/…">
+    <h1>John Lewis</h1></a>``) and the line after it names the product."""
+    wrapper, marked = heading, is_brand_slot(heading)
     for node in islice(heading.iterancestors(), MAX_BRAND_WRAPPERS):
         if key(inline_text(node) or "") != key(brand):
             break
