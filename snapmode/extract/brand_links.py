@@ -19,7 +19,7 @@ from snapmode.extract.page import Page
 
 MAX_BRAND_WORDS = 3
 MAX_LINKS = 3000
-# The path segment before a brand's own slug ("/brand/marshall", "/featured-brands/calvin-klein").
+# Path segments that lead to a brand's own page ("/brand/marshall", "/featured-brands/calvin-klein").
 BRAND_PATH_WORDS = frozenset(
     {
         "brand",

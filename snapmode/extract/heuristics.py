@@ -103,6 +103,7 @@ SKU_LABEL = re.compile(
 )
 # "sku" starting a class or id word ("product-sku", "productSku"), not inside one: "msku-sel" is a variation menu.
 SKU_MARK = re.compile(r"(?<![A-Za-z])[Ss][Kk][Uu]|(?<=[a-z])S[Kk][Uu]")
+# A product's code or number named in a class or id ("productCode", "item-number", "article_code").
 CODE_MARK = re.compile(r"(?<![A-Za-z])(?:product|item|article|style)[-_]?(?:code|number)(?![a-z])", re.IGNORECASE)
 # The words before a brand in its slot: a label ("Brand:", "by") or a link to the brand's page ("Shop all Nike").
 BRAND_LABEL = re.compile(
