@@ -59,11 +59,7 @@ def linked_title_brand(page: Page, name: str | None) -> str | None:
         shown = compact(inline_text(link) or "")
         if shown not in starts:
             continue
-        try:
-            path = urlsplit(link.get("href", "")).path
-        except ValueError:
-            continue
-        segments = [compact(unquote(segment)) for segment in path.split("/") if segment]
+        segments = path_keys(link.get("href", ""))
         if segments and segments[-1] == shown and (len(segments) == 1 or segments[-2] in BRAND_PATH_WORDS):
             return normalize_brand(starts[shown])
     return None
@@ -71,11 +67,16 @@ def linked_title_brand(page: Page, name: str | None) -> str | None:
 
 def leads_to_a_brand(href: str) -> bool:
     """Whether a link's path goes through a brand word: "/en/brands/3.1-phillip-lim/495", "/brand/john-lewis/…"."""
+    return any(segment in BRAND_PATH_WORDS for segment in path_keys(href))
+
+
+def path_keys(href: str) -> list[str]:
+    """The link's path segments, each ``compact``; none for a link ``urlsplit`` cannot read."""
     try:
         path = urlsplit(href).path
     except ValueError:
-        return False
-    return any(compact(unquote(segment)) in BRAND_PATH_WORDS for segment in path.split("/"))
+        return []
+    return [compact(unquote(segment)) for segment in path.split("/") if segment]
 
 
 def compact(text: str) -> str:

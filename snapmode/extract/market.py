@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from price_parser import Price
 
-from snapmode.extract.normalize import normalize_currency
+from snapmode.extract.normalize import CURRENCY_SYMBOLS, normalize_currency
 from snapmode.extract.page import Page
 
 # country-code domain: (the market's currency, the signs it is written with, as price-parser returns them or as
@@ -38,18 +38,17 @@ MARKETS: dict[str, tuple[str, frozenset[str]]] = {
 # What those signs read as without a market: the only found currencies a market's reading may replace.
 READINGS_ELSEWHERE = frozenset({"USD", "RON", "JPY"})
 MAX_PRICE_LINE = 40  # characters: a price with its sign and a label, not a sentence that mentions an amount
-PRICE_TEXTS = etree.XPath(
-    "//body//text()[contains(translate(., '0123456789', '##########'), '#')]"
-    f"[string-length(normalize-space()) < {MAX_PRICE_LINE}][not(ancestor::script or ancestor::style)]"
-)
-MAX_PRICE_TEXTS = 2000
-# A currency sign next to an amount in any of the page's texts, sentences included ("Unsere Standardversandkosten
-# betragen 4,99 €."); only signs, since three capital letters beside a number are often something else ("USB 3").
-SIGNS = "€£$¥₹₽₩₺₪₫₱฿₴円元원"
-SIGN_BESIDE_AMOUNT = re.compile(rf"([{SIGNS}])\s?\d|\d\s?([{SIGNS}])")
-AMOUNT_TEXTS = etree.XPath(
+TEXTS_WITH_DIGITS = (
     "//body//text()[contains(translate(., '0123456789', '##########'), '#')][not(ancestor::script or ancestor::style)]"
 )
+PRICE_TEXTS = etree.XPath(f"{TEXTS_WITH_DIGITS}[string-length(normalize-space()) < {MAX_PRICE_LINE}]")
+AMOUNT_TEXTS = etree.XPath(TEXTS_WITH_DIGITS)
+MAX_PRICE_TEXTS = 2000
+# A currency sign next to an amount in any of the page's texts, sentences included ("Unsere Standardversandkosten
+# betragen 4,99 €."); only the one-character signs normalize_currency knows, since three capital letters beside a
+# number are often something else ("USB 3").
+SIGNS = re.escape("".join(sign for sign in CURRENCY_SYMBOLS if len(sign) == 1))
+SIGN_BESIDE_AMOUNT = re.compile(rf"([{SIGNS}])\s?\d|\d\s?([{SIGNS}])")
 MAX_TEXT_READ = 400
 MAX_BLOCK_PIECES = 12
 

@@ -257,10 +257,10 @@ def labelled_on_page(page: Page, token: str) -> bool:
     title). Found by XPath over text nodes, so a large page costs one pass in libxml2, and at most
     MAX_TOKEN_LINES of the lines holding it are read."""
     for text in islice(TEXT_HOLDING(page.selector.root, token=token), MAX_TOKEN_LINES):
+        if text.strip().lower() == token.lower():
+            return True
         parent = text.getparent()
         for element in (parent, parent.getparent() if parent is not None else None):
-            if text.strip().lower() == token.lower():
-                return True
             match = LABELLED_LINE.match(line_text(element) or "") if element is not None else None
             if match and match.group("value").strip().lower() == token.lower():
                 return True
